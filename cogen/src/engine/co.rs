@@ -1,0 +1,175 @@
+use core::convert::Infallible;
+use core::marker::PhantomData;
+
+use super::raw::SlotPtr;
+use super::{Delegate, Mode, Raise, Yield, YieldFrom, YieldFromIter};
+
+/// The yield handle a generator body receives: Python's `yield`, as a value.
+///
+/// `Co<'co, Y, S, E>` yields values of type `Y`, receives values of type `S`
+/// from [`send`](crate::Gen::send) (`()` for plain generators), and can be
+/// interrupted by errors of type `E` from [`throw`](crate::Gen::throw)
+/// ([`Infallible`] for plain generators).
+///
+/// The lifetime `'co` brands the handle to its body: the body is generic over
+/// it (`for<'co> AsyncFnOnce(Co<'co, ..>)`), so the handle cannot be stored
+/// outside the body, returned from it, or moved to a `'static` thread or task.
+/// Every method takes `&mut self`, so at most one yield is in flight.
+///
+/// # Examples
+///
+/// ```
+/// use cogen::generator;
+///
+/// let g = generator(async |mut co| {
+///     co.yield_(1).await;
+///     co.yield_(2).await;
+///     co.yield_(3).await;
+/// });
+/// assert_eq!(g.collect::<Vec<_>>(), [1, 2, 3]);
+/// ```
+pub struct Co<'co, Y, S = (), E = Infallible> {
+    pub(crate) slot: SlotPtr<Y, S, E>,
+    _brand: PhantomData<fn(&'co ()) -> &'co ()>,
+}
+
+impl<Y, S, E> Co<'_, Y, S, E> {
+    pub(crate) fn new(slot: SlotPtr<Y, S, E>) -> Self {
+        Co { slot, _brand: PhantomData }
+    }
+
+    /// Yields `value` to the caller and waits to be resumed; evaluates to the
+    /// value the caller sends (`()` for plain generators).
+    ///
+    /// A plain yield point does not see interrupts: if the caller throws or
+    /// closes here, the body is unwound (its locals dropped, in reverse
+    /// order, like Python's `finally` blocks) and never resumed. To handle
+    /// them, opt in with [`Yield::catching`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{coroutine, Co, GeneratorState};
+    ///
+    /// let mut echo = coroutine(async |mut co: Co<'_, String, &str>| {
+    ///     let mut got = co.yield_("ready".to_string()).await;
+    ///     loop {
+    ///         got = co.yield_(got.to_uppercase()).await;
+    ///     }
+    /// });
+    /// assert_eq!(echo.start(), Ok(GeneratorState::Yielded("ready".to_string())));
+    /// assert_eq!(echo.send("hi"), Ok(GeneratorState::Yielded("HI".to_string())));
+    /// ```
+    pub fn yield_(&mut self, value: Y) -> Yield<'_, Y, S, E> {
+        Yield::new(&mut self.slot, value)
+    }
+
+    /// Lets `error` propagate out of the generator, like Python's `raise`: the
+    /// operation that resumed the body reports it, and the generator finishes
+    /// (its locals are dropped). Evaluates to any type, because it never
+    /// completes.
+    ///
+    /// Use it to re-raise a thrown error the body decided not to handle, or to
+    /// raise a different one while closing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{coroutine, Co, Interrupt, State};
+    ///
+    /// let mut g = coroutine(async |mut co: Co<'_, i32, (), i32>| loop {
+    ///     match co.yield_(0).catching().await {
+    ///         Err(Interrupt::Throw(e)) if e < 0 => co.raise(e).await,
+    ///         _ => continue, // handle small positive errors, and ignore nothing else
+    ///     }
+    /// });
+    /// g.start().unwrap();
+    /// assert!(g.throw(1).is_ok()); // handled
+    /// assert_eq!(g.throw(-1), Err(-1)); // re-raised
+    /// assert_eq!(g.state(), State::Finished);
+    /// ```
+    pub fn raise<T>(&mut self, error: E) -> Raise<'_, Y, S, E, T> {
+        Raise::new(&mut self.slot, error)
+    }
+
+    /// Delegates to a sub-generator (Python's `yield from`), evaluating to its
+    /// return value.
+    ///
+    /// While delegating, the sub-generator's values come out of this
+    /// generator; `send` goes to the sub-generator; `throw` goes to the
+    /// sub-generator first, and if it does not handle the error, the error
+    /// surfaces here (unwinding this body, or as an [`Interrupt`] with
+    /// [`YieldFrom::catching`]); `close` closes the sub-generator first, then
+    /// this one.
+    ///
+    /// # Panics
+    ///
+    /// The sub-generator must be fresh. Python resumes a started one with
+    /// `None`, which has no typed counterpart; to continue a partly consumed
+    /// plain generator, delegate to it as an iterator with
+    /// [`yield_from_iter`](Co::yield_from_iter).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::generator;
+    ///
+    /// let inner = generator(async |mut co| {
+    ///     co.yield_(1).await;
+    ///     co.yield_(2).await;
+    ///     "inner done"
+    /// });
+    /// let outer = generator(async move |mut co| {
+    ///     let r = co.yield_from(inner).await;
+    ///     assert_eq!(r, "inner done");
+    ///     co.yield_(3).await;
+    /// });
+    /// assert_eq!(outer.collect::<Vec<_>>(), [1, 2, 3]);
+    /// ```
+    pub fn yield_from<D>(&mut self, sub: D) -> YieldFrom<'_, D>
+    where
+        D: Delegate<Yield = Y, Send = S, Error = E>,
+    {
+        YieldFrom::new(&mut self.slot, sub)
+    }
+}
+
+impl<Y, E> Co<'_, Y, (), E> {
+    /// Yields every item of `iter` (Python's `yield from` over any iterable);
+    /// evaluates to `()`. There is nothing to forward: a throw or close while
+    /// delegating arrives at this yield point, as in Python.
+    ///
+    /// Only generators that receive `()` can delegate to an iterator: Python
+    /// fails at run time when a value is sent to a list iterator, and here it
+    /// does not compile.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::generator;
+    ///
+    /// let g = generator(async |mut co| {
+    ///     co.yield_from_iter([1, 2, 3]).await;
+    ///     co.yield_from_iter(4..=6).await;
+    /// });
+    /// assert_eq!(g.collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6]);
+    /// ```
+    pub fn yield_from_iter<I>(&mut self, iter: I) -> YieldFromIter<'_, Y, E, I::IntoIter>
+    where
+        I: IntoIterator<Item = Y>,
+    {
+        YieldFromIter::new(&mut self.slot, iter.into_iter())
+    }
+}
+
+impl<Y, S, E> core::fmt::Debug for Co<'_, Y, S, E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Co").finish_non_exhaustive()
+    }
+}
+
+/// Posts a yielded value (used by every yielding future).
+#[inline(always)]
+pub(crate) fn offer<Y, S, E>(slot: &mut SlotPtr<Y, S, E>, value: Y, mode: Mode) {
+    slot.with(|s| s.post(super::slot::Slot::Yield(value, mode)));
+}

@@ -1,0 +1,57 @@
+use core::future::Future;
+use core::marker::PhantomData;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+use super::raw::SlotPtr;
+use super::slot::Slot;
+
+/// Future returned by [`Co::raise`](crate::Co::raise): lets an error out of
+/// the generator. It never completes, so it evaluates to any type `T`.
+///
+/// # Examples
+///
+/// ```
+/// use cogen::{coroutine, Co};
+///
+/// let mut g = coroutine(async |mut co: Co<'_, (), (), &str>| {
+///     co.yield_(()).await;
+///     co.raise::<()>("gave up").await;
+/// });
+/// g.start().unwrap();
+/// assert_eq!(g.send(()), Err(cogen::SendError::Raised("gave up")));
+/// ```
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct Raise<'a, Y, S, E, T> {
+    slot: &'a mut SlotPtr<Y, S, E>,
+    error: Option<E>,
+    _never: PhantomData<fn() -> T>,
+}
+
+impl<'a, Y, S, E, T> Raise<'a, Y, S, E, T> {
+    pub(crate) fn new(slot: &'a mut SlotPtr<Y, S, E>, error: E) -> Self {
+        Raise { slot, error: Some(error), _never: PhantomData }
+    }
+}
+
+impl<Y, S, E, T> Unpin for Raise<'_, Y, S, E, T> {}
+
+impl<Y, S, E, T> Future for Raise<'_, Y, S, E, T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<T> {
+        let this = self.get_mut();
+        if let Some(error) = this.error.take() {
+            this.slot.with(|slot| slot.post(Slot::Raise(error)));
+        }
+        // The driver finishes the generator on seeing the error; this future
+        // is dropped with the body and never polled again by it.
+        Poll::Pending
+    }
+}
+
+impl<Y, S, E, T> core::fmt::Debug for Raise<'_, Y, S, E, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Raise").field("raised", &self.error.is_none()).finish()
+    }
+}

@@ -1,0 +1,101 @@
+//! The slot shared by a generator's driver and its body, and the messages
+//! that pass through it. Safe code: `raw` decides *when* each side may touch it.
+
+use super::{Action, Mode};
+
+/// One message at a time travels between driver and body.
+#[derive(Debug)]
+pub(crate) enum Slot<Y, S, E> {
+    /// Nothing in flight.
+    Empty,
+    /// Driver to body: the resume action for the pending yield point.
+    Send(S),
+    /// Driver to body: an error thrown in at the pending yield point.
+    Throw(E),
+    /// Driver to body: a close request at the pending yield point.
+    Close,
+    /// Body to driver: a yielded value, and how the yield point handles interrupts.
+    Yield(Y, Mode),
+    /// Body to driver: an error the body lets out (unhandled throw, or `raise`).
+    Raise(E),
+    /// Body to driver: the body lets a close request propagate (from a delegation).
+    Exit,
+    /// Body to driver: a sub-generator ignored the close request forwarded to it.
+    SubIgnoredClose(Y),
+}
+
+impl<Y, S, E> Slot<Y, S, E> {
+    /// Whether a body-to-driver message is waiting to be taken.
+    #[inline]
+    fn holds_body_message(&self) -> bool {
+        matches!(
+            self,
+            Slot::Yield(..) | Slot::Raise(_) | Slot::Exit | Slot::SubIgnoredClose(_)
+        )
+    }
+
+    /// Body side: post a message for the driver.
+    ///
+    /// # Panics
+    /// If a previous message has not been taken yet: two yields in one resume
+    /// (a yield future raced inside `select!`/`join!`, or a handle used inside
+    /// another generator) would otherwise silently lose the first value.
+    #[inline]
+    pub(crate) fn post(&mut self, message: Slot<Y, S, E>) {
+        if self.holds_body_message() {
+            panic!(
+                "cogen: a generator body yielded twice without being resumed; a yield \
+                 handle's future must be awaited to completion, one at a time, by its own \
+                 generator's body"
+            );
+        }
+        // An action the body never consumed (its yield future was dropped before
+        // completing) is discarded here; see DESIGN.md, "stale actions".
+        *self = message;
+    }
+
+    /// Body side: take the driver's resume action, if one is waiting.
+    #[inline]
+    pub(crate) fn take_action(&mut self) -> Option<Action<S, E>> {
+        match self {
+            Slot::Send(_) | Slot::Throw(_) | Slot::Close => {}
+            _ => return None,
+        }
+        match core::mem::replace(self, Slot::Empty) {
+            Slot::Send(s) => Some(Action::Send(s)),
+            Slot::Throw(e) => Some(Action::Throw(e)),
+            Slot::Close => Some(Action::Close),
+            _ => None,
+        }
+    }
+
+    /// Driver side: deliver a resume action to the body.
+    #[inline]
+    pub(crate) fn deliver(&mut self, action: Action<S, E>) {
+        *self = match action {
+            Action::Send(s) => Slot::Send(s),
+            Action::Throw(e) => Slot::Throw(e),
+            Action::Close => Slot::Close,
+            Action::Start => Slot::Empty,
+        };
+    }
+
+    /// Driver side: take the body's message after a poll, if it posted one.
+    ///
+    /// A driver action the body has not consumed yet stays in place: the body
+    /// may still poll its yield future later in this step.
+    #[inline]
+    pub(crate) fn take_message(&mut self) -> Option<Slot<Y, S, E>> {
+        if self.holds_body_message() {
+            Some(core::mem::replace(self, Slot::Empty))
+        } else {
+            None
+        }
+    }
+
+    /// Driver side: forget whatever is in flight (the body has finished).
+    #[inline]
+    pub(crate) fn clear(&mut self) {
+        *self = Slot::Empty;
+    }
+}

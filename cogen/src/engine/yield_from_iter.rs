@@ -1,0 +1,139 @@
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+use super::co::offer;
+use super::raw::SlotPtr;
+use super::slot::Slot;
+use super::{Action, Interrupt, Mode};
+
+/// Future returned by [`Co::yield_from_iter`](crate::Co::yield_from_iter):
+/// yields every item of an iterator.
+///
+/// # Examples
+///
+/// ```
+/// use cogen::generator;
+///
+/// let g = generator(async |mut co| co.yield_from_iter("ab".chars()).await);
+/// assert_eq!(g.collect::<String>(), "ab");
+/// ```
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct YieldFromIter<'a, Y, E, I> {
+    slot: &'a mut SlotPtr<Y, (), E>,
+    iter: I,
+    waiting: bool,
+}
+
+impl<'a, Y, E, I: Iterator<Item = Y>> YieldFromIter<'a, Y, E, I> {
+    pub(crate) fn new(slot: &'a mut SlotPtr<Y, (), E>, iter: I) -> Self {
+        YieldFromIter { slot, iter, waiting: false }
+    }
+
+    /// Lets this body handle a throw or close that arrives while delegating,
+    /// as an [`Interrupt`]; evaluates to `Ok(())` when the iterator is done.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{generator, Interrupt};
+    ///
+    /// let mut g = generator(async |mut co| {
+    ///     match co.yield_from_iter(1..).catching().await {
+    ///         Err(Interrupt::Close) => "closed",
+    ///         _ => "unreachable: 1.. never ends",
+    ///     }
+    /// });
+    /// assert_eq!(g.next(), Some(1));
+    /// assert_eq!(g.close(), Ok(Some("closed")));
+    /// ```
+    pub fn catching(self) -> YieldFromIterCatching<'a, Y, E, I> {
+        YieldFromIterCatching { inner: self }
+    }
+
+    fn poll_items(&mut self, catching: bool) -> Poll<Result<(), Interrupt<E>>> {
+        if self.waiting {
+            match self.slot.with(Slot::take_action) {
+                None => return Poll::Pending,
+                Some(Action::Throw(e)) => {
+                    if catching {
+                        return Poll::Ready(Err(Interrupt::Throw(e)));
+                    }
+                    self.slot.with(|slot| slot.post(Slot::Raise(e)));
+                    return Poll::Pending;
+                }
+                Some(Action::Close) => {
+                    if catching {
+                        return Poll::Ready(Err(Interrupt::Close));
+                    }
+                    self.slot.with(|slot| slot.post(Slot::Exit));
+                    return Poll::Pending;
+                }
+                Some(Action::Send(())) | Some(Action::Start) => self.waiting = false,
+            }
+        }
+        match self.iter.next() {
+            Some(value) => {
+                offer(self.slot, value, Mode::Delegate);
+                self.waiting = true;
+                Poll::Pending
+            }
+            None => Poll::Ready(Ok(())),
+        }
+    }
+}
+
+// The iterator is driven through `&mut`, never pinned.
+impl<Y, E, I> Unpin for YieldFromIter<'_, Y, E, I> {}
+
+impl<Y, E, I: Iterator<Item = Y>> Future for YieldFromIter<'_, Y, E, I> {
+    type Output = ();
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        match self.get_mut().poll_items(false) {
+            Poll::Ready(Ok(())) => Poll::Ready(()),
+            Poll::Ready(Err(_)) | Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<Y, E, I> core::fmt::Debug for YieldFromIter<'_, Y, E, I> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("YieldFromIter").field("waiting", &self.waiting).finish_non_exhaustive()
+    }
+}
+
+/// Future returned by [`YieldFromIter::catching`].
+///
+/// # Examples
+///
+/// ```
+/// use cogen::{coroutine, Co, GeneratorState, Interrupt};
+///
+/// let mut g = coroutine(async |mut co: Co<'_, i32, (), &str>| {
+///     if let Err(Interrupt::Throw(e)) = co.yield_from_iter([1, 2]).catching().await {
+///         co.yield_(e.len() as i32).await;
+///     }
+/// });
+/// assert_eq!(g.start(), Ok(GeneratorState::Yielded(1)));
+/// assert_eq!(g.throw("four"), Ok(GeneratorState::Yielded(4)));
+/// ```
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct YieldFromIterCatching<'a, Y, E, I> {
+    inner: YieldFromIter<'a, Y, E, I>,
+}
+
+impl<Y, E, I: Iterator<Item = Y>> Future for YieldFromIterCatching<'_, Y, E, I> {
+    type Output = Result<(), Interrupt<E>>;
+
+    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut().inner.poll_items(true)
+    }
+}
+
+impl<Y, E, I> core::fmt::Debug for YieldFromIterCatching<'_, Y, E, I> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("YieldFromIterCatching").finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,40 @@
+//! Python's generators and async generators, and the asyncio toolkit around
+//! them, for stable Rust.
+//!
+//! A generator is an ordinary `async` closure that receives a yield handle,
+//! [`Co`]. No macro, no nightly:
+//!
+//! ```
+//! let mut g = cogen::generator(async |mut co| {
+//!     co.yield_(1).await;
+//!     co.yield_(2).await;
+//!     co.yield_(3).await;
+//! });
+//! assert_eq!(g.next(), Some(1));
+//! assert_eq!(g.collect::<Vec<_>>(), [2, 3]);
+//! ```
+//!
+//! Everything Python's generators do is here: [`send`](Gen::send),
+//! [`throw`](Gen::throw) (the body may catch and go on),
+//! [`close`](Gen::close) (running the body's cleanup), a return value, and
+//! `yield from` delegation ([`Co::yield_from`]) that forwards all three.
+//!
+//! # Layers
+//!
+//! - `engine`: the yield handle [`Co`], the resume protocol, and the only
+//!   `unsafe` in the crate.
+//! - `sync`: [`Gen`], [`generator`], [`coroutine`].
+//!
+//! See `docs/DESIGN.md` in the repository for how they fit together.
+
+#![warn(missing_docs, missing_debug_implementations)]
+
+mod engine;
+mod sync;
+
+pub use engine::{
+    CloseError, Co, Delegate, GeneratorState, Interrupt, Raise, ResumeError, SendError,
+    StartError, State, Yield, YieldCatching, YieldFrom, YieldFromCatching, YieldFromIter,
+    YieldFromIterCatching,
+};
+pub use sync::{Gen, coroutine, generator};

@@ -1,0 +1,412 @@
+//! Sync generators: Python's generator protocol (PEP 255, 342, 380, 479) on
+//! top of the engine.
+
+use core::convert::Infallible;
+use core::future::Future;
+use core::iter::FusedIterator;
+use core::task::{Context, Poll, Waker};
+
+use crate::engine::raw::Core;
+use crate::engine::{
+    Action, CloseError, Co, Delegate, GeneratorState, Mode, Outcome, Phase, ResumeError,
+    SendError, StartError, State,
+};
+
+/// A generator: a body that yields values of type `Y` to its caller, receives
+/// values of type `S` and errors of type `E`, and returns `F::Output`.
+///
+/// Made by [`generator`] (plain: `S = ()`, `E = Infallible`) or [`coroutine`]
+/// (any `S` and `E`). A plain generator is an [`Iterator`].
+///
+/// Lazy: nothing of the body runs until the first resume. Dropping a
+/// suspended generator closes it (see [`close`](Gen::close)); dropping a fresh
+/// one runs none of the body.
+///
+/// # Examples
+///
+/// ```
+/// use cogen::generator;
+///
+/// let mut g = generator(async |mut co| {
+///     co.yield_(1).await;
+///     co.yield_(2).await;
+///     co.yield_(3).await;
+/// });
+/// assert_eq!(g.next(), Some(1));
+/// assert_eq!(g.next(), Some(2));
+/// assert_eq!(g.collect::<Vec<_>>(), [3]);
+/// ```
+#[must_use = "generators are lazy and do nothing unless resumed"]
+pub struct Gen<Y, F: Future, S = (), E = Infallible> {
+    core: Core<Y, S, E, F>,
+}
+
+/// Makes a plain generator from an async closure that receives the yield
+/// handle. It receives `()` and cannot be thrown into; it is an [`Iterator`].
+///
+/// The closure is called at once but, being `async`, runs none of its body
+/// until the first resume.
+///
+/// # Examples
+///
+/// ```
+/// fn count_to(n: u32) -> impl Iterator<Item = u32> {
+///     cogen::generator(async move |mut co| {
+///         for i in 1..=n {
+///             co.yield_(i).await;
+///         }
+///     })
+/// }
+/// assert_eq!(count_to(3).collect::<Vec<_>>(), [1, 2, 3]);
+/// ```
+pub fn generator<Y, R, B>(body: B) -> Gen<Y, impl Future<Output = R>>
+where
+    B: for<'co> AsyncFnOnce(Co<'co, Y>) -> R,
+{
+    Gen { core: Core::new(move |slot| body(Co::new(slot))) }
+}
+
+/// Makes a generator that receives values of type `S` with
+/// [`send`](Gen::send) and errors of type `E` with [`throw`](Gen::throw) (a
+/// "coroutine" in Python's pre-`async` vocabulary). Name the types on the
+/// handle: `async |mut co: Co<'_, Y, S, E>| ...`.
+///
+/// # Examples
+///
+/// ```
+/// use cogen::{coroutine, Co, GeneratorState};
+///
+/// // A running average: send numbers in, get the average so far back.
+/// let mut avg = coroutine(async |mut co: Co<'_, f64, f64>| {
+///     let (mut sum, mut n) = (0.0, 0.0);
+///     let mut x = co.yield_(f64::NAN).await;
+///     loop {
+///         sum += x;
+///         n += 1.0;
+///         x = co.yield_(sum / n).await;
+///     }
+/// });
+/// avg.start().unwrap();
+/// assert_eq!(avg.send(10.0), Ok(GeneratorState::Yielded(10.0)));
+/// assert_eq!(avg.send(20.0), Ok(GeneratorState::Yielded(15.0)));
+/// ```
+pub fn coroutine<Y, S, E, R, B>(body: B) -> Gen<Y, impl Future<Output = R>, S, E>
+where
+    B: for<'co> AsyncFnOnce(Co<'co, Y, S, E>) -> R,
+{
+    Gen { core: Core::new(move |slot| body(Co::new(slot))) }
+}
+
+impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
+    /// Runs one protocol step synchronously.
+    #[inline]
+    fn step(&mut self, action: Action<S, E>) -> Outcome<Y, F::Output, S, E> {
+        let mut cx = Context::from_waker(Waker::noop());
+        match self.core.poll_resume(&mut cx, Some(action)) {
+            Poll::Ready(outcome) => outcome,
+            Poll::Pending => {
+                self.core.finish();
+                panic!(
+                    "cogen: a sync generator's body awaited something other than its own yield \
+                     handle; bodies that await timers, I/O or other futures need an async generator"
+                )
+            }
+        }
+    }
+
+    /// Runs a fresh generator to its first yield (Python's first `next(gen)`).
+    ///
+    /// # Errors
+    ///
+    /// [`StartError::AlreadyStarted`] if it has started (resume it with
+    /// [`send`](Gen::send)), [`StartError::Finished`] if it has finished, and
+    /// [`StartError::Raised`] if the body raises before yielding.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{coroutine, Co, GeneratorState};
+    ///
+    /// let mut g = coroutine(async |mut co: Co<'_, &str, i32>| {
+    ///     let n = co.yield_("send me a number").await;
+    ///     n * 2
+    /// });
+    /// assert_eq!(g.start(), Ok(GeneratorState::Yielded("send me a number")));
+    /// assert_eq!(g.send(21), Ok(GeneratorState::Complete(42)));
+    /// ```
+    pub fn start(&mut self) -> Result<GeneratorState<Y, F::Output>, StartError<E>> {
+        match self.step(Action::Start) {
+            Outcome::Yielded(y) => Ok(GeneratorState::Yielded(y)),
+            Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
+            Outcome::Raised(e) => Err(StartError::Raised(e)),
+            Outcome::Rejected(_) if self.core.phase() == Phase::Finished => Err(StartError::Finished),
+            Outcome::Rejected(_) => Err(StartError::AlreadyStarted),
+            Outcome::Closed | Outcome::IgnoredClose(_) => unreachable!("start never closes"),
+        }
+    }
+
+    /// Resumes the generator with a value, which becomes the result of the
+    /// pending yield (Python's `gen.send(value)`).
+    ///
+    /// # Errors
+    ///
+    /// Hands `value` back in [`SendError::NotStarted`] if the generator has
+    /// not started (Python raises `TypeError`) and in [`SendError::Finished`]
+    /// if it has finished (Python raises `StopIteration`);
+    /// [`SendError::Raised`] if the body raises instead of yielding.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{coroutine, Co, GeneratorState, SendError};
+    ///
+    /// let mut g = coroutine(async |mut co: Co<'_, i32, i32>| {
+    ///     let x = co.yield_(0).await;
+    ///     x + 1
+    /// });
+    /// assert_eq!(g.send(7), Err(SendError::NotStarted(7)));
+    /// g.start().unwrap();
+    /// assert_eq!(g.send(7), Ok(GeneratorState::Complete(8)));
+    /// assert_eq!(g.send(7), Err(SendError::Finished(7)));
+    /// ```
+    pub fn send(&mut self, value: S) -> Result<GeneratorState<Y, F::Output>, SendError<S, E>> {
+        match self.step(Action::Send(value)) {
+            Outcome::Yielded(y) => Ok(GeneratorState::Yielded(y)),
+            Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
+            Outcome::Raised(e) => Err(SendError::Raised(e)),
+            Outcome::Rejected(Action::Send(v)) if self.core.phase() == Phase::Created => {
+                Err(SendError::NotStarted(v))
+            }
+            Outcome::Rejected(Action::Send(v)) => Err(SendError::Finished(v)),
+            _ => unreachable!("send never closes and hands back only its value"),
+        }
+    }
+
+    /// Throws `error` in at the pending yield point (Python's `gen.throw(e)`).
+    ///
+    /// If the yield point handles it ([`catching`](crate::Yield::catching)),
+    /// the body goes on and this returns what it does next: the next yielded
+    /// value, or its return value. Otherwise the error comes back as `Err`
+    /// and the generator is finished, its cleanup run. A fresh generator
+    /// finishes without running any of its body; a finished one hands the
+    /// error straight back.
+    ///
+    /// # Errors
+    ///
+    /// The error the body let out: `error` itself, or another it raised.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{coroutine, Co, GeneratorState, State};
+    ///
+    /// let mut g = coroutine(async |mut co: Co<'_, i32, (), &str>| {
+    ///     co.yield_(1).await; // plain: does not handle throws
+    /// });
+    /// g.start().unwrap();
+    /// assert_eq!(g.throw("boom"), Err("boom"));
+    /// assert_eq!(g.state(), State::Finished);
+    /// ```
+    pub fn throw(&mut self, error: E) -> Result<GeneratorState<Y, F::Output>, E> {
+        match self.step(Action::Throw(error)) {
+            Outcome::Yielded(y) => Ok(GeneratorState::Yielded(y)),
+            Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
+            Outcome::Raised(e) => Err(e),
+            _ => unreachable!("throw is never rejected and never closes"),
+        }
+    }
+
+    /// Closes the generator, running its cleanup (Python's `gen.close()`).
+    ///
+    /// At a plain yield point the body is unwound: its locals are dropped in
+    /// reverse order, like `finally` blocks. At a
+    /// [`catching`](crate::Yield::catching) yield point the body receives
+    /// [`Interrupt::Close`](crate::Interrupt::Close) and runs its own cleanup
+    /// code; when delegating, the sub-generator is closed first. A fresh or
+    /// finished generator is simply marked finished.
+    ///
+    /// Returns `Ok(Some(r))` if the body returned `r` while closing (as
+    /// Python 3.13 does), `Ok(None)` otherwise.
+    ///
+    /// # Errors
+    ///
+    /// [`CloseError::Ignored`] with the value if the body yielded instead of
+    /// finishing (Python's "generator ignored GeneratorExit"): the generator
+    /// stays suspended and can be resumed. If a sub-generator ignored the
+    /// close, this generator is finished. [`CloseError::Raised`] if the body
+    /// raised while closing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{generator, State};
+    /// use std::cell::Cell;
+    ///
+    /// let cleaned = Cell::new(false);
+    /// struct Cleanup<'a>(&'a Cell<bool>);
+    /// impl Drop for Cleanup<'_> {
+    ///     fn drop(&mut self) { self.0.set(true) }
+    /// }
+    ///
+    /// let mut g = generator(async |mut co| {
+    ///     let _guard = Cleanup(&cleaned);
+    ///     loop { co.yield_(()).await }
+    /// });
+    /// g.next();
+    /// assert_eq!(g.close(), Ok(None));
+    /// assert!(cleaned.get());
+    /// assert_eq!(g.state(), State::Finished);
+    /// ```
+    pub fn close(&mut self) -> Result<Option<F::Output>, CloseError<Y, E>> {
+        match self.step(Action::Close) {
+            Outcome::Closed => Ok(None),
+            Outcome::Returned(r) => Ok(Some(r)),
+            Outcome::IgnoredClose(y) => Err(CloseError::Ignored(y)),
+            Outcome::Raised(e) => Err(CloseError::Raised(e)),
+            _ => unreachable!("close is never rejected and answers a yield with IgnoredClose"),
+        }
+    }
+
+    /// Where the generator is in its life.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{generator, State};
+    ///
+    /// let mut g = generator(async |mut co| co.yield_(()).await);
+    /// assert_eq!(g.state(), State::Created);
+    /// g.close().unwrap();
+    /// assert_eq!(g.state(), State::Finished);
+    /// ```
+    pub fn state(&self) -> State {
+        self.core.phase().state()
+    }
+
+    /// Whether the generator is suspended inside a delegation
+    /// (`yield_from` or `yield_from_iter`; Python's `gi_yieldfrom is not None`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::generator;
+    ///
+    /// let mut g = generator(async |mut co| {
+    ///     co.yield_from_iter([1]).await;
+    ///     co.yield_(2).await;
+    /// });
+    /// g.next();
+    /// assert!(g.is_delegating());
+    /// g.next();
+    /// assert!(!g.is_delegating());
+    /// ```
+    pub fn is_delegating(&self) -> bool {
+        self.core.phase() == Phase::Suspended(Mode::Delegate)
+    }
+}
+
+impl<Y, F: Future, E> Gen<Y, F, (), E> {
+    /// Resumes a generator that receives `()`: starts it if fresh, otherwise
+    /// sends `()` (Python's `next(gen)`, keeping the return value).
+    ///
+    /// # Errors
+    ///
+    /// [`ResumeError::Finished`] once the generator has finished (Python's
+    /// `StopIteration`); [`ResumeError::Raised`] if the body raises.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{generator, GeneratorState};
+    ///
+    /// let mut g = generator(async |mut co| {
+    ///     co.yield_(1).await;
+    ///     "bye"
+    /// });
+    /// while let Ok(state) = g.resume() {
+    ///     match state {
+    ///         GeneratorState::Yielded(n) => assert_eq!(n, 1),
+    ///         GeneratorState::Complete(r) => assert_eq!(r, "bye"),
+    ///     }
+    /// }
+    /// ```
+    #[inline]
+    pub fn resume(&mut self) -> Result<GeneratorState<Y, F::Output>, ResumeError<E>> {
+        let action = match self.core.phase() {
+            Phase::Created => Action::Start,
+            _ => Action::Send(()),
+        };
+        match self.step(action) {
+            Outcome::Yielded(y) => Ok(GeneratorState::Yielded(y)),
+            Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
+            Outcome::Raised(e) => Err(ResumeError::Raised(e)),
+            Outcome::Rejected(_) => Err(ResumeError::Finished),
+            Outcome::Closed | Outcome::IgnoredClose(_) => unreachable!("resume never closes"),
+        }
+    }
+}
+
+/// Iterates the yielded values; the return value is dropped (use
+/// [`resume`](Gen::resume) to keep it).
+///
+/// # Panics
+///
+/// If the body raises an error with [`Co::raise`] during `next` (only
+/// possible when `E` is not [`Infallible`]): an iterator has no way to report
+/// it. Use [`resume`](Gen::resume) for such generators.
+impl<Y, F: Future, E> Iterator for Gen<Y, F, (), E> {
+    type Item = Y;
+
+    #[inline]
+    fn next(&mut self) -> Option<Y> {
+        match self.resume() {
+            Ok(GeneratorState::Yielded(y)) => Some(y),
+            Ok(GeneratorState::Complete(_)) | Err(ResumeError::Finished) => None,
+            Err(ResumeError::Raised(_)) => panic!(
+                "cogen: the generator raised an error during next(); iterate it with resume() \
+                 to receive the error"
+            ),
+        }
+    }
+}
+
+impl<Y, F: Future, E> FusedIterator for Gen<Y, F, (), E> {}
+
+impl<Y, F: Future, S, E> Drop for Gen<Y, F, S, E> {
+    /// Closes a suspended generator, as Python does when a generator is
+    /// garbage-collected: a catching body runs its close handling. If the body
+    /// ignores the close or raises, its locals are dropped anyway and the
+    /// result is discarded.
+    fn drop(&mut self) {
+        if matches!(self.core.phase(), Phase::Suspended(Mode::Catch | Mode::Delegate)) {
+            let _ = self.close();
+        }
+        // `Core::drop` drops whatever is left of the body.
+    }
+}
+
+impl<Y, F: Future, S, E> Delegate for Gen<Y, F, S, E> {
+    type Yield = Y;
+    type Send = S;
+    type Error = E;
+    type Return = F::Output;
+
+    fn poll_step(
+        &mut self,
+        cx: &mut Context<'_>,
+        action: Option<Action<S, E>>,
+    ) -> Poll<Outcome<Y, F::Output, S, E>> {
+        self.core.poll_resume(cx, action)
+    }
+}
+
+impl<Y, F: Future, S, E> crate::engine::Sealed for Gen<Y, F, S, E> {}
+
+impl<Y, F: Future, S, E> core::fmt::Debug for Gen<Y, F, S, E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Gen")
+            .field("state", &self.state())
+            .field("delegating", &self.is_delegating())
+            .finish()
+    }
+}
