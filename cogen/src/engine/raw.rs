@@ -89,6 +89,10 @@ unsafe impl<Y: Send, S: Send, E: Send, F: Future + Send> Send for Core<Y, S, E, 
 // slot or the body, so sharing `&Core` across threads reveals nothing else.
 unsafe impl<Y, S, E, F: Future> Sync for Core<Y, S, E, F> {}
 
+// The body future is pinned in the heap allocation, never inline in `Core`:
+// moving a `Core` moves only the pointer, so `Core` is `Unpin` whatever `F` is.
+impl<Y, S, E, F: Future> Unpin for Core<Y, S, E, F> {}
+
 /// Frees the allocation if making the body future unwinds.
 struct DeallocOnUnwind<Y, S, E, F>(*mut Inner<Y, S, E, F>);
 

@@ -1,0 +1,201 @@
+//! close and drop: cleanup runs, as Python's finally blocks and GeneratorExit.
+mod common;
+
+use cogen::{CloseError, Co, GeneratorState, Interrupt, State, coroutine, generator};
+use common::{Log, s};
+
+#[test]
+fn close_at_plain_yield_drops_locals_in_reverse_order() {
+    let log = Log::new();
+    let mut g = generator(async |mut co| {
+        let _outer = log.guard("outer");
+        {
+            let _inner = log.guard("inner");
+            co.yield_(1).await;
+            log.push("never");
+        }
+    });
+    g.next();
+    assert_eq!(g.close(), Ok(None));
+    assert_eq!(log.events(), s(&["drop inner", "drop outer"]));
+    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.next(), None);
+}
+
+#[test]
+fn close_at_catching_yield_runs_the_body_cleanup_code() {
+    let log = Log::new();
+    let mut g = generator(async |mut co| {
+        let _guard = log.guard("guard");
+        loop {
+            if let Err(Interrupt::Close) = co.yield_(()).catching().await {
+                log.push("cleanup code");
+                return;
+            }
+        }
+    });
+    g.next();
+    assert_eq!(g.close(), Ok(Some(())));
+    assert_eq!(log.events(), s(&["cleanup code", "drop guard"]));
+}
+
+#[test]
+fn close_hands_back_a_value_returned_while_closing() {
+    // Python 3.13: "If a generator returns a value upon being closed, the value
+    // is returned by close()".
+    let mut g = generator(async |mut co| {
+        match co.yield_(()).catching().await {
+            Err(Interrupt::Close) => 42,
+            _ => 0,
+        }
+    });
+    g.next();
+    assert_eq!(g.close(), Ok(Some(42)));
+}
+
+#[test]
+fn close_on_fresh_generator_runs_nothing_and_finishes_it() {
+    let log = Log::new();
+    let mut g = generator(async |mut co| {
+        log.push("ran");
+        co.yield_(1).await;
+    });
+    assert_eq!(g.close(), Ok(None));
+    assert!(log.events().is_empty());
+    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.next(), None);
+}
+
+#[test]
+fn close_on_finished_generator_does_nothing() {
+    let mut g = generator(async |mut co| co.yield_(1).await);
+    assert_eq!(g.by_ref().count(), 1);
+    assert_eq!(g.close(), Ok(None));
+    assert_eq!(g.close(), Ok(None));
+}
+
+#[test]
+fn yielding_after_close_reports_ignored_and_stays_resumable() {
+    let log = Log::new();
+    let mut g = generator(async |mut co| {
+        let mut n = 0;
+        loop {
+            if let Err(Interrupt::Close) = co.yield_(n).catching().await {
+                log.push("ignoring close");
+            }
+            n += 1;
+        }
+    });
+    assert_eq!(g.next(), Some(0));
+    assert_eq!(g.close(), Err(CloseError::Ignored(1)));
+    assert_eq!(g.state(), State::Suspended);
+    assert_eq!(g.next(), Some(2));
+    assert_eq!(log.events(), s(&["ignoring close"]));
+}
+
+#[test]
+fn raising_while_closing_is_reported_by_close_and_finishes() {
+    let mut g = coroutine(async |mut co: Co<'_, (), (), &str>| {
+        if let Err(Interrupt::Close) = co.yield_(()).catching().await {
+            co.raise::<()>("in close").await;
+        }
+    });
+    g.start().unwrap();
+    assert_eq!(g.close(), Err(CloseError::Raised("in close")));
+    assert_eq!(g.state(), State::Finished);
+}
+
+#[test]
+fn dropping_a_suspended_generator_closes_it() {
+    let log = Log::new();
+    let mut g = generator(async |mut co| {
+        let _guard = log.guard("local");
+        co.yield_(1).await;
+    });
+    g.next();
+    drop(g);
+    assert_eq!(log.events(), s(&["drop local"]));
+}
+
+#[test]
+fn dropping_a_suspended_catching_generator_runs_its_close_handler() {
+    let log = Log::new();
+    let mut g = generator(async |mut co| {
+        if let Err(Interrupt::Close) = co.yield_(1).catching().await {
+            log.push("close handler");
+        }
+    });
+    g.next();
+    drop(g);
+    assert_eq!(log.events(), s(&["close handler"]));
+}
+
+#[test]
+fn dropping_a_generator_that_ignores_close_still_drops_its_locals() {
+    let log = Log::new();
+    let mut g = generator(async |mut co| {
+        let _guard = log.guard("local");
+        loop {
+            let _ = co.yield_(1).catching().await;
+        }
+    });
+    g.next();
+    drop(g);
+    assert_eq!(log.events(), s(&["drop local"]));
+}
+
+#[test]
+fn dropping_a_fresh_generator_runs_none_of_the_body() {
+    let log = Log::new();
+    let g = generator(async |mut co| {
+        log.push("ran");
+        let _guard = log.guard("local");
+        co.yield_(1).await;
+    });
+    drop(g);
+    assert!(log.events().is_empty());
+}
+
+#[test]
+fn finished_generator_has_already_dropped_its_locals() {
+    let log = Log::new();
+    let mut g = generator(async |mut co| {
+        let _guard = log.guard("local");
+        co.yield_(1).await;
+    });
+    g.next();
+    g.next();
+    assert_eq!(log.take(), s(&["drop local"]));
+    drop(g);
+    assert!(log.events().is_empty(), "no double drop");
+}
+
+#[test]
+fn every_value_in_flight_is_dropped_exactly_once_on_close() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let live = Rc::new(Cell::new(0));
+    let mut g = coroutine(async |mut co: Co<'_, common::Live, common::Live>| {
+        let _kept = co.yield_(common::Live::new(&live)).await;
+        co.yield_(common::Live::new(&live)).await;
+    });
+    let first = g.start().unwrap();
+    let second = g.send(common::Live::new(&live)).unwrap();
+    assert_eq!(live.get(), 3); // two yielded, one sent and held by the body
+    drop((first, second));
+    g.close().unwrap();
+    assert_eq!(live.get(), 0);
+}
+
+#[test]
+fn close_state_after_ignored_close_can_be_closed_again_successfully() {
+    let mut g = generator(async |mut co| {
+        let _ = co.yield_(1).catching().await; // ignores the first close
+        co.yield_(2).await; // plain: the second close unwinds
+    });
+    g.next();
+    assert_eq!(g.close(), Err(CloseError::Ignored(2)));
+    assert_eq!(g.close(), Ok(None));
+    assert_eq!(g.resume(), Err(cogen::ResumeError::Finished));
+    let _ = GeneratorState::<(), ()>::Complete(());
+}

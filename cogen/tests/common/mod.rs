@@ -1,0 +1,80 @@
+//! Helpers shared by the conformance tests: drop and poll counters.
+#![allow(dead_code)]
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+/// An ordered log of events (drops, body steps), shared between a test and a body.
+#[derive(Clone, Default, Debug)]
+pub struct Log(Rc<RefCell<Vec<String>>>);
+
+impl Log {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn push(&self, event: impl Into<String>) {
+        self.0.borrow_mut().push(event.into());
+    }
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut self.0.borrow_mut())
+    }
+    pub fn events(&self) -> Vec<String> {
+        self.0.borrow().clone()
+    }
+    /// A guard that logs `drop <name>` when dropped.
+    pub fn guard(&self, name: &str) -> Guard {
+        Guard { name: name.to_string(), log: self.clone() }
+    }
+}
+
+/// Logs `drop <name>` exactly when dropped.
+#[derive(Debug)]
+pub struct Guard {
+    name: String,
+    log: Log,
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.log.push(format!("drop {}", self.name));
+    }
+}
+
+/// Counts live instances: incremented on creation, decremented on drop.
+#[derive(Debug)]
+pub struct Live(Rc<Cell<isize>>);
+
+impl Live {
+    pub fn new(counter: &Rc<Cell<isize>>) -> Self {
+        counter.set(counter.get() + 1);
+        Live(counter.clone())
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() - 1);
+    }
+}
+
+/// Wraps a future and counts how many times it is polled.
+#[derive(Debug)]
+pub struct Polls<'a, F> {
+    pub inner: F,
+    pub count: &'a Cell<usize>,
+}
+
+impl<F: Future + Unpin> Future for Polls<'_, F> {
+    type Output = F::Output;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.count.set(self.count.get() + 1);
+        Pin::new(&mut self.inner).poll(cx)
+    }
+}
+
+pub fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}

@@ -1,0 +1,351 @@
+//! yield from: delegation that forwards send, throw and close (PEP 380).
+mod common;
+
+use std::cell::Cell;
+
+use cogen::{CloseError, Co, Gen, GeneratorState, Interrupt, State, coroutine, generator};
+use common::{Log, Polls, s};
+
+#[test]
+fn seed_delegation_prints_one_to_ten_then_done() {
+    // The seed: sub_generator yields from a list, a tuple and a range.
+    let sub_generator = || {
+        generator(async |mut co| {
+            co.yield_from_iter([1, 2, 3].map(|x| x.to_string())).await;
+            co.yield_from_iter((4, 5, 6).into_array().map(|x: i32| x.to_string())).await;
+            co.yield_from_iter((7..11).map(|x| x.to_string())).await;
+        })
+    };
+    trait IntoArray {
+        fn into_array(self) -> [i32; 3];
+    }
+    impl IntoArray for (i32, i32, i32) {
+        fn into_array(self) -> [i32; 3] {
+            [self.0, self.1, self.2]
+        }
+    }
+    let main_generator = generator(async move |mut co| {
+        co.yield_from(sub_generator()).await;
+        co.yield_("Done".to_string()).await;
+    });
+    let out: Vec<String> = main_generator.collect();
+    assert_eq!(out.join(" "), "1 2 3 4 5 6 7 8 9 10 Done");
+}
+
+#[test]
+fn yield_from_evaluates_to_the_sub_generator_return_value() {
+    let g = generator(async |mut co| {
+        let sub = generator(async |mut co| {
+            co.yield_(1).await;
+            "sub result"
+        });
+        let r = co.yield_from(sub).await;
+        co.yield_(r.len()).await;
+    });
+    assert_eq!(g.collect::<Vec<_>>(), [1, 10]);
+}
+
+#[test]
+fn sent_values_go_to_the_sub_generator() {
+    let mut g = coroutine(async |mut co: Co<'_, i32, i32>| {
+        let sub = coroutine(async |mut co: Co<'_, i32, i32>| {
+            let a = co.yield_(0).await;
+            let b = co.yield_(a * 10).await;
+            a + b
+        });
+        let sum = co.yield_from(sub).await;
+        co.yield_(sum).await;
+    });
+    assert_eq!(g.start(), Ok(GeneratorState::Yielded(0)));
+    assert_eq!(g.send(4), Ok(GeneratorState::Yielded(40)));
+    assert_eq!(g.send(5), Ok(GeneratorState::Yielded(9)));
+}
+
+#[test]
+fn throw_handled_by_the_sub_generator_yields_its_next_value() {
+    let mut g = coroutine(async |mut co: Co<'_, &str, (), &str>| {
+        let sub = coroutine(async |mut co: Co<'_, &str, (), &str>| loop {
+            if let Err(Interrupt::Throw(e)) = co.yield_("sub").catching().await {
+                co.yield_(e).await;
+            }
+        });
+        co.yield_from(sub).await;
+    });
+    g.start().unwrap();
+    assert_eq!(g.throw("caught by sub"), Ok(GeneratorState::Yielded("caught by sub")));
+    assert!(g.is_delegating());
+}
+
+#[test]
+fn throw_unhandled_by_the_sub_generator_surfaces_in_the_outer_body() {
+    // Python case: outer catches ValueError around `yield from`, yields 99.
+    let log = Log::new();
+    let mut g = coroutine(async |mut co: Co<'_, i32, (), &str>| {
+        let sub = coroutine(async |mut co: Co<'_, i32, (), &str>| {
+            let _g = log.guard("sub local");
+            co.yield_(1).await;
+            co.yield_(2).await;
+        });
+        match co.yield_from(sub).catching().await {
+            Err(Interrupt::Throw(e)) => {
+                log.push(format!("outer caught {e}"));
+                co.yield_(99).await;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    });
+    assert_eq!(g.start(), Ok(GeneratorState::Yielded(1)));
+    assert_eq!(g.throw("v"), Ok(GeneratorState::Yielded(99)));
+    assert_eq!(log.events(), s(&["drop sub local", "outer caught v"]));
+    assert!(!g.is_delegating());
+}
+
+#[test]
+fn throw_unhandled_by_sub_and_outer_comes_back_and_finishes_both() {
+    let log = Log::new();
+    let mut g = coroutine(async |mut co: Co<'_, i32, (), &str>| {
+        let _outer = log.guard("outer");
+        let sub = coroutine(async |mut co: Co<'_, i32, (), &str>| {
+            let _sub = log.guard("sub");
+            co.yield_(1).await;
+        });
+        co.yield_from(sub).await;
+    });
+    g.start().unwrap();
+    assert_eq!(g.throw("up"), Err("up"));
+    assert_eq!(log.events(), s(&["drop sub", "drop outer"]));
+    assert_eq!(g.state(), State::Finished);
+}
+
+#[test]
+fn throw_handled_by_sub_which_returns_resumes_the_outer_with_that_value() {
+    let mut g = coroutine(async |mut co: Co<'_, String, (), ()>| {
+        let sub = coroutine(async |mut co: Co<'_, String, (), ()>| {
+            match co.yield_("sub".into()).catching().await {
+                Err(Interrupt::Throw(())) => "sub-ret",
+                _ => "normal",
+            }
+        });
+        let r = co.yield_from(sub).await;
+        co.yield_(format!("got {r}")).await;
+    });
+    g.start().unwrap();
+    assert_eq!(g.throw(()), Ok(GeneratorState::Yielded("got sub-ret".into())));
+}
+
+#[test]
+fn close_while_delegating_closes_the_sub_generator_first() {
+    let log = Log::new();
+    let mut g = generator(async |mut co| {
+        let _outer = log.guard("outer finally");
+        let sub = generator(async |mut co| {
+            let _sub = log.guard("sub finally");
+            co.yield_(1).await;
+        });
+        co.yield_from(sub).await;
+    });
+    g.next();
+    assert_eq!(g.close(), Ok(None));
+    assert_eq!(log.events(), s(&["drop sub finally", "drop outer finally"]));
+}
+
+#[test]
+fn close_while_delegating_runs_both_close_handlers_inner_first() {
+    let log = Log::new();
+    let mut g = generator(async |mut co| {
+        let sub = generator(async |mut co| {
+            if let Err(Interrupt::Close) = co.yield_(1).catching().await {
+                log.push("sub handler");
+            }
+        });
+        if let Err(Interrupt::Close) = co.yield_from(sub).catching().await {
+            log.push("outer handler");
+            return "outer closed";
+        }
+        "not closed"
+    });
+    g.next();
+    assert_eq!(g.close(), Ok(Some("outer closed")));
+    assert_eq!(log.events(), s(&["sub handler", "outer handler"]));
+}
+
+#[test]
+fn sub_generator_ignoring_close_makes_outer_close_fail_and_finishes_outer() {
+    // Python: "generator ignored GeneratorExit" and the outer is GEN_CLOSED.
+    let log = Log::new();
+    let mut g = generator(async |mut co| {
+        let _outer = log.guard("outer finally");
+        let sub = generator(async |mut co| loop {
+            if let Err(Interrupt::Close) = co.yield_("s").catching().await {
+                log.push("sub ignoring close");
+            }
+        });
+        co.yield_from(sub).await;
+    });
+    g.next();
+    assert_eq!(g.close(), Err(CloseError::Ignored("s")));
+    assert_eq!(g.state(), State::Finished);
+    // As in Python: the sub ignores once for close() and once more when it is
+    // finalised with the outer frame.
+    assert_eq!(
+        log.events(),
+        s(&["sub ignoring close", "sub ignoring close", "drop outer finally"])
+    );
+}
+
+#[test]
+fn sub_generator_raising_while_closing_surfaces_in_the_outer() {
+    let mut g = coroutine(async |mut co: Co<'_, u8, (), &str>| {
+        let sub = coroutine(async |mut co: Co<'_, u8, (), &str>| {
+            if let Err(Interrupt::Close) = co.yield_(1).catching().await {
+                co.raise::<()>("sub failed to close").await;
+            }
+        });
+        match co.yield_from(sub).catching().await {
+            Err(Interrupt::Throw(e)) => e,
+            _ => "other",
+        }
+    });
+    g.start().unwrap();
+    assert_eq!(g.close(), Ok(Some("sub failed to close")));
+}
+
+#[test]
+fn is_delegating_is_true_only_while_suspended_inside_a_delegation() {
+    let mut g = generator(async |mut co| {
+        co.yield_(0).await;
+        let sub = generator(async |mut co| co.yield_(1).await);
+        co.yield_from(sub).await;
+        co.yield_(2).await;
+    });
+    assert!(!g.is_delegating());
+    g.next();
+    assert!(!g.is_delegating());
+    g.next();
+    assert!(g.is_delegating());
+    g.next();
+    assert!(!g.is_delegating());
+}
+
+#[test]
+fn delegating_to_an_iterator_forwards_nothing_and_unwinds_on_throw() {
+    let log = Log::new();
+    let mut g = coroutine(async |mut co: Co<'_, i32, (), &str>| {
+        let _g = log.guard("outer");
+        co.yield_from_iter(vec![1, 2, 3]).await;
+    });
+    assert_eq!(g.start(), Ok(GeneratorState::Yielded(1)));
+    assert!(g.is_delegating());
+    assert_eq!(g.throw("e"), Err("e"));
+    assert_eq!(log.events(), s(&["drop outer"]));
+}
+
+#[test]
+fn delegating_to_a_partly_consumed_generator_as_an_iterator_continues_it() {
+    let mut sub = generator(async |mut co| co.yield_from_iter(1..=4).await);
+    assert_eq!(sub.next(), Some(1));
+    let g = generator(async move |mut co| co.yield_from_iter(&mut sub).await);
+    assert_eq!(g.collect::<Vec<_>>(), [2, 3, 4]);
+}
+
+#[test]
+fn empty_sub_generator_evaluates_immediately() {
+    let g = generator(async |mut co| {
+        let r = co.yield_from(generator(async |_co: Co<'_, i32>| 5)).await;
+        co.yield_(r).await;
+    });
+    assert_eq!(g.collect::<Vec<_>>(), [5]);
+}
+
+fn leaf(n: u64) -> Gen<u64, impl std::future::Future<Output = u64>> {
+    generator(async move |mut co| {
+        for i in 0..n {
+            co.yield_(i).await;
+        }
+        n
+    })
+}
+
+/// One level of delegation whose `yield_from` counts how often it is polled.
+fn wrap<'a, D>(sub: D, polls: &'a Cell<usize>) -> Gen<u64, impl std::future::Future<Output = u64> + 'a>
+where
+    D: cogen::Delegate<Yield = u64, Send = (), Error = std::convert::Infallible, Return = u64> + 'a,
+{
+    generator(async move |mut co| Polls { inner: co.yield_from(sub), count: polls }.await)
+}
+
+fn wrap4<'a, D>(sub: D, polls: &'a [Cell<usize>]) -> impl cogen::Delegate<Yield = u64, Send = (), Error = std::convert::Infallible, Return = u64> + Iterator<Item = u64> + 'a
+where
+    D: cogen::Delegate<Yield = u64, Send = (), Error = std::convert::Infallible, Return = u64> + 'a,
+{
+    wrap(wrap(wrap(wrap(sub, &polls[0]), &polls[1]), &polls[2]), &polls[3])
+}
+
+#[test]
+fn deep_delegation_yields_every_item_in_order_and_the_return_value() {
+    let polls: Vec<Cell<usize>> = (0..16).map(|_| Cell::new(0)).collect();
+    let mut g = wrap4(wrap4(wrap4(wrap4(leaf(100), &polls[0..4]), &polls[4..8]), &polls[8..12]), &polls[12..16]);
+    let got: Vec<u64> = g.by_ref().take(100).collect();
+    assert_eq!(got, (0..100).collect::<Vec<_>>());
+    assert_eq!(g.next(), None);
+}
+
+#[test]
+fn deep_delegation_costs_one_poll_per_level_per_item() {
+    // The per-item cost of delegation: each item resumes every level once, so
+    // the work per item grows linearly with depth, never worse. (Instructions
+    // per item at each depth are in BENCHMARKS.md.)
+    let n = 1000u64;
+    let polls: Vec<Cell<usize>> = (0..16).map(|_| Cell::new(0)).collect();
+    let g1 = wrap(leaf(n), &polls[0]);
+    assert_eq!(g1.count() as u64, n);
+    let g4 = wrap4(leaf(n), &polls[1..5]);
+    assert_eq!(g4.count() as u64, n);
+    let g11 = wrap4(wrap4(wrap(wrap(wrap(leaf(n), &polls[5]), &polls[6]), &polls[7]), &polls[8..12]), &polls[12..16]);
+    assert_eq!(g11.count() as u64, n);
+    for (level, count) in polls.iter().enumerate() {
+        // One poll per item, plus the first (start) and the last (completion).
+        assert_eq!(count.get(), n as usize + 1, "level {level}");
+    }
+}
+
+#[test]
+fn nested_yield_from_forwards_send_throw_and_close_through_every_level() {
+    let log = Log::new();
+    fn leaf(log: &Log) -> Gen<i32, impl std::future::Future<Output = i32> + '_, i32, String> {
+        coroutine(async move |mut co: Co<'_, i32, i32, String>| {
+            let _g = log.guard("leaf");
+            let mut total = 0;
+            loop {
+                match co.yield_(total).catching().await {
+                    Ok(v) => total += v,
+                    Err(Interrupt::Throw(e)) => {
+                        log.push(format!("leaf handled {e}"));
+                        total = -1;
+                    }
+                    Err(Interrupt::Close) => {
+                        log.push("leaf closing");
+                        return total;
+                    }
+                }
+            }
+        })
+    }
+    let mut top = coroutine(async |mut co: Co<'_, i32, i32, String>| {
+        let _g = log.guard("top");
+        let mid = coroutine(async |mut co: Co<'_, i32, i32, String>| {
+            let _g = log.guard("mid");
+            co.yield_from(leaf(&log)).await
+        });
+        co.yield_from(mid).await
+    });
+    assert_eq!(top.start(), Ok(GeneratorState::Yielded(0)));
+    assert_eq!(top.send(5), Ok(GeneratorState::Yielded(5)));
+    assert_eq!(top.send(6), Ok(GeneratorState::Yielded(11)));
+    assert_eq!(top.throw("x".into()), Ok(GeneratorState::Yielded(-1)));
+    assert_eq!(top.close(), Ok(None));
+    assert_eq!(
+        log.events(),
+        s(&["leaf handled x", "leaf closing", "drop leaf", "drop mid", "drop top"])
+    );
+}
