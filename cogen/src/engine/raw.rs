@@ -241,13 +241,62 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
             },
         };
         self.phase = Phase::Running { closing };
-        match self.poll_body(cx) {
+        let poll = self.poll_body(cx);
+        self.settle(poll, closing)
+    }
+
+    /// Hot path: resumes a suspended generator with a value (Python's
+    /// `send`, and `next` for generators that receive `()`). Every other
+    /// state takes the general protocol.
+    #[inline(always)]
+    pub(crate) fn poll_send(
+        &mut self,
+        cx: &mut Context<'_>,
+        value: S,
+    ) -> Poll<Outcome<Y, F::Output, S, E>> {
+        if !matches!(self.phase, Phase::Suspended(_)) {
+            return self.poll_resume_cold(cx, Action::Send(value));
+        }
+        *self.slot() = Slot::Send(value);
+        // The phase stays `Suspended` during the poll: a panic finishes the
+        // generator whatever the phase, and `settle` sets the phase after.
+        let poll = self.poll_body(cx);
+        if let Poll::Pending = poll {
+            if let Some((value, mode)) = self.slot().take_yield() {
+                self.phase = Phase::Suspended(mode);
+                return Poll::Ready(Outcome::Yielded(value));
+            }
+        }
+        self.settle(poll, false)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn poll_resume_cold(
+        &mut self,
+        cx: &mut Context<'_>,
+        action: Action<S, E>,
+    ) -> Poll<Outcome<Y, F::Output, S, E>> {
+        self.poll_resume(cx, Some(action))
+    }
+
+    /// Turns the body's poll result and message into the step's outcome.
+    #[inline(always)]
+    fn settle(
+        &mut self,
+        poll: Poll<F::Output>,
+        closing: bool,
+    ) -> Poll<Outcome<Y, F::Output, S, E>> {
+        match poll {
             Poll::Ready(value) => {
                 self.finish();
                 Poll::Ready(Outcome::Returned(value))
             }
             Poll::Pending => match self.slot().take_message() {
-                None => Poll::Pending,
+                None => {
+                    self.phase = Phase::Running { closing };
+                    Poll::Pending
+                }
                 Some(Slot::Yield(value, mode)) => {
                     self.phase = Phase::Suspended(mode);
                     Poll::Ready(if closing {

@@ -40,23 +40,44 @@ impl<Y, S, E> Slot<Y, S, E> {
     /// If a previous message has not been taken yet: two yields in one resume
     /// (a yield future raced inside `select!`/`join!`, or a handle used inside
     /// another generator) would otherwise silently lose the first value.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn post(&mut self, message: Slot<Y, S, E>) {
         if self.holds_body_message() {
-            panic!(
-                "cogen: a generator body yielded twice without being resumed; a yield \
-                 handle's future must be awaited to completion, one at a time, by its own \
-                 generator's body"
-            );
+            posted_twice()
         }
         // An action the body never consumed (its yield future was dropped before
         // completing) is discarded here; see DESIGN.md, "stale actions".
         *self = message;
     }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn posted_twice() -> ! {
+            panic!(
+                "cogen: a generator body yielded twice without being resumed; a yield \
+                 handle's future must be awaited to completion, one at a time, by its own \
+                 generator's body"
+            )
+}
+
+impl<Y, S, E> Slot<Y, S, E> {
 
     /// Body side: take the driver's resume action, if one is waiting.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn take_action(&mut self) -> Option<Action<S, E>> {
+        // Hot path: a plain resume.
+        if let Slot::Send(_) = self {
+            if let Slot::Send(s) = core::mem::replace(self, Slot::Empty) {
+                return Some(Action::Send(s));
+            }
+        }
+        self.take_interrupt()
+    }
+
+    #[cold]
+    fn take_interrupt(&mut self) -> Option<Action<S, E>> {
         match self {
             Slot::Send(_) | Slot::Throw(_) | Slot::Close => {}
             _ => return None,
@@ -80,12 +101,32 @@ impl<Y, S, E> Slot<Y, S, E> {
         };
     }
 
+    /// Driver side: take a yielded value (the hot path), leaving any other
+    /// message in place.
+    #[inline(always)]
+    pub(crate) fn take_yield(&mut self) -> Option<(Y, Mode)> {
+        if let Slot::Yield(..) = self {
+            if let Slot::Yield(value, mode) = core::mem::replace(self, Slot::Empty) {
+                return Some((value, mode));
+            }
+        }
+        None
+    }
+
     /// Driver side: take the body's message after a poll, if it posted one.
     ///
     /// A driver action the body has not consumed yet stays in place: the body
     /// may still poll its yield future later in this step.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn take_message(&mut self) -> Option<Slot<Y, S, E>> {
+        if let Slot::Yield(..) = self {
+            return Some(core::mem::replace(self, Slot::Empty));
+        }
+        self.take_other_message()
+    }
+
+    #[cold]
+    fn take_other_message(&mut self) -> Option<Slot<Y, S, E>> {
         if self.holds_body_message() {
             Some(core::mem::replace(self, Slot::Empty))
         } else {

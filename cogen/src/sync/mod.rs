@@ -102,16 +102,34 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
     #[inline]
     fn step(&mut self, action: Action<S, E>) -> Outcome<Y, F::Output, S, E> {
         let mut cx = Context::from_waker(Waker::noop());
-        match self.core.poll_resume(&mut cx, Some(action)) {
+        let poll = self.core.poll_resume(&mut cx, Some(action));
+        self.ready(poll)
+    }
+
+    /// Resumes with a value: the hot path of `send` and `next`.
+    #[inline(always)]
+    fn step_send(&mut self, value: S) -> Outcome<Y, F::Output, S, E> {
+        let mut cx = Context::from_waker(Waker::noop());
+        let poll = self.core.poll_send(&mut cx, value);
+        self.ready(poll)
+    }
+
+    #[inline(always)]
+    fn ready(&mut self, poll: Poll<Outcome<Y, F::Output, S, E>>) -> Outcome<Y, F::Output, S, E> {
+        match poll {
             Poll::Ready(outcome) => outcome,
-            Poll::Pending => {
-                self.core.finish();
-                panic!(
-                    "cogen: a sync generator's body awaited something other than its own yield \
-                     handle; bodies that await timers, I/O or other futures need an async generator"
-                )
-            }
+            Poll::Pending => self.awaited_foreign_future(),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn awaited_foreign_future(&mut self) -> ! {
+        self.core.finish();
+        panic!(
+            "cogen: a sync generator's body awaited something other than its own yield \
+             handle; bodies that await timers, I/O or other futures need an async generator"
+        )
     }
 
     /// Runs a fresh generator to its first yield (Python's first `next(gen)`).
@@ -170,7 +188,7 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
     /// assert_eq!(g.send(7), Err(SendError::Finished(7)));
     /// ```
     pub fn send(&mut self, value: S) -> Result<GeneratorState<Y, F::Output>, SendError<S, E>> {
-        match self.step(Action::Send(value)) {
+        match self.step_send(value) {
             Outcome::Yielded(y) => Ok(GeneratorState::Yielded(y)),
             Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
             Outcome::Raised(e) => Err(SendError::Raised(e)),
@@ -332,11 +350,11 @@ impl<Y, F: Future, E> Gen<Y, F, (), E> {
     /// ```
     #[inline]
     pub fn resume(&mut self) -> Result<GeneratorState<Y, F::Output>, ResumeError<E>> {
-        let action = match self.core.phase() {
-            Phase::Created => Action::Start,
-            _ => Action::Send(()),
+        let outcome = match self.core.phase() {
+            Phase::Created => self.step(Action::Start),
+            _ => self.step_send(()),
         };
-        match self.step(action) {
+        match outcome {
             Outcome::Yielded(y) => Ok(GeneratorState::Yielded(y)),
             Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
             Outcome::Raised(e) => Err(ResumeError::Raised(e)),
