@@ -11,6 +11,8 @@ N2=${N2:-1100000}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
+# The real interpreter: `python3` on PATH may be a shim script (pyenv).
+PY=$(python3 -c 'import sys; print(sys.executable)')
 cargo build --quiet --profile bench -p cogen-bench --bin insns
 bin=target/release/insns
 [ -x target/bench/insns ] && bin=target/bench/insns
@@ -36,7 +38,7 @@ fi
 printf '%-28s %8s\n' case insns/item
 for c in "${cases[@]}"; do
   case "$c" in
-    python_*) slope "$c" python3 bench/py/generators.py "${c#python_}" ;;
+    python_*) slope "$c" "$PY" bench/py/generators.py "${c#python_}" ;;
     *) slope "$c" "$bin" "$c" ;;
   esac
 done

@@ -414,7 +414,11 @@ impl<Y, F: Future, S, E> Delegate for Gen<Y, F, S, E> {
         cx: &mut Context<'_>,
         action: Option<Action<S, E>>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        self.core.poll_resume(cx, action)
+        match action {
+            // Forwarded sends take the same hot path as `send` itself.
+            Some(Action::Send(value)) => self.core.poll_send(cx, value),
+            action => self.core.poll_resume(cx, action),
+        }
     }
 }
 
