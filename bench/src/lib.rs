@@ -121,7 +121,9 @@ pub fn cogen_yield_from_depth1(n: u64) -> u64 {
 
 /// cogen: four nested levels of `yield_from` delegation.
 pub fn cogen_yield_from_depth4(n: u64) -> u64 {
-    sum_iter(cogen_wrap(cogen_wrap(cogen_wrap(cogen_wrap(cogen_leaf(n))))))
+    sum_iter(cogen_wrap(cogen_wrap(cogen_wrap(cogen_wrap(cogen_leaf(
+        n,
+    ))))))
 }
 
 /// genawaiter 0.99, stack form, plain.

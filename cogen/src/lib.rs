@@ -33,8 +33,13 @@ mod engine;
 mod sync;
 
 pub use engine::{
-    CloseError, Co, Delegate, GeneratorState, Interrupt, Raise, ResumeError, SendError,
-    StartError, State, Yield, YieldCatching, YieldFrom, YieldFromCatching, YieldFromIter,
+    CloseError, Co, Delegate, GeneratorState, Interrupt, Raise, ResumeError, SendError, StartError,
+    State, Yield, YieldCatching, YieldFrom, YieldFromCatching, YieldFromIter,
     YieldFromIterCatching,
 };
 pub use sync::{Gen, coroutine, generator};
+
+/// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

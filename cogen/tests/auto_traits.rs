@@ -28,7 +28,9 @@ fn generator_is_send_when_its_body_is_send() {
     });
     assert!(is_send(&g));
     // And it really runs on another thread.
-    let out = std::thread::spawn(move || g.collect::<Vec<_>>()).join().unwrap();
+    let out = std::thread::spawn(move || g.collect::<Vec<_>>())
+        .join()
+        .unwrap();
     assert_eq!(out, [1, 2, 3]);
 }
 

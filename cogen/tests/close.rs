@@ -43,11 +43,9 @@ fn close_at_catching_yield_runs_the_body_cleanup_code() {
 fn close_hands_back_a_value_returned_while_closing() {
     // Python 3.13: "If a generator returns a value upon being closed, the value
     // is returned by close()".
-    let mut g = generator(async |mut co| {
-        match co.yield_(()).catching().await {
-            Err(Interrupt::Close) => 42,
-            _ => 0,
-        }
+    let mut g = generator(async |mut co| match co.yield_(()).catching().await {
+        Err(Interrupt::Close) => 42,
+        _ => 0,
     });
     g.next();
     assert_eq!(g.close(), Ok(Some(42)));

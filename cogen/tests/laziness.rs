@@ -66,7 +66,14 @@ fn producer_and_consumer_interleave_one_item_at_a_time() {
     }
     assert_eq!(
         log.events(),
-        s(&["produce 0", "consume 0", "produce 1", "consume 1", "produce 2", "consume 2"])
+        s(&[
+            "produce 0",
+            "consume 0",
+            "produce 1",
+            "consume 1",
+            "produce 2",
+            "consume 2"
+        ])
     );
 }
 
@@ -97,5 +104,8 @@ fn generator_size_does_not_grow_with_the_sequence_length() {
             }
         })
     }
-    assert_eq!(std::mem::size_of_val(&numbers(10)), std::mem::size_of_val(&numbers(10_000_000)));
+    assert_eq!(
+        std::mem::size_of_val(&numbers(10)),
+        std::mem::size_of_val(&numbers(10_000_000))
+    );
 }

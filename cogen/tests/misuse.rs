@@ -43,7 +43,10 @@ fn awaiting_a_foreign_future_in_a_sync_generator_panics_with_a_clear_message() {
     assert_eq!(g.next(), Some(1));
     let err = catch_unwind(AssertUnwindSafe(|| g.next())).unwrap_err();
     let msg = panic_message(err);
-    assert!(msg.contains("awaited something other than its own yield handle"), "{msg}");
+    assert!(
+        msg.contains("awaited something other than its own yield handle"),
+        "{msg}"
+    );
     assert!(msg.contains("async generator"), "{msg}");
     assert_eq!(g.state(), State::Finished);
 }
@@ -109,7 +112,10 @@ fn yield_from_a_started_sub_generator_panics_with_a_clear_message() {
     });
     let err = catch_unwind(AssertUnwindSafe(|| g.next())).unwrap_err();
     let msg = panic_message(err);
-    assert!(msg.contains("yield_from needs a fresh sub-generator"), "{msg}");
+    assert!(
+        msg.contains("yield_from needs a fresh sub-generator"),
+        "{msg}"
+    );
     assert!(msg.contains("yield_from_iter"), "{msg}");
 }
 
@@ -140,5 +146,9 @@ fn reentrancy_is_impossible_a_refcell_guarded_generator_cannot_resume_itself() {
     });
     *slot.borrow_mut() = Some(Box::new(g));
     let first = slot.borrow_mut().as_mut().unwrap().next();
-    assert_eq!(first, Some(1), "the body saw the generator already borrowed");
+    assert_eq!(
+        first,
+        Some(1),
+        "the body saw the generator already borrowed"
+    );
 }

@@ -145,7 +145,10 @@ fn generator_can_be_returned_from_a_function_as_impl_iterator() {
             }
         })
     }
-    assert_eq!(fib().take(10).collect::<Vec<_>>(), [0, 1, 1, 2, 3, 5, 8, 13, 21, 34]);
+    assert_eq!(
+        fib().take(10).collect::<Vec<_>>(),
+        [0, 1, 1, 2, 3, 5, 8, 13, 21, 34]
+    );
 }
 
 #[test]
@@ -180,7 +183,13 @@ fn pep479_an_inner_exhausted_iterator_does_not_end_the_generator() {
 #[test]
 fn debug_shows_state_and_delegation() {
     let mut g = generator(async |mut co| co.yield_from_iter([1]).await);
-    assert_eq!(format!("{g:?}"), "Gen { state: Created, delegating: false }");
+    assert_eq!(
+        format!("{g:?}"),
+        "Gen { state: Created, delegating: false }"
+    );
     g.next();
-    assert_eq!(format!("{g:?}"), "Gen { state: Suspended, delegating: true }");
+    assert_eq!(
+        format!("{g:?}"),
+        "Gen { state: Suspended, delegating: true }"
+    );
 }

@@ -8,7 +8,10 @@ fn return_value_is_reported_once_by_the_completing_resume() {
         String::from("result")
     });
     g.next();
-    assert_eq!(g.resume(), Ok(GeneratorState::Complete("result".to_string())));
+    assert_eq!(
+        g.resume(),
+        Ok(GeneratorState::Complete("result".to_string()))
+    );
     assert_eq!(g.resume(), Err(ResumeError::Finished));
 }
 
@@ -19,7 +22,10 @@ fn return_value_can_be_a_result_for_fallible_bodies() {
         Err("parse failed".into())
     });
     g.next();
-    assert_eq!(g.resume(), Ok(GeneratorState::Complete(Err("parse failed".into()))));
+    assert_eq!(
+        g.resume(),
+        Ok(GeneratorState::Complete(Err("parse failed".into())))
+    );
 }
 
 #[test]
@@ -46,7 +52,10 @@ fn coroutine_completes_through_send_with_the_return_value() {
     g.start().unwrap();
     g.send("hello").unwrap();
     g.send("world").unwrap();
-    assert_eq!(g.send(""), Ok(GeneratorState::Complete("hello world".to_string())));
+    assert_eq!(
+        g.send(""),
+        Ok(GeneratorState::Complete("hello world".to_string()))
+    );
 }
 
 #[test]

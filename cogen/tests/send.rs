@@ -17,7 +17,10 @@ fn sent_value_becomes_the_result_of_the_pending_yield() {
         co.yield_("Done").await;
     });
     assert_eq!(g.start(), Ok(GeneratorState::Yielded("Please send data")));
-    assert_eq!(g.send("hello"), Ok(GeneratorState::Yielded("Send more data")));
+    assert_eq!(
+        g.send("hello"),
+        Ok(GeneratorState::Yielded("Send more data"))
+    );
     assert_eq!(g.send("world"), Ok(GeneratorState::Yielded("Done")));
     assert_eq!(
         log.events(),
@@ -32,7 +35,10 @@ fn send_to_a_fresh_generator_hands_the_value_back_and_runs_nothing() {
         log.push("ran");
         co.yield_(()).await;
     });
-    assert_eq!(g.send("early".to_string()), Err(SendError::NotStarted("early".to_string())));
+    assert_eq!(
+        g.send("early".to_string()),
+        Err(SendError::NotStarted("early".to_string()))
+    );
     assert!(log.events().is_empty());
     assert_eq!(g.state(), State::Created);
     // Still startable afterwards.
@@ -90,15 +96,20 @@ fn running_accumulator_receives_every_sent_value() {
 
 #[test]
 fn raising_in_response_to_a_send_is_reported_by_send() {
-    let mut g = coroutine(async |mut co: Co<'_, (), i32, String>| loop {
-        let v = co.yield_(()).await;
-        if v < 0 {
-            co.raise::<()>(format!("negative: {v}")).await;
+    let mut g = coroutine(async |mut co: Co<'_, (), i32, String>| {
+        loop {
+            let v = co.yield_(()).await;
+            if v < 0 {
+                co.raise::<()>(format!("negative: {v}")).await;
+            }
         }
     });
     g.start().unwrap();
     assert_eq!(g.send(1), Ok(GeneratorState::Yielded(())));
-    assert_eq!(g.send(-5), Err(SendError::Raised("negative: -5".to_string())));
+    assert_eq!(
+        g.send(-5),
+        Err(SendError::Raised("negative: -5".to_string()))
+    );
     assert_eq!(g.state(), State::Finished);
 }
 
@@ -115,7 +126,10 @@ fn send_error_displays_lowercase_messages_and_exposes_the_raised_source() {
     impl Error for Boom {}
 
     let e: SendError<i32, Boom> = SendError::NotStarted(1);
-    assert_eq!(e.to_string(), "can't send a value to a just-started generator");
+    assert_eq!(
+        e.to_string(),
+        "can't send a value to a just-started generator"
+    );
     assert!(e.source().is_none());
     let e: SendError<i32, Boom> = SendError::Raised(Boom);
     assert_eq!(e.to_string(), "generator raised an error");

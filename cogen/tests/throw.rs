@@ -63,28 +63,37 @@ fn handled_throw_that_returns_reports_completion_with_the_return_value() {
     // The seed's coroutine_example: the handler prints and the body ends, so
     // Python's throw() raises StopIteration; here it reports Complete.
     let log = Log::new();
-    let mut coro = coroutine(async |mut co: Co<'_, (), i32, String>| loop {
-        match co.yield_(()).catching().await {
-            Ok(value) => log.push(format!("Processing value: {value}")),
-            Err(Interrupt::Close) => {
-                log.push("Coroutine closed");
-                return;
-            }
-            Err(Interrupt::Throw(e)) => {
-                log.push(format!("Exception occurred: {e}"));
-                return;
+    let mut coro = coroutine(async |mut co: Co<'_, (), i32, String>| {
+        loop {
+            match co.yield_(()).catching().await {
+                Ok(value) => log.push(format!("Processing value: {value}")),
+                Err(Interrupt::Close) => {
+                    log.push("Coroutine closed");
+                    return;
+                }
+                Err(Interrupt::Throw(e)) => {
+                    log.push(format!("Exception occurred: {e}"));
+                    return;
+                }
             }
         }
     });
     coro.start().unwrap();
     coro.send(10).unwrap();
     coro.send(20).unwrap();
-    assert_eq!(coro.throw("test exception".into()), Ok(GeneratorState::Complete(())));
+    assert_eq!(
+        coro.throw("test exception".into()),
+        Ok(GeneratorState::Complete(()))
+    );
     // Python prints nothing for close on a finished coroutine; neither do we.
     assert_eq!(coro.close(), Ok(None));
     assert_eq!(
         log.events(),
-        s(&["Processing value: 10", "Processing value: 20", "Exception occurred: test exception"])
+        s(&[
+            "Processing value: 10",
+            "Processing value: 20",
+            "Exception occurred: test exception"
+        ])
     );
 }
 

@@ -12,7 +12,8 @@ fn seed_delegation_prints_one_to_ten_then_done() {
     let sub_generator = || {
         generator(async |mut co| {
             co.yield_from_iter([1, 2, 3].map(|x| x.to_string())).await;
-            co.yield_from_iter((4, 5, 6).into_array().map(|x: i32| x.to_string())).await;
+            co.yield_from_iter((4, 5, 6).into_array().map(|x: i32| x.to_string()))
+                .await;
             co.yield_from_iter((7..11).map(|x| x.to_string())).await;
         })
     };
@@ -64,15 +65,20 @@ fn sent_values_go_to_the_sub_generator() {
 #[test]
 fn throw_handled_by_the_sub_generator_yields_its_next_value() {
     let mut g = coroutine(async |mut co: Co<'_, &str, (), &str>| {
-        let sub = coroutine(async |mut co: Co<'_, &str, (), &str>| loop {
-            if let Err(Interrupt::Throw(e)) = co.yield_("sub").catching().await {
-                co.yield_(e).await;
+        let sub = coroutine(async |mut co: Co<'_, &str, (), &str>| {
+            loop {
+                if let Err(Interrupt::Throw(e)) = co.yield_("sub").catching().await {
+                    co.yield_(e).await;
+                }
             }
         });
         co.yield_from(sub).await;
     });
     g.start().unwrap();
-    assert_eq!(g.throw("caught by sub"), Ok(GeneratorState::Yielded("caught by sub")));
+    assert_eq!(
+        g.throw("caught by sub"),
+        Ok(GeneratorState::Yielded("caught by sub"))
+    );
     assert!(g.is_delegating());
 }
 
@@ -130,7 +136,10 @@ fn throw_handled_by_sub_which_returns_resumes_the_outer_with_that_value() {
         co.yield_(format!("got {r}")).await;
     });
     g.start().unwrap();
-    assert_eq!(g.throw(()), Ok(GeneratorState::Yielded("got sub-ret".into())));
+    assert_eq!(
+        g.throw(()),
+        Ok(GeneratorState::Yielded("got sub-ret".into()))
+    );
 }
 
 #[test]
@@ -175,9 +184,11 @@ fn sub_generator_ignoring_close_makes_outer_close_fail_and_finishes_outer() {
     let log = Log::new();
     let mut g = generator(async |mut co| {
         let _outer = log.guard("outer finally");
-        let sub = generator(async |mut co| loop {
-            if let Err(Interrupt::Close) = co.yield_("s").catching().await {
-                log.push("sub ignoring close");
+        let sub = generator(async |mut co| {
+            loop {
+                if let Err(Interrupt::Close) = co.yield_("s").catching().await {
+                    log.push("sub ignoring close");
+                }
             }
         });
         co.yield_from(sub).await;
@@ -189,7 +200,11 @@ fn sub_generator_ignoring_close_makes_outer_close_fail_and_finishes_outer() {
     // finalised with the outer frame.
     assert_eq!(
         log.events(),
-        s(&["sub ignoring close", "sub ignoring close", "drop outer finally"])
+        s(&[
+            "sub ignoring close",
+            "sub ignoring close",
+            "drop outer finally"
+        ])
     );
 }
 
@@ -267,24 +282,47 @@ fn leaf(n: u64) -> Gen<u64, impl std::future::Future<Output = u64>> {
 }
 
 /// One level of delegation whose `yield_from` counts how often it is polled.
-fn wrap<'a, D>(sub: D, polls: &'a Cell<usize>) -> Gen<u64, impl std::future::Future<Output = u64> + 'a>
+fn wrap<'a, D>(
+    sub: D,
+    polls: &'a Cell<usize>,
+) -> Gen<u64, impl std::future::Future<Output = u64> + 'a>
 where
     D: cogen::Delegate<Yield = u64, Send = (), Error = std::convert::Infallible, Return = u64> + 'a,
 {
-    generator(async move |mut co| Polls { inner: co.yield_from(sub), count: polls }.await)
+    generator(async move |mut co| {
+        Polls {
+            inner: co.yield_from(sub),
+            count: polls,
+        }
+        .await
+    })
 }
 
-fn wrap4<'a, D>(sub: D, polls: &'a [Cell<usize>]) -> impl cogen::Delegate<Yield = u64, Send = (), Error = std::convert::Infallible, Return = u64> + Iterator<Item = u64> + 'a
+fn wrap4<'a, D>(
+    sub: D,
+    polls: &'a [Cell<usize>],
+) -> impl cogen::Delegate<Yield = u64, Send = (), Error = std::convert::Infallible, Return = u64>
++ Iterator<Item = u64>
++ 'a
 where
     D: cogen::Delegate<Yield = u64, Send = (), Error = std::convert::Infallible, Return = u64> + 'a,
 {
-    wrap(wrap(wrap(wrap(sub, &polls[0]), &polls[1]), &polls[2]), &polls[3])
+    wrap(
+        wrap(wrap(wrap(sub, &polls[0]), &polls[1]), &polls[2]),
+        &polls[3],
+    )
 }
 
 #[test]
 fn deep_delegation_yields_every_item_in_order_and_the_return_value() {
     let polls: Vec<Cell<usize>> = (0..16).map(|_| Cell::new(0)).collect();
-    let mut g = wrap4(wrap4(wrap4(wrap4(leaf(100), &polls[0..4]), &polls[4..8]), &polls[8..12]), &polls[12..16]);
+    let mut g = wrap4(
+        wrap4(
+            wrap4(wrap4(leaf(100), &polls[0..4]), &polls[4..8]),
+            &polls[8..12],
+        ),
+        &polls[12..16],
+    );
     let got: Vec<u64> = g.by_ref().take(100).collect();
     assert_eq!(got, (0..100).collect::<Vec<_>>());
     assert_eq!(g.next(), None);
@@ -301,7 +339,13 @@ fn deep_delegation_costs_one_poll_per_level_per_item() {
     assert_eq!(g1.count() as u64, n);
     let g4 = wrap4(leaf(n), &polls[1..5]);
     assert_eq!(g4.count() as u64, n);
-    let g11 = wrap4(wrap4(wrap(wrap(wrap(leaf(n), &polls[5]), &polls[6]), &polls[7]), &polls[8..12]), &polls[12..16]);
+    let g11 = wrap4(
+        wrap4(
+            wrap(wrap(wrap(leaf(n), &polls[5]), &polls[6]), &polls[7]),
+            &polls[8..12],
+        ),
+        &polls[12..16],
+    );
     assert_eq!(g11.count() as u64, n);
     for (level, count) in polls.iter().enumerate() {
         // One poll per item, plus the first (start) and the last (completion).
@@ -346,6 +390,12 @@ fn nested_yield_from_forwards_send_throw_and_close_through_every_level() {
     assert_eq!(top.close(), Ok(None));
     assert_eq!(
         log.events(),
-        s(&["leaf handled x", "leaf closing", "drop leaf", "drop mid", "drop top"])
+        s(&[
+            "leaf handled x",
+            "leaf closing",
+            "drop leaf",
+            "drop mid",
+            "drop top"
+        ])
     );
 }

@@ -68,7 +68,12 @@ struct Bytes(usize);
 
 impl fmt::Display for Bytes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} bytes ({:.2} MB)", self.0, self.0 as f64 / 1024.0 / 1024.0)
+        write!(
+            f,
+            "{} bytes ({:.2} MB)",
+            self.0,
+            self.0 as f64 / 1024.0 / 1024.0
+        )
     }
 }
 
@@ -96,7 +101,8 @@ fn memory_comparison() {
 fn generator_expressions() {
     section("Generator expressions: squares, eager vs lazy");
     // List comprehension (eager): [x * x for x in range(1000000)]
-    let (squares_list, list_size) = measured(|| (0..1_000_000u64).map(|x| x * x).collect::<Vec<_>>());
+    let (squares_list, list_size) =
+        measured(|| (0..1_000_000u64).map(|x| x * x).collect::<Vec<_>>());
     // Generator expression (lazy): (x * x for x in range(1000000)). In Rust
     // an iterator adapter is the generator expression; a cogen generator
     // says the same with an explicit body.
@@ -152,16 +158,18 @@ impl fmt::Display for ValueError {
 /// The seed's coroutine_example: a loop inside try/except GeneratorExit and
 /// except Exception.
 fn coroutine_example() -> cogen::Gen<(), impl Future<Output = ()>, i32, ValueError> {
-    coroutine(async |mut co: Co<'_, (), i32, ValueError>| loop {
-        match co.yield_(()).catching().await {
-            Ok(value) => println!("Processing value: {value}"),
-            Err(Interrupt::Close) => {
-                println!("Coroutine closed");
-                return;
-            }
-            Err(Interrupt::Throw(e)) => {
-                println!("Exception occurred: {e}");
-                return;
+    coroutine(async |mut co: Co<'_, (), i32, ValueError>| {
+        loop {
+            match co.yield_(()).catching().await {
+                Ok(value) => println!("Processing value: {value}"),
+                Err(Interrupt::Close) => {
+                    println!("Coroutine closed");
+                    return;
+                }
+                Err(Interrupt::Throw(e)) => {
+                    println!("Exception occurred: {e}");
+                    return;
+                }
             }
         }
     })
@@ -190,7 +198,6 @@ fn coroutines() {
     let closed = coro.close(); // Coroutine closed
     println!("  close() -> {closed:?}");
 }
-
 
 /// Seed "yield from: generator delegation".
 fn yield_from() {

@@ -75,5 +75,8 @@ pub(crate) fn heap_bytes_held<T>(f: impl FnOnce() -> T) -> (T, isize) {
     let region = stats_alloc::Region::new(GLOBAL);
     let value = f();
     let change = region.change();
-    (value, change.bytes_allocated as isize - change.bytes_deallocated as isize)
+    (
+        value,
+        change.bytes_allocated as isize - change.bytes_deallocated as isize,
+    )
 }

@@ -2,7 +2,10 @@
 use std::process::Command;
 
 fn tour(args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cogen-tour")).args(args).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cogen-tour"))
+        .args(args)
+        .output()
+        .unwrap();
     (out.status.success(), String::from_utf8(out.stdout).unwrap())
 }
 
@@ -26,7 +29,12 @@ fn memory_comparison_prints_measured_sizes_list_much_larger_than_generator() {
     let (_, out) = tour(&["generators"]);
     let bytes = |prefix: &str| -> usize {
         let line = out.lines().find(|l| l.starts_with(prefix)).unwrap();
-        line[prefix.len()..].split_whitespace().next().unwrap().parse().unwrap()
+        line[prefix.len()..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
     };
     let list = bytes("List memory usage: ");
     let gen_ = bytes("Generator memory usage: ");

@@ -35,7 +35,10 @@ pub struct Co<'co, Y, S = (), E = Infallible> {
 
 impl<Y, S, E> Co<'_, Y, S, E> {
     pub(crate) fn new(slot: SlotPtr<Y, S, E>) -> Self {
-        Co { slot, _brand: PhantomData }
+        Co {
+            slot,
+            _brand: PhantomData,
+        }
     }
 
     /// Yields `value` to the caller and waits to be resumed; evaluates to the

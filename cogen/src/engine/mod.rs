@@ -17,8 +17,8 @@ pub use co::Co;
 pub use error::{CloseError, ResumeError, SendError, StartError};
 pub use raise::Raise;
 pub use yield_::{Yield, YieldCatching};
-pub use yield_from::{Delegate, YieldFrom, YieldFromCatching};
 pub(crate) use yield_from::Sealed;
+pub use yield_from::{Delegate, YieldFrom, YieldFromCatching};
 pub use yield_from_iter::{YieldFromIter, YieldFromIterCatching};
 
 /// The result of resuming a generator: it either yielded a value or completed
@@ -184,6 +184,10 @@ pub enum Action<S, E> {
     /// Ask the generator to close.
     Close,
 }
+
+/// One step's poll result, as `Delegate` returns it.
+#[doc(hidden)]
+pub type StepPoll<Y, R, S, E> = core::task::Poll<Outcome<Y, R, S, E>>;
 
 /// What one step of the protocol produced.
 #[doc(hidden)]

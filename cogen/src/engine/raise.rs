@@ -30,7 +30,11 @@ pub struct Raise<'a, Y, S, E, T> {
 
 impl<'a, Y, S, E, T> Raise<'a, Y, S, E, T> {
     pub(crate) fn new(slot: &'a mut SlotPtr<Y, S, E>, error: E) -> Self {
-        Raise { slot, error: Some(error), _never: PhantomData }
+        Raise {
+            slot,
+            error: Some(error),
+            _never: PhantomData,
+        }
     }
 }
 
@@ -52,6 +56,8 @@ impl<Y, S, E, T> Future for Raise<'_, Y, S, E, T> {
 
 impl<Y, S, E, T> core::fmt::Debug for Raise<'_, Y, S, E, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Raise").field("raised", &self.error.is_none()).finish()
+        f.debug_struct("Raise")
+            .field("raised", &self.error.is_none())
+            .finish()
     }
 }

@@ -44,12 +44,15 @@ struct Inner<Y, S, E, F> {
     body: UnsafeCell<ManuallyDrop<F>>,
 }
 
+/// Makes a type invariant in `Y`, `S` and `E`.
+type Invariant<Y, S, E> = PhantomData<fn(Y, S, E) -> (Y, S, E)>;
+
 /// The body side's pointer to its generator's slot.
 pub(crate) struct SlotPtr<Y, S, E> {
     ptr: NonNull<UnsafeCell<Slot<Y, S, E>>>,
     /// Invariant in every parameter: a handle must not be able to pass a
     /// shorter-lived value as a longer-lived one (async-stream#107).
-    _invariant: PhantomData<fn(Y, S, E) -> (Y, S, E)>,
+    _invariant: Invariant<Y, S, E>,
 }
 
 // SAFETY: the slot carries `Y`, `S` and `E` values between threads only when
@@ -78,8 +81,10 @@ impl<Y, S, E> core::fmt::Debug for SlotPtr<Y, S, E> {
 pub(crate) struct Core<Y, S, E, F: Future> {
     inner: NonNull<Inner<Y, S, E, F>>,
     phase: Phase,
-    /// Owns `Inner` (for drop check) and is invariant in every parameter.
-    _owns: PhantomData<(Inner<Y, S, E, F>, fn(Y, S, E) -> (Y, S, E))>,
+    /// Owns `Inner` (for drop check).
+    _owns: PhantomData<Inner<Y, S, E, F>>,
+    /// Invariant in `Y`, `S`, `E`: `send` and `throw` pass values in.
+    _invariant: Invariant<Y, S, E>,
 }
 
 // SAFETY: `Core` uniquely owns `Inner`; moving it moves the body future and
@@ -130,7 +135,10 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
             slot.write(UnsafeCell::new(Slot::Empty));
             NonNull::new_unchecked(slot)
         };
-        let body = make(SlotPtr { ptr: slot, _invariant: PhantomData });
+        let body = make(SlotPtr {
+            ptr: slot,
+            _invariant: PhantomData,
+        });
         core::mem::forget(guard);
         // SAFETY: as above, for the body field; after this write `Inner` is
         // fully initialised, and the body is never moved again (invariant 3).
@@ -140,6 +148,7 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
             inner: unsafe { NonNull::new_unchecked(raw) },
             phase: Phase::Created,
             _owns: PhantomData,
+            _invariant: PhantomData,
         }
     }
 
@@ -261,7 +270,7 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
         // The phase stays `Suspended` during the poll: a panic finishes the
         // generator whatever the phase, and `settle` sets the phase after.
         let poll = self.poll_body(cx);
-        if let Poll::Pending = poll {
+        if poll.is_pending() {
             if let Some((value, mode)) = self.slot().take_yield() {
                 self.phase = Phase::Suspended(mode);
                 return Poll::Ready(Outcome::Yielded(value));
@@ -336,7 +345,8 @@ impl<Y, S, E, F: Future> Drop for Core<Y, S, E, F> {
 
 impl<Y, S, E, F: Future> core::fmt::Debug for Core<Y, S, E, F> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Core").field("phase", &self.phase).finish_non_exhaustive()
+        f.debug_struct("Core")
+            .field("phase", &self.phase)
+            .finish_non_exhaustive()
     }
 }
-

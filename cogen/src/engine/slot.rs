@@ -55,15 +55,14 @@ impl<Y, S, E> Slot<Y, S, E> {
 #[inline(never)]
 #[track_caller]
 fn posted_twice() -> ! {
-            panic!(
-                "cogen: a generator body yielded twice without being resumed; a yield \
+    panic!(
+        "cogen: a generator body yielded twice without being resumed; a yield \
                  handle's future must be awaited to completion, one at a time, by its own \
                  generator's body"
-            )
+    )
 }
 
 impl<Y, S, E> Slot<Y, S, E> {
-
     /// Body side: take the driver's resume action, if one is waiting.
     #[inline(always)]
     pub(crate) fn take_action(&mut self) -> Option<Action<S, E>> {

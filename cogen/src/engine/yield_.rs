@@ -29,7 +29,10 @@ pub struct Yield<'a, Y, S, E> {
 
 impl<'a, Y, S, E> Yield<'a, Y, S, E> {
     pub(crate) fn new(slot: &'a mut SlotPtr<Y, S, E>, value: Y) -> Self {
-        Yield { slot, value: Some(value) }
+        Yield {
+            slot,
+            value: Some(value),
+        }
     }
 
     /// Opts this yield point in to interrupts: evaluates to `Ok(sent)` on a
@@ -57,7 +60,10 @@ impl<'a, Y, S, E> Yield<'a, Y, S, E> {
     /// assert_eq!(g.close(), Ok(Some(2)));
     /// ```
     pub fn catching(self) -> YieldCatching<'a, Y, S, E> {
-        YieldCatching { slot: self.slot, value: self.value }
+        YieldCatching {
+            slot: self.slot,
+            value: self.value,
+        }
     }
 }
 
@@ -93,7 +99,9 @@ impl<Y, S, E> Future for Yield<'_, Y, S, E> {
 
 impl<Y, S, E> core::fmt::Debug for Yield<'_, Y, S, E> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Yield").field("yielded", &self.value.is_none()).finish()
+        f.debug_struct("Yield")
+            .field("yielded", &self.value.is_none())
+            .finish()
     }
 }
 
@@ -142,6 +150,8 @@ impl<Y, S, E> Future for YieldCatching<'_, Y, S, E> {
 
 impl<Y, S, E> core::fmt::Debug for YieldCatching<'_, Y, S, E> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("YieldCatching").field("yielded", &self.value.is_none()).finish()
+        f.debug_struct("YieldCatching")
+            .field("yielded", &self.value.is_none())
+            .finish()
     }
 }

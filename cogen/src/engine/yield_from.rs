@@ -5,7 +5,7 @@ use core::task::{Context, Poll};
 use super::co::offer;
 use super::raw::SlotPtr;
 use super::slot::Slot;
-use super::{Action, Interrupt, Mode, Outcome};
+use super::{Action, Interrupt, Mode, Outcome, StepPoll};
 
 pub(crate) mod sealed {
     pub trait Sealed {}
@@ -41,13 +41,16 @@ pub trait Delegate: Sealed {
         &mut self,
         cx: &mut Context<'_>,
         action: Option<Action<Self::Send, Self::Error>>,
-    ) -> Poll<Outcome<Self::Yield, Self::Return, Self::Send, Self::Error>>;
+    ) -> StepPoll<Self::Yield, Self::Return, Self::Send, Self::Error>;
 }
 
 enum Step<S, E> {
     /// Resume the sub-generator (`action` is `None` when re-polling a step
     /// that returned `Pending`); `closing` once a close has been forwarded.
-    Drive { action: Option<Action<S, E>>, closing: bool },
+    Drive {
+        action: Option<Action<S, E>>,
+        closing: bool,
+    },
     /// A sub-generator's value is out; wait for the caller's next action.
     Wait,
     /// Delegation ended (or handed an error or close to the driver).
@@ -81,7 +84,14 @@ pub struct YieldFrom<'a, D: Delegate> {
 
 impl<'a, D: Delegate> YieldFrom<'a, D> {
     pub(crate) fn new(slot: &'a mut SlotPtr<D::Yield, D::Send, D::Error>, sub: D) -> Self {
-        YieldFrom { slot, sub, step: Step::Drive { action: Some(Action::Start), closing: false } }
+        YieldFrom {
+            slot,
+            sub,
+            step: Step::Drive {
+                action: Some(Action::Start),
+                closing: false,
+            },
+        }
     }
 
     /// Lets this body handle what the sub-generator does not: evaluates to
@@ -123,8 +133,14 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
                 Step::Wait => {
                     self.step = match self.slot.with(Slot::take_action) {
                         None => return Poll::Pending,
-                        Some(Action::Close) => Step::Drive { action: Some(Action::Close), closing: true },
-                        Some(action) => Step::Drive { action: Some(action), closing: false },
+                        Some(Action::Close) => Step::Drive {
+                            action: Some(Action::Close),
+                            closing: true,
+                        },
+                        Some(action) => Step::Drive {
+                            action: Some(action),
+                            closing: false,
+                        },
                     };
                 }
                 Step::Drive { action, closing } => {
@@ -160,7 +176,8 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
                         Outcome::IgnoredClose(value) => {
                             // Python raises RuntimeError here; it cannot be
                             // caught as `E`, so it finishes this generator too.
-                            self.slot.with(|slot| slot.post(Slot::SubIgnoredClose(value)));
+                            self.slot
+                                .with(|slot| slot.post(Slot::SubIgnoredClose(value)));
                             return Poll::Pending;
                         }
                         Outcome::Rejected(_) => panic!(

@@ -27,7 +27,11 @@ pub struct YieldFromIter<'a, Y, E, I> {
 
 impl<'a, Y, E, I: Iterator<Item = Y>> YieldFromIter<'a, Y, E, I> {
     pub(crate) fn new(slot: &'a mut SlotPtr<Y, (), E>, iter: I) -> Self {
-        YieldFromIter { slot, iter, waiting: false }
+        YieldFromIter {
+            slot,
+            iter,
+            waiting: false,
+        }
     }
 
     /// Lets this body handle a throw or close that arrives while delegating,
@@ -100,7 +104,9 @@ impl<Y, E, I: Iterator<Item = Y>> Future for YieldFromIter<'_, Y, E, I> {
 
 impl<Y, E, I> core::fmt::Debug for YieldFromIter<'_, Y, E, I> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("YieldFromIter").field("waiting", &self.waiting).finish_non_exhaustive()
+        f.debug_struct("YieldFromIter")
+            .field("waiting", &self.waiting)
+            .finish_non_exhaustive()
     }
 }
 
@@ -134,6 +140,7 @@ impl<Y, E, I: Iterator<Item = Y>> Future for YieldFromIterCatching<'_, Y, E, I> 
 
 impl<Y, E, I> core::fmt::Debug for YieldFromIterCatching<'_, Y, E, I> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("YieldFromIterCatching").finish_non_exhaustive()
+        f.debug_struct("YieldFromIterCatching")
+            .finish_non_exhaustive()
     }
 }

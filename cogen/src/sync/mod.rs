@@ -8,8 +8,8 @@ use core::task::{Context, Poll, Waker};
 
 use crate::engine::raw::Core;
 use crate::engine::{
-    Action, CloseError, Co, Delegate, GeneratorState, Mode, Outcome, Phase, ResumeError,
-    SendError, StartError, State,
+    Action, CloseError, Co, Delegate, GeneratorState, Mode, Outcome, Phase, ResumeError, SendError,
+    StartError, State,
 };
 
 /// A generator: a body that yields values of type `Y` to its caller, receives
@@ -63,7 +63,9 @@ pub fn generator<Y, R, B>(body: B) -> Gen<Y, impl Future<Output = R>>
 where
     B: for<'co> AsyncFnOnce(Co<'co, Y>) -> R,
 {
-    Gen { core: Core::new(move |slot| body(Co::new(slot))) }
+    Gen {
+        core: Core::new(move |slot| body(Co::new(slot))),
+    }
 }
 
 /// Makes a generator that receives values of type `S` with
@@ -94,7 +96,9 @@ pub fn coroutine<Y, S, E, R, B>(body: B) -> Gen<Y, impl Future<Output = R>, S, E
 where
     B: for<'co> AsyncFnOnce(Co<'co, Y, S, E>) -> R,
 {
-    Gen { core: Core::new(move |slot| body(Co::new(slot))) }
+    Gen {
+        core: Core::new(move |slot| body(Co::new(slot))),
+    }
 }
 
 impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
@@ -157,7 +161,9 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
             Outcome::Yielded(y) => Ok(GeneratorState::Yielded(y)),
             Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
             Outcome::Raised(e) => Err(StartError::Raised(e)),
-            Outcome::Rejected(_) if self.core.phase() == Phase::Finished => Err(StartError::Finished),
+            Outcome::Rejected(_) if self.core.phase() == Phase::Finished => {
+                Err(StartError::Finished)
+            }
             Outcome::Rejected(_) => Err(StartError::AlreadyStarted),
             Outcome::Closed | Outcome::IgnoredClose(_) => unreachable!("start never closes"),
         }
@@ -396,7 +402,10 @@ impl<Y, F: Future, S, E> Drop for Gen<Y, F, S, E> {
     /// ignores the close or raises, its locals are dropped anyway and the
     /// result is discarded.
     fn drop(&mut self) {
-        if matches!(self.core.phase(), Phase::Suspended(Mode::Catch | Mode::Delegate)) {
+        if matches!(
+            self.core.phase(),
+            Phase::Suspended(Mode::Catch | Mode::Delegate)
+        ) {
             let _ = self.close();
         }
         // `Core::drop` drops whatever is left of the body.

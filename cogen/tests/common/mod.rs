@@ -26,7 +26,10 @@ impl Log {
     }
     /// A guard that logs `drop <name>` when dropped.
     pub fn guard(&self, name: &str) -> Guard {
-        Guard { name: name.to_string(), log: self.clone() }
+        Guard {
+            name: name.to_string(),
+            log: self.clone(),
+        }
     }
 }
 
