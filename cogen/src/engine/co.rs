@@ -101,7 +101,7 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     /// While delegating, the sub-generator's values come out of this
     /// generator; `send` goes to the sub-generator; `throw` goes to the
     /// sub-generator first, and if it does not handle the error, the error
-    /// surfaces here (unwinding this body, or as an [`Interrupt`] with
+    /// surfaces here (unwinding this body, or as an [`Interrupt`](crate::Interrupt) with
     /// [`YieldFrom::catching`]); `close` closes the sub-generator first, then
     /// this one.
     ///
