@@ -31,6 +31,9 @@
 
 mod engine;
 mod sync;
+mod async_gen;
+#[cfg(feature = "rt")]
+pub mod rt;
 
 pub use engine::{
     CloseError, Co, Delegate, GeneratorState, Interrupt, Raise, ResumeError, SendError, StartError,
@@ -38,6 +41,10 @@ pub use engine::{
     YieldFromIterCatching,
 };
 pub use sync::{Gen, coroutine, generator};
+pub use async_gen::{
+    AClose, ANext, ASend, AStart, AThrow, AsyncGen, FinishStep, ThrowError, YieldFromStream,
+    YieldFromStreamCatching, async_coroutine, async_generator, closing,
+};
 
 /// The README's examples are compiled and run as doctests.
 #[cfg(doctest)]

@@ -23,7 +23,8 @@ pub enum StartError<E> {
     Raised(E),
 }
 
-/// Error from [`Gen::send`](crate::Gen::send); hands the value back.
+/// Error from [`Gen::send`](crate::Gen::send) and
+/// [`AsyncGen::asend`](crate::AsyncGen::asend); hands the value back.
 ///
 /// # Examples
 ///
@@ -44,6 +45,12 @@ pub enum SendError<S, E> {
     Finished(S),
     /// The body raised this error instead of yielding.
     Raised(E),
+    /// An async generator is still in the middle of a step that a cancelled
+    /// operation left in flight (Python's "already running"): finish that step
+    /// first with [`anext`](crate::AsyncGen::anext) or
+    /// [`finish_step`](crate::AsyncGen::finish_step). A sync [`Gen`](crate::Gen)
+    /// never returns this.
+    Running(S),
 }
 
 /// Error from [`Gen::resume`](crate::Gen::resume).
@@ -103,6 +110,7 @@ impl<S, E> fmt::Display for SendError<S, E> {
             SendError::NotStarted(_) => "can't send a value to a just-started generator",
             SendError::Finished(_) => "generator already finished",
             SendError::Raised(_) => "generator raised an error",
+            SendError::Running(_) => "generator is already running",
         })
     }
 }

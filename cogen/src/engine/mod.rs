@@ -6,6 +6,7 @@
 
 mod co;
 mod error;
+pub(crate) mod items;
 mod raise;
 pub(crate) mod raw;
 mod slot;

@@ -2,10 +2,9 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use super::co::offer;
+use super::items::{IterSource, Items};
+use super::Interrupt;
 use super::raw::SlotPtr;
-use super::slot::Slot;
-use super::{Action, Interrupt, Mode};
 
 /// Future returned by [`Co::yield_from_iter`](crate::Co::yield_from_iter):
 /// yields every item of an iterator.
@@ -20,17 +19,13 @@ use super::{Action, Interrupt, Mode};
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct YieldFromIter<'a, Y, E, I> {
-    slot: &'a mut SlotPtr<Y, (), E>,
-    iter: I,
-    waiting: bool,
+    items: Items<'a, Y, E, IterSource<I>>,
 }
 
 impl<'a, Y, E, I: Iterator<Item = Y>> YieldFromIter<'a, Y, E, I> {
     pub(crate) fn new(slot: &'a mut SlotPtr<Y, (), E>, iter: I) -> Self {
         YieldFromIter {
-            slot,
-            iter,
-            waiting: false,
+            items: Items::new(slot, IterSource(iter)),
         }
     }
 
@@ -54,48 +49,14 @@ impl<'a, Y, E, I: Iterator<Item = Y>> YieldFromIter<'a, Y, E, I> {
     pub fn catching(self) -> YieldFromIterCatching<'a, Y, E, I> {
         YieldFromIterCatching { inner: self }
     }
-
-    fn poll_items(&mut self, catching: bool) -> Poll<Result<(), Interrupt<E>>> {
-        if self.waiting {
-            match self.slot.with(Slot::take_action) {
-                None => return Poll::Pending,
-                Some(Action::Throw(e)) => {
-                    if catching {
-                        return Poll::Ready(Err(Interrupt::Throw(e)));
-                    }
-                    self.slot.with(|slot| slot.post(Slot::Raise(e)));
-                    return Poll::Pending;
-                }
-                Some(Action::Close) => {
-                    if catching {
-                        return Poll::Ready(Err(Interrupt::Close));
-                    }
-                    self.slot.with(|slot| slot.post(Slot::Exit));
-                    return Poll::Pending;
-                }
-                Some(Action::Send(())) | Some(Action::Start) => self.waiting = false,
-            }
-        }
-        match self.iter.next() {
-            Some(value) => {
-                offer(self.slot, value, Mode::Delegate);
-                self.waiting = true;
-                Poll::Pending
-            }
-            None => Poll::Ready(Ok(())),
-        }
-    }
 }
-
-// The iterator is driven through `&mut`, never pinned.
-impl<Y, E, I> Unpin for YieldFromIter<'_, Y, E, I> {}
 
 impl<Y, E, I: Iterator<Item = Y>> Future for YieldFromIter<'_, Y, E, I> {
     type Output = ();
 
     #[inline]
-    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
-        match self.get_mut().poll_items(false) {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match Pin::new(&mut self.items).poll_items(cx, false) {
             Poll::Ready(Ok(())) => Poll::Ready(()),
             Poll::Ready(Err(_)) | Poll::Pending => Poll::Pending,
         }
@@ -105,7 +66,7 @@ impl<Y, E, I: Iterator<Item = Y>> Future for YieldFromIter<'_, Y, E, I> {
 impl<Y, E, I> core::fmt::Debug for YieldFromIter<'_, Y, E, I> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("YieldFromIter")
-            .field("waiting", &self.waiting)
+            .field("waiting", &self.items.is_waiting())
             .finish_non_exhaustive()
     }
 }
@@ -133,8 +94,8 @@ pub struct YieldFromIterCatching<'a, Y, E, I> {
 impl<Y, E, I: Iterator<Item = Y>> Future for YieldFromIterCatching<'_, Y, E, I> {
     type Output = Result<(), Interrupt<E>>;
 
-    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut().inner.poll_items(true)
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.inner.items).poll_items(cx, true)
     }
 }
 

@@ -1,0 +1,79 @@
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+use super::AsyncGen;
+use crate::engine::{GeneratorState, Outcome, ResumeError};
+
+/// Future returned by [`AsyncGen::anext`]: resumes a generator that receives
+/// `()`, keeping its return value.
+///
+/// Runs nothing until first polled. Dropping it after a poll that returned
+/// `Pending` loses nothing: the next `anext` (or `next`) continues the step.
+///
+/// # Examples
+///
+/// ```
+/// use cogen::{async_generator, GeneratorState};
+///
+/// # futures::executor::block_on(async {
+/// let mut g = async_generator(async |mut co| co.yield_('x').await);
+/// let step = g.anext(); // nothing runs yet
+/// assert_eq!(step.await, Ok(GeneratorState::Yielded('x')));
+/// # });
+/// ```
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct ANext<'a, Y, F: Future, E> {
+    agen: &'a mut AsyncGen<Y, F, (), E>,
+    started: bool,
+}
+
+impl<'a, Y, F: Future, E> ANext<'a, Y, F, E> {
+    pub(super) fn new(agen: &'a mut AsyncGen<Y, F, (), E>) -> Self {
+        ANext {
+            agen,
+            started: false,
+        }
+    }
+}
+
+// The generator is driven through `&mut`, never pinned.
+impl<Y, F: Future, E> Unpin for ANext<'_, Y, F, E> {}
+
+impl<Y, F: Future, E> Future for ANext<'_, Y, F, E> {
+    type Output = Result<GeneratorState<Y, F::Output>, ResumeError<E>>;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let poll = if core::mem::replace(&mut this.started, true) {
+            this.agen.poll_step(cx, None)
+        } else {
+            this.agen.poll_advance(cx)
+        };
+        poll.map(advanced)
+    }
+}
+
+/// Maps the outcome of resuming without a value (`anext`, `finish_step`).
+pub(super) fn advanced<Y, R, S, E>(
+    outcome: Outcome<Y, R, S, E>,
+) -> Result<GeneratorState<Y, R>, ResumeError<E>> {
+    match outcome {
+        // A continued close step whose body yielded again: it stays suspended
+        // and the value is an item like any other.
+        Outcome::Yielded(y) | Outcome::IgnoredClose(y) => Ok(GeneratorState::Yielded(y)),
+        Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
+        Outcome::Raised(e) => Err(ResumeError::Raised(e)),
+        Outcome::Closed | Outcome::Rejected(_) => Err(ResumeError::Finished),
+    }
+}
+
+impl<Y, F: Future, E> core::fmt::Debug for ANext<'_, Y, F, E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ANext")
+            .field("generator", &self.agen)
+            .field("started", &self.started)
+            .finish()
+    }
+}

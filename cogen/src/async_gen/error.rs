@@ -1,0 +1,59 @@
+use core::fmt;
+
+/// Error from [`AsyncGen::athrow`](crate::AsyncGen::athrow).
+///
+/// # Examples
+///
+/// ```
+/// use cogen::{async_coroutine, Co, ThrowError};
+///
+/// # futures::executor::block_on(async {
+/// let mut g = async_coroutine(async |mut co: Co<'_, (), (), &str>| co.yield_(()).await);
+/// // Thrown into a fresh generator: nothing runs, the error comes back.
+/// assert_eq!(g.athrow("early").await, Err(ThrowError::Raised("early")));
+/// # });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ThrowError<E> {
+    /// The body let this error out (the thrown one, or another it raised);
+    /// the generator has finished.
+    Raised(E),
+    /// Not delivered: a step that a cancelled operation left in flight is
+    /// still running (Python's "already running"). Finish it with
+    /// [`finish_step`](crate::AsyncGen::finish_step) or
+    /// [`anext`](crate::AsyncGen::anext) first.
+    Running(E),
+}
+
+impl<E> ThrowError<E> {
+    /// The error, whichever way it came back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(cogen::ThrowError::Running(3).into_inner(), 3);
+    /// ```
+    pub fn into_inner(self) -> E {
+        match self {
+            ThrowError::Raised(e) | ThrowError::Running(e) => e,
+        }
+    }
+}
+
+impl<E> fmt::Display for ThrowError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ThrowError::Raised(_) => "generator raised an error",
+            ThrowError::Running(_) => "generator is already running",
+        })
+    }
+}
+
+impl<E: fmt::Debug + std::error::Error + 'static> std::error::Error for ThrowError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ThrowError::Raised(e) => Some(e),
+            ThrowError::Running(_) => None,
+        }
+    }
+}

@@ -1,0 +1,601 @@
+//! Async generators: Python's async generator protocol (PEP 525) on top of
+//! the engine, as a [`Stream`].
+//!
+//! The body is polled with the consumer's own [`Context`], so it runs in the
+//! consumer's task (no spawn) and may await anything between yields.
+
+mod aclose;
+mod anext;
+mod asend;
+mod astart;
+mod athrow;
+mod closing;
+mod error;
+mod finish_step;
+mod yield_from_stream;
+
+use core::convert::Infallible;
+use core::future::Future;
+use core::panic::Location;
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
+
+use futures_core::{FusedStream, Stream};
+
+use crate::engine::raw::Core;
+use crate::engine::{Action, Co, Delegate, Mode, Outcome, Phase, State};
+
+pub use aclose::AClose;
+pub use anext::ANext;
+pub use asend::ASend;
+pub use astart::AStart;
+pub use athrow::AThrow;
+pub use closing::closing;
+pub use error::ThrowError;
+pub use finish_step::FinishStep;
+pub use yield_from_stream::{YieldFromStream, YieldFromStreamCatching};
+
+/// An async generator: a body that awaits freely, yields values of type `Y`
+/// to its consumer, receives values of type `S` and errors of type `E`, and
+/// returns `F::Output`.
+///
+/// Made by [`async_generator`] (plain: `S = ()`, `E = Infallible`) or
+/// [`async_coroutine`] (any `S` and `E`). A plain one is a [`Stream`] and a
+/// [`FusedStream`], so `StreamExt`, `TryStreamExt` and tokio-stream adapters
+/// all work on it.
+///
+/// # Protocol
+///
+/// Each operation is an awaitable that borrows the generator mutably, so two
+/// operations can never be in flight at once (Python's "asynchronous generator
+/// is already running" is a compile error here):
+///
+/// | Python | cogen |
+/// |---|---|
+/// | `async for x in g` | `while let Some(x) = g.next().await` ([`StreamExt::next`](https://docs.rs/futures/latest/futures/stream/trait.StreamExt.html#method.next)) |
+/// | `await anext(g)` | [`g.anext().await`](AsyncGen::anext) (keeps the return value) |
+/// | `await g.asend(None)` (first) | [`g.astart().await`](AsyncGen::astart) |
+/// | `await g.asend(v)` | [`g.asend(v).await`](AsyncGen::asend) |
+/// | `await g.athrow(e)` | [`g.athrow(e).await`](AsyncGen::athrow) |
+/// | `await g.aclose()` | [`g.aclose().await`](AsyncGen::aclose) |
+/// | `async with aclosing(g)` | [`closing(g, async \|g\| ..).await`](closing) |
+///
+/// # Laziness and backpressure
+///
+/// Nothing of the body runs when the generator or an operation's awaitable is
+/// created; each operation runs the body only until its next yield. The
+/// consumer sets the pace.
+///
+/// # Cancellation
+///
+/// Dropping an operation's awaitable while the body is awaiting something
+/// (inside `select!`, `timeout`, ...) keeps the body exactly where it is: its
+/// future is neither polled nor dropped, so the pending await (a timer, a
+/// read) keeps its state, and the generator's [`state`](AsyncGen::state) is
+/// [`State::Running`]. Then:
+///
+/// - [`next`](futures_core::Stream::poll_next), [`anext`](AsyncGen::anext) and
+///   [`finish_step`](AsyncGen::finish_step) continue that step, so the item it
+///   goes on to yield is delivered, not lost;
+/// - [`asend`](AsyncGen::asend) and [`athrow`](AsyncGen::athrow) hand their
+///   value back in a `Running` error without running anything;
+/// - [`aclose`](AsyncGen::aclose) continues the step if it was itself a close
+///   (a cancelled `aclose`); otherwise there is no yield point to deliver the
+///   close at, so it drops the body at its await (synchronous cleanup only)
+///   and logs a warning that its async cleanup was skipped.
+///
+/// # Dropping
+///
+/// Dropping a generator that is suspended at a yield point that handles
+/// interrupts (`.catching()`, or a delegation) delivers a close and polls the
+/// body once, with a no-op waker: cleanup that completes without waiting runs
+/// as in Python. Cleanup that has to wait (and a body dropped in the middle of
+/// an await) cannot be awaited by `Drop`; its locals are dropped, and a
+/// `tracing` warning names the line that created the generator. To never skip
+/// async cleanup, close it explicitly ([`aclose`](AsyncGen::aclose)), use
+/// [`closing`], or hand it to the runtime's finalizer
+/// (`cogen::rt::Finalizer`, feature `rt`).
+///
+/// # Examples
+///
+/// ```
+/// use cogen::async_generator;
+/// use futures::StreamExt;
+/// use std::time::Duration;
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let ticks = async_generator(async |mut co| {
+///     for i in 1..=3 {
+///         tokio::time::sleep(Duration::from_millis(10)).await;
+///         co.yield_(i).await;
+///     }
+/// });
+/// assert_eq!(ticks.collect::<Vec<_>>().await, [1, 2, 3]);
+/// # }
+/// ```
+#[must_use = "async generators are lazy and do nothing unless resumed"]
+pub struct AsyncGen<Y, F: Future, S = (), E = Infallible> {
+    core: Core<Y, S, E, F>,
+    origin: &'static Location<'static>,
+}
+
+/// Makes a plain async generator from an async closure that receives the
+/// yield handle. It receives `()`, cannot be thrown into, and is a [`Stream`].
+///
+/// The closure is called at once but runs none of its body until the first
+/// item is requested.
+///
+/// # Examples
+///
+/// ```
+/// use cogen::async_generator;
+/// use futures::StreamExt;
+///
+/// fn countdown(from: u32) -> impl futures::Stream<Item = u32> {
+///     async_generator(async move |mut co| {
+///         for i in (1..=from).rev() {
+///             co.yield_(i).await;
+///         }
+///     })
+/// }
+/// # futures::executor::block_on(async {
+/// assert_eq!(countdown(3).collect::<Vec<_>>().await, [3, 2, 1]);
+/// # });
+/// ```
+#[track_caller]
+pub fn async_generator<Y, R, B>(body: B) -> AsyncGen<Y, impl Future<Output = R>>
+where
+    B: for<'co> AsyncFnOnce(Co<'co, Y>) -> R,
+{
+    AsyncGen {
+        core: Core::new(move |slot| body(Co::new(slot))),
+        origin: Location::caller(),
+    }
+}
+
+/// Makes an async generator that receives values of type `S` with
+/// [`asend`](AsyncGen::asend) and errors of type `E` with
+/// [`athrow`](AsyncGen::athrow). Name the types on the handle:
+/// `async |mut co: Co<'_, Y, S, E>| ...`.
+///
+/// # Examples
+///
+/// ```
+/// use cogen::{async_coroutine, Co, GeneratorState};
+///
+/// # futures::executor::block_on(async {
+/// let mut doubler = async_coroutine(async |mut co: Co<'_, i32, i32>| {
+///     let mut x = co.yield_(0).await;
+///     loop {
+///         x = co.yield_(x * 2).await;
+///     }
+/// });
+/// doubler.astart().await.unwrap();
+/// assert_eq!(doubler.asend(21).await, Ok(GeneratorState::Yielded(42)));
+/// # });
+/// ```
+#[track_caller]
+pub fn async_coroutine<Y, S, E, R, B>(body: B) -> AsyncGen<Y, impl Future<Output = R>, S, E>
+where
+    B: for<'co> AsyncFnOnce(Co<'co, Y, S, E>) -> R,
+{
+    AsyncGen {
+        core: Core::new(move |slot| body(Co::new(slot))),
+        origin: Location::caller(),
+    }
+}
+
+impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
+    /// One protocol step; sends take the engine's hot path.
+    #[inline(always)]
+    pub(crate) fn poll_step(
+        &mut self,
+        cx: &mut Context<'_>,
+        action: Option<Action<S, E>>,
+    ) -> Poll<Outcome<Y, F::Output, S, E>> {
+        match action {
+            Some(Action::Send(value)) => self.core.poll_send(cx, value),
+            action => self.core.poll_resume(cx, action),
+        }
+    }
+
+    pub(crate) fn phase(&self) -> Phase {
+        self.core.phase()
+    }
+
+    /// Drops the body where it stands; warns if that skips async cleanup.
+    pub(crate) fn finish_now(&mut self, why: &'static str) {
+        if self.needs_async_cleanup() {
+            skipped_async_cleanup(self.origin, why);
+        }
+        self.core.finish();
+    }
+
+    /// Whether finishing now could skip cleanup code that has to be awaited:
+    /// the body is mid-await, or suspended where it handles a close.
+    pub(crate) fn needs_async_cleanup(&self) -> bool {
+        matches!(
+            self.core.phase(),
+            Phase::Running { .. } | Phase::Suspended(Mode::Catch | Mode::Delegate)
+        )
+    }
+
+    /// Whether `aclose` would await the body's cleanup: it is suspended where
+    /// it handles a close, or in the middle of a cancelled `aclose`.
+    #[cfg_attr(not(feature = "rt"), allow(dead_code))]
+    pub(crate) fn closes_asynchronously(&self) -> bool {
+        matches!(
+            self.core.phase(),
+            Phase::Running { closing: true } | Phase::Suspended(Mode::Catch | Mode::Delegate)
+        )
+    }
+
+    /// Starts a fresh generator: runs it to its first yield (Python's first
+    /// `await g.asend(None)`).
+    ///
+    /// # Errors
+    ///
+    /// As [`Gen::start`](crate::Gen::start): `AlreadyStarted`, `Finished`, or
+    /// the error the body raised before yielding.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{async_coroutine, Co, GeneratorState, StartError};
+    ///
+    /// # futures::executor::block_on(async {
+    /// let mut g = async_coroutine(async |mut co: Co<'_, &str, u8>| {
+    ///     co.yield_("ready").await;
+    /// });
+    /// assert_eq!(g.astart().await, Ok(GeneratorState::Yielded("ready")));
+    /// assert_eq!(g.astart().await, Err(StartError::AlreadyStarted));
+    /// # });
+    /// ```
+    pub fn astart(&mut self) -> AStart<'_, Y, F, S, E> {
+        AStart::new(self)
+    }
+
+    /// Resumes the generator with `value`, the result of its pending yield
+    /// (Python's `await g.asend(value)`); evaluates to what it does next.
+    ///
+    /// # Errors
+    ///
+    /// Hands `value` back in [`SendError::NotStarted`](crate::SendError::NotStarted)
+    /// (use [`astart`](AsyncGen::astart) first), [`SendError::Finished`](crate::SendError::Finished),
+    /// or [`SendError::Running`](crate::SendError::Running) (a cancelled step is
+    /// still in flight; see [Cancellation](AsyncGen#cancellation));
+    /// [`SendError::Raised`](crate::SendError::Raised) if the body raised.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{async_coroutine, Co, GeneratorState};
+    ///
+    /// # futures::executor::block_on(async {
+    /// let mut total = async_coroutine(async |mut co: Co<'_, u32, u32>| {
+    ///     let mut sum = 0;
+    ///     loop {
+    ///         sum += co.yield_(sum).await;
+    ///     }
+    /// });
+    /// total.astart().await.unwrap();
+    /// assert_eq!(total.asend(5).await, Ok(GeneratorState::Yielded(5)));
+    /// assert_eq!(total.asend(2).await, Ok(GeneratorState::Yielded(7)));
+    /// # });
+    /// ```
+    pub fn asend(&mut self, value: S) -> ASend<'_, Y, F, S, E> {
+        ASend::new(self, value)
+    }
+
+    /// Throws `error` in at the pending yield point (Python's
+    /// `await g.athrow(e)`).
+    ///
+    /// If the yield point handles it ([`catching`](crate::Yield::catching)),
+    /// the body goes on and this evaluates to what it does next. Otherwise the
+    /// generator finishes and the error comes back. A fresh generator
+    /// finishes without running anything; a finished one hands the error
+    /// straight back.
+    ///
+    /// # Errors
+    ///
+    /// [`ThrowError::Raised`] with the error the body let out;
+    /// [`ThrowError::Running`] with `error`, undelivered, if a cancelled step
+    /// is still in flight.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{async_coroutine, Co, GeneratorState, Interrupt, ThrowError};
+    ///
+    /// # futures::executor::block_on(async {
+    /// let mut g = async_coroutine(async |mut co: Co<'_, &str, (), &str>| loop {
+    ///     match co.yield_("waiting").catching().await {
+    ///         Err(Interrupt::Throw("retry")) => continue,
+    ///         Err(Interrupt::Throw(e)) => co.raise(e).await,
+    ///         _ => {}
+    ///     }
+    /// });
+    /// g.astart().await.unwrap();
+    /// assert_eq!(g.athrow("retry").await, Ok(GeneratorState::Yielded("waiting")));
+    /// assert_eq!(g.athrow("fatal").await, Err(ThrowError::Raised("fatal")));
+    /// # });
+    /// ```
+    pub fn athrow(&mut self, error: E) -> AThrow<'_, Y, F, S, E> {
+        AThrow::new(self, error)
+    }
+
+    /// Closes the generator, awaiting its cleanup (Python's `await g.aclose()`).
+    ///
+    /// At a [`catching`](crate::Yield::catching) yield point the body receives
+    /// [`Interrupt::Close`](crate::Interrupt::Close) and may `.await` in its
+    /// cleanup (flush a file, send a goodbye) before returning. At a plain
+    /// yield point its locals are dropped. When delegating, the sub-generator
+    /// is closed first. Fresh and finished generators are only marked
+    /// finished. For a body cancelled mid-await, see
+    /// [Cancellation](AsyncGen#cancellation).
+    ///
+    /// Evaluates to `Ok(Some(r))` if the body returned `r` while closing,
+    /// `Ok(None)` otherwise.
+    ///
+    /// # Errors
+    ///
+    /// [`CloseError::Ignored`](crate::CloseError::Ignored) with the value if
+    /// the body yielded instead of finishing (it stays suspended);
+    /// [`CloseError::Raised`](crate::CloseError::Raised) if it raised.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{async_generator, State};
+    /// use futures::StreamExt;
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// # futures::executor::block_on(async {
+    /// let sent = Arc::new(Mutex::new(Vec::new()));
+    /// let log = sent.clone();
+    /// let mut g = async_generator(async move |mut co| {
+    ///     let mut i = 0;
+    ///     while co.yield_(i).catching().await.is_ok() {
+    ///         i += 1;
+    ///     }
+    ///     // Async cleanup: awaited by `aclose`.
+    ///     async { log.lock().unwrap().push("goodbye") }.await;
+    /// });
+    /// assert_eq!(g.next().await, Some(0));
+    /// assert_eq!(g.aclose().await, Ok(Some(())));
+    /// assert_eq!(*sent.lock().unwrap(), ["goodbye"]);
+    /// assert_eq!(g.state(), State::Finished);
+    /// # });
+    /// ```
+    pub fn aclose(&mut self) -> AClose<'_, Y, F, S, E> {
+        AClose::new(self)
+    }
+
+    /// Continues a step that a cancelled operation left in flight (see
+    /// [Cancellation](AsyncGen#cancellation)), evaluating to its outcome;
+    /// `None` if no step is in flight. For generators that receive `()`,
+    /// [`anext`](AsyncGen::anext) does the same.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{async_coroutine, Co, GeneratorState, SendError, State};
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let mut g = async_coroutine(async |mut co: Co<'_, &str, u32>| {
+    ///     let n = co.yield_("ready").await;
+    ///     tokio::time::sleep(Duration::from_secs(n.into())).await;
+    ///     co.yield_("slept").await;
+    /// });
+    /// g.astart().await.unwrap();
+    /// // Give up waiting after one second: the body stays in its sleep.
+    /// let timed_out = tokio::time::timeout(Duration::from_secs(1), g.asend(5)).await;
+    /// assert!(timed_out.is_err());
+    /// assert_eq!(g.state(), State::Running);
+    /// assert_eq!(g.asend(1).await, Err(SendError::Running(1)));
+    /// assert_eq!(g.finish_step().await, Some(Ok(GeneratorState::Yielded("slept"))));
+    /// # }
+    /// ```
+    pub fn finish_step(&mut self) -> FinishStep<'_, Y, F, S, E> {
+        FinishStep::new(self)
+    }
+
+    /// Where the generator is in its life. [`State::Running`] means a
+    /// cancelled operation left the body mid-await.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{async_generator, State};
+    /// use futures::StreamExt;
+    ///
+    /// # futures::executor::block_on(async {
+    /// let mut g = async_generator(async |mut co| co.yield_(1).await);
+    /// assert_eq!(g.state(), State::Created);
+    /// g.next().await;
+    /// assert_eq!(g.state(), State::Suspended);
+    /// g.next().await;
+    /// assert_eq!(g.state(), State::Finished);
+    /// # });
+    /// ```
+    pub fn state(&self) -> State {
+        self.core.phase().state()
+    }
+
+    /// Whether the generator is suspended inside a delegation
+    /// (`yield_from`, `yield_from_iter` or `yield_from_stream`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::async_generator;
+    /// use futures::StreamExt;
+    ///
+    /// # futures::executor::block_on(async {
+    /// let mut g = async_generator(async |mut co| {
+    ///     co.yield_from_stream(futures::stream::iter([1])).await;
+    ///     co.yield_(2).await;
+    /// });
+    /// g.next().await;
+    /// assert!(g.is_delegating());
+    /// g.next().await;
+    /// assert!(!g.is_delegating());
+    /// # });
+    /// ```
+    pub fn is_delegating(&self) -> bool {
+        self.core.phase() == Phase::Suspended(Mode::Delegate)
+    }
+
+    /// Where the generator was made (the caller of [`async_generator`] or
+    /// [`async_coroutine`]); named in the warning logged when its async
+    /// cleanup is skipped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let g = cogen::async_generator(async |mut co| co.yield_(1).await);
+    /// assert_eq!(g.origin().line(), line!() - 1);
+    /// ```
+    pub fn origin(&self) -> &'static Location<'static> {
+        self.origin
+    }
+}
+
+impl<Y, F: Future, E> AsyncGen<Y, F, (), E> {
+    /// Resumes a generator that receives `()` (Python's `await anext(g)`,
+    /// keeping the return value): starts it if fresh, continues a step a
+    /// cancelled operation left in flight, otherwise sends `()`.
+    ///
+    /// [`StreamExt::next`](https://docs.rs/futures/latest/futures/stream/trait.StreamExt.html#method.next)
+    /// does the same but gives only the yielded values.
+    ///
+    /// # Errors
+    ///
+    /// [`ResumeError::Finished`](crate::ResumeError::Finished) once finished
+    /// (Python's `StopAsyncIteration`); [`ResumeError::Raised`](crate::ResumeError::Raised)
+    /// if the body raised.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{async_generator, GeneratorState, ResumeError};
+    ///
+    /// # futures::executor::block_on(async {
+    /// let mut g = async_generator(async |mut co| {
+    ///     co.yield_("item").await;
+    ///     "return value"
+    /// });
+    /// assert_eq!(g.anext().await, Ok(GeneratorState::Yielded("item")));
+    /// assert_eq!(g.anext().await, Ok(GeneratorState::Complete("return value")));
+    /// assert_eq!(g.anext().await, Err(ResumeError::Finished));
+    /// # });
+    /// ```
+    pub fn anext(&mut self) -> ANext<'_, Y, F, E> {
+        ANext::new(self)
+    }
+
+    /// Polls the next step of a generator that receives `()`: start, continue,
+    /// or send `()` according to its phase.
+    #[inline(always)]
+    pub(crate) fn poll_advance(&mut self, cx: &mut Context<'_>) -> Poll<Outcome<Y, F::Output, (), E>> {
+        match self.core.phase() {
+            Phase::Suspended(_) => self.core.poll_send(cx, ()),
+            Phase::Running { .. } => self.core.poll_resume(cx, None),
+            Phase::Created | Phase::Finished => self.core.poll_resume(cx, Some(Action::Start)),
+        }
+    }
+}
+
+/// Yields the generator's values; the return value is dropped (use
+/// [`anext`](AsyncGen::anext) to keep it).
+///
+/// # Panics
+///
+/// If the body raises with [`Co::raise`] (only possible when `E` is not
+/// [`Infallible`]): a stream of `Y` cannot report it. Use
+/// [`anext`](AsyncGen::anext) for such generators.
+impl<Y, F: Future, E> Stream for AsyncGen<Y, F, (), E> {
+    type Item = Y;
+
+    #[inline]
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Y>> {
+        match self.get_mut().poll_advance(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Outcome::Yielded(y) | Outcome::IgnoredClose(y)) => Poll::Ready(Some(y)),
+            Poll::Ready(Outcome::Raised(_)) => raised_in_stream(),
+            Poll::Ready(_) => Poll::Ready(None),
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn raised_in_stream() -> ! {
+    panic!(
+        "cogen: the async generator raised an error during poll_next(); resume it with \
+         anext() to receive the error"
+    )
+}
+
+impl<Y, F: Future, E> FusedStream for AsyncGen<Y, F, (), E> {
+    fn is_terminated(&self) -> bool {
+        self.core.phase() == Phase::Finished
+    }
+}
+
+impl<Y, F: Future, S, E> Drop for AsyncGen<Y, F, S, E> {
+    /// Closes the generator as far as `Drop` can: see
+    /// [Dropping](AsyncGen#dropping).
+    fn drop(&mut self) {
+        if let Phase::Suspended(Mode::Catch | Mode::Delegate) = self.core.phase() {
+            let mut cx = Context::from_waker(Waker::noop());
+            if self.core.poll_resume(&mut cx, Some(Action::Close)).is_ready() {
+                // Closed, returned, raised or ignored: the result has nowhere to go.
+                return;
+            }
+        }
+        self.finish_now("it was dropped");
+    }
+}
+
+/// Logs that a generator's async cleanup was skipped.
+#[cold]
+#[inline(never)]
+pub(crate) fn skipped_async_cleanup(origin: &'static Location<'static>, why: &str) {
+    tracing::warn!(
+        target: "cogen",
+        created_at = %origin,
+        "async generator created at {origin} was finished without awaiting its cleanup \
+         because {why}; close it with aclose(), cogen::closing, or a cogen::rt::Finalizer"
+    );
+}
+
+impl<Y, F: Future, S, E> Delegate for AsyncGen<Y, F, S, E> {
+    type Yield = Y;
+    type Send = S;
+    type Error = E;
+    type Return = F::Output;
+
+    fn poll_step(
+        &mut self,
+        cx: &mut Context<'_>,
+        action: Option<Action<S, E>>,
+    ) -> Poll<Outcome<Y, F::Output, S, E>> {
+        AsyncGen::poll_step(self, cx, action)
+    }
+}
+
+impl<Y, F: Future, S, E> crate::engine::Sealed for AsyncGen<Y, F, S, E> {}
+
+impl<Y, F: Future, S, E> core::fmt::Debug for AsyncGen<Y, F, S, E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("AsyncGen")
+            .field("state", &self.state())
+            .field("delegating", &self.is_delegating())
+            .field("origin", &format_args!("{}", self.origin))
+            .finish()
+    }
+}

@@ -1,0 +1,169 @@
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+use futures_core::Stream;
+use pin_project_lite::pin_project;
+
+use crate::engine::items::{Items, Source};
+use crate::engine::{Co, Interrupt};
+
+pin_project! {
+    /// A [`Stream`] as an item source for delegation.
+    struct StreamSource<St> {
+        #[pin]
+        stream: St,
+    }
+}
+
+impl<St: Stream> Source for StreamSource<St> {
+    type Item = St::Item;
+
+    #[inline]
+    fn poll_item(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<St::Item>> {
+        self.project().stream.poll_next(cx)
+    }
+}
+
+impl<Y, E> Co<'_, Y, (), E> {
+    /// Yields every item of `stream`, awaiting it between items (an async
+    /// `yield from` over any [`Stream`], which Python lacks); evaluates to `()`
+    /// when the stream ends. A throw or close while delegating arrives at this
+    /// yield point, as for [`yield_from_iter`](Co::yield_from_iter).
+    ///
+    /// Only generators that receive `()` can delegate to a stream.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::async_generator;
+    /// use futures::{stream, StreamExt};
+    ///
+    /// # futures::executor::block_on(async {
+    /// let g = async_generator(async |mut co| {
+    ///     co.yield_(0).await;
+    ///     co.yield_from_stream(stream::iter(1..=2)).await;
+    ///     co.yield_from_stream(stream::once(async { 3 })).await;
+    /// });
+    /// assert_eq!(g.collect::<Vec<_>>().await, [0, 1, 2, 3]);
+    /// # });
+    /// ```
+    pub fn yield_from_stream<St>(&mut self, stream: St) -> YieldFromStream<'_, Y, E, St>
+    where
+        St: Stream<Item = Y>,
+    {
+        YieldFromStream {
+            items: Items::new(&mut self.slot, StreamSource { stream }),
+        }
+    }
+}
+
+pin_project! {
+    /// Future returned by [`Co::yield_from_stream`]: yields every item of a
+    /// stream.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::async_generator;
+    /// use futures::{stream, StreamExt};
+    ///
+    /// # futures::executor::block_on(async {
+    /// let g = async_generator(async |mut co| {
+    ///     co.yield_from_stream(stream::iter("ab".chars())).await
+    /// });
+    /// assert_eq!(g.collect::<String>().await, "ab");
+    /// # });
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct YieldFromStream<'a, Y, E, St> {
+        #[pin]
+        items: Items<'a, Y, E, StreamSource<St>>,
+    }
+}
+
+impl<'a, Y, E, St: Stream<Item = Y>> YieldFromStream<'a, Y, E, St> {
+    /// Lets this body handle a throw or close that arrives while delegating,
+    /// as an [`Interrupt`]; evaluates to `Ok(())` when the stream ends.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{async_generator, Interrupt};
+    /// use futures::{stream, StreamExt};
+    ///
+    /// # futures::executor::block_on(async {
+    /// let mut g = async_generator(async |mut co| {
+    ///     match co.yield_from_stream(stream::repeat(7)).catching().await {
+    ///         Err(Interrupt::Close) => "closed",
+    ///         _ => "unreachable: the stream never ends",
+    ///     }
+    /// });
+    /// assert_eq!(g.next().await, Some(7));
+    /// assert_eq!(g.aclose().await, Ok(Some("closed")));
+    /// # });
+    /// ```
+    pub fn catching(self) -> YieldFromStreamCatching<'a, Y, E, St> {
+        YieldFromStreamCatching { inner: self }
+    }
+}
+
+impl<Y, E, St: Stream<Item = Y>> Future for YieldFromStream<'_, Y, E, St> {
+    type Output = ();
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match self.project().items.poll_items(cx, false) {
+            Poll::Ready(Ok(())) => Poll::Ready(()),
+            Poll::Ready(Err(_)) | Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<Y, E, St> core::fmt::Debug for YieldFromStream<'_, Y, E, St> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("YieldFromStream").finish_non_exhaustive()
+    }
+}
+
+pin_project! {
+    /// Future returned by [`YieldFromStream::catching`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{async_coroutine, Co, GeneratorState, Interrupt};
+    /// use futures::stream;
+    ///
+    /// # futures::executor::block_on(async {
+    /// let mut g = async_coroutine(async |mut co: Co<'_, usize, (), &str>| {
+    ///     let items = stream::iter([1, 2]);
+    ///     if let Err(Interrupt::Throw(e)) = co.yield_from_stream(items).catching().await {
+    ///         co.yield_(e.len()).await;
+    ///     }
+    /// });
+    /// assert_eq!(g.astart().await, Ok(GeneratorState::Yielded(1)));
+    /// assert_eq!(g.athrow("four").await, Ok(GeneratorState::Yielded(4)));
+    /// # });
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct YieldFromStreamCatching<'a, Y, E, St> {
+        #[pin]
+        inner: YieldFromStream<'a, Y, E, St>,
+    }
+}
+
+impl<Y, E, St: Stream<Item = Y>> Future for YieldFromStreamCatching<'_, Y, E, St> {
+    type Output = Result<(), Interrupt<E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project().inner.project().items.poll_items(cx, true)
+    }
+}
+
+impl<Y, E, St> core::fmt::Debug for YieldFromStreamCatching<'_, Y, E, St> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("YieldFromStreamCatching")
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,307 @@
+use core::future::Future;
+use core::ops::{Deref, DerefMut};
+use core::pin::Pin;
+use core::task::{Context, Poll};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use futures_core::{FusedStream, Stream};
+use tokio::runtime::Handle;
+use tokio::task::JoinHandle;
+
+use crate::AsyncGen;
+
+/// Runs the async cleanup of dropped, unfinished async generators as tasks on
+/// a tokio runtime: asyncio's async-generator finalizer hook, and its
+/// `loop.shutdown_asyncgens()` as [`shutdown_asyncgens`](Finalizer::shutdown_asyncgens).
+///
+/// Python can hook every generator globally because any object can be moved to
+/// the event loop; in Rust only a `Send + 'static` generator can be handed to
+/// [`tokio::spawn`], so generators opt in with [`attach`](Finalizer::attach).
+/// When a [`Finalized`] generator is dropped while suspended where it handles
+/// a close (or in the middle of a cancelled `aclose`), a task on the runtime
+/// awaits its [`aclose`](AsyncGen::aclose). A close that ends in an error is
+/// logged with `tracing`.
+///
+/// Cloning is cheap; clones share the list of pending finalizations.
+///
+/// # Examples
+///
+/// ```
+/// use cogen::{async_generator, rt::Finalizer};
+/// use futures::StreamExt;
+/// use std::sync::{Arc, Mutex};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let finalizer = Finalizer::new();
+/// let log = Arc::new(Mutex::new(Vec::new()));
+/// let seen = log.clone();
+/// let mut g = finalizer.attach(async_generator(async move |mut co| {
+///     while co.yield_(1).catching().await.is_ok() {}
+///     tokio::task::yield_now().await; // cleanup that awaits
+///     seen.lock().unwrap().push("cleaned up");
+/// }));
+/// g.next().await;
+/// drop(g); // too early: the finalizer takes over the cleanup
+/// finalizer.shutdown_asyncgens().await;
+/// assert_eq!(*log.lock().unwrap(), ["cleaned up"]);
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Finalizer {
+    handle: Handle,
+    pending: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl Finalizer {
+    /// A finalizer for the tokio runtime this is called from.
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime; use [`Finalizer::on`] with a [`Handle`] there.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let finalizer = cogen::rt::Finalizer::new();
+    /// assert_eq!(finalizer.pending(), 0);
+    /// # }
+    /// ```
+    #[track_caller]
+    #[allow(clippy::new_without_default)] // `Default` should not panic
+    pub fn new() -> Self {
+        match Handle::try_current() {
+            Ok(handle) => Self::on(handle),
+            Err(_) => panic!(
+                "cogen: Finalizer::new() must be called from inside a tokio runtime; \
+                 use Finalizer::on(handle) elsewhere"
+            ),
+        }
+    }
+
+    /// A finalizer that spawns on the runtime behind `handle`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// let finalizer = cogen::rt::Finalizer::on(rt.handle().clone());
+    /// assert_eq!(finalizer.pending(), 0);
+    /// ```
+    pub fn on(handle: Handle) -> Self {
+        Finalizer {
+            handle,
+            pending: Arc::default(),
+        }
+    }
+
+    /// Wraps `agen` so that dropping it unfinished hands its async cleanup to
+    /// this finalizer. The wrapper dereferences to the generator and is a
+    /// [`Stream`] when it is.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{async_generator, rt::Finalizer};
+    /// use futures::StreamExt;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let finalizer = Finalizer::new();
+    /// let mut g = finalizer.attach(async_generator(async |mut co| co.yield_(5).await));
+    /// assert_eq!(g.next().await, Some(5));
+    /// assert_eq!(g.state(), cogen::State::Suspended); // through Deref
+    /// # }
+    /// ```
+    pub fn attach<Y, F, S, E>(&self, agen: AsyncGen<Y, F, S, E>) -> Finalized<Y, F, S, E>
+    where
+        Y: Send + 'static,
+        F: Future + Send + 'static,
+        F::Output: Send,
+        S: Send + 'static,
+        E: Send + 'static,
+    {
+        Finalized {
+            agen: Some(agen),
+            finalizer: self.clone(),
+            finalize: finalize::<Y, F, S, E>,
+        }
+    }
+
+    /// How many finalizations have been spawned and not yet awaited by
+    /// [`shutdown_asyncgens`](Finalizer::shutdown_asyncgens) (finished ones
+    /// included until then).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// assert_eq!(cogen::rt::Finalizer::new().pending(), 0);
+    /// # }
+    /// ```
+    pub fn pending(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Waits for every finalization spawned so far, and for any they cause
+    /// (asyncio's `loop.shutdown_asyncgens()`). Call it before the runtime
+    /// shuts down: tasks still pending then are dropped, their cleanup
+    /// skipped (and logged).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let finalizer = cogen::rt::Finalizer::new();
+    /// finalizer.shutdown_asyncgens().await; // nothing pending: returns at once
+    /// # }
+    /// ```
+    pub async fn shutdown_asyncgens(&self) {
+        loop {
+            let tasks = core::mem::take(&mut *self.lock());
+            if tasks.is_empty() {
+                return;
+            }
+            for task in tasks {
+                if let Err(e) = task.await {
+                    if e.is_panic() {
+                        std::panic::resume_unwind(e.into_panic());
+                    }
+                }
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<JoinHandle<()>>> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn spawn(&self, cleanup: impl Future<Output = ()> + Send + 'static) {
+        let task = self.handle.spawn(cleanup);
+        let mut pending = self.lock();
+        pending.retain(|t| !t.is_finished());
+        pending.push(task);
+    }
+}
+
+/// Spawns a generator's `aclose` on the finalizer's runtime. A plain function
+/// so that `Finalized`'s `Drop` (which cannot carry `Send + 'static` bounds)
+/// can call it through a pointer made where the bounds hold.
+fn finalize<Y, F, S, E>(finalizer: &Finalizer, mut agen: AsyncGen<Y, F, S, E>)
+where
+    Y: Send + 'static,
+    F: Future + Send + 'static,
+    F::Output: Send,
+    S: Send + 'static,
+    E: Send + 'static,
+{
+    finalizer.spawn(async move {
+        if agen.aclose().await.is_err() {
+            tracing::warn!(
+                target: "cogen",
+                created_at = %agen.origin(),
+                "async generator created at {} ignored its close or raised during \
+                 finalization",
+                agen.origin()
+            );
+        }
+    });
+}
+
+/// An async generator whose async cleanup a [`Finalizer`] runs if it is
+/// dropped unfinished. Made by [`Finalizer::attach`]; dereferences to the
+/// [`AsyncGen`].
+///
+/// # Examples
+///
+/// ```
+/// use cogen::{async_generator, rt::Finalizer};
+/// use futures::StreamExt;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let finalizer = Finalizer::new();
+/// let g = finalizer.attach(async_generator(async |mut co| {
+///     co.yield_(1).await;
+///     co.yield_(2).await;
+/// }));
+/// assert_eq!(g.collect::<Vec<_>>().await, [1, 2]);
+/// # }
+/// ```
+#[must_use = "async generators are lazy and do nothing unless resumed"]
+pub struct Finalized<Y, F: Future, S, E> {
+    agen: Option<AsyncGen<Y, F, S, E>>,
+    finalizer: Finalizer,
+    finalize: fn(&Finalizer, AsyncGen<Y, F, S, E>),
+}
+
+impl<Y, F: Future, S, E> Finalized<Y, F, S, E> {
+    /// Detaches the generator from its finalizer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let f = cogen::rt::Finalizer::new();
+    /// let g = f.attach(cogen::async_generator(async |mut co| co.yield_(1).await));
+    /// let g: cogen::AsyncGen<_, _> = g.into_inner();
+    /// # drop(g);
+    /// # }
+    /// ```
+    pub fn into_inner(mut self) -> AsyncGen<Y, F, S, E> {
+        self.agen.take().expect("generator is present until drop")
+    }
+}
+
+impl<Y, F: Future, S, E> Deref for Finalized<Y, F, S, E> {
+    type Target = AsyncGen<Y, F, S, E>;
+
+    fn deref(&self) -> &Self::Target {
+        self.agen.as_ref().expect("generator is present until drop")
+    }
+}
+
+impl<Y, F: Future, S, E> DerefMut for Finalized<Y, F, S, E> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.agen.as_mut().expect("generator is present until drop")
+    }
+}
+
+impl<Y, F: Future, E> Stream for Finalized<Y, F, (), E> {
+    type Item = Y;
+
+    #[inline]
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Y>> {
+        Pin::new(&mut **self.get_mut()).poll_next(cx)
+    }
+}
+
+impl<Y, F: Future, E> FusedStream for Finalized<Y, F, (), E> {
+    fn is_terminated(&self) -> bool {
+        (**self).is_terminated()
+    }
+}
+
+impl<Y, F: Future, S, E> Drop for Finalized<Y, F, S, E> {
+    fn drop(&mut self) {
+        if let Some(agen) = self.agen.take() {
+            if agen.closes_asynchronously() {
+                (self.finalize)(&self.finalizer, agen);
+            }
+            // Otherwise the generator's own `Drop` does all there is to do.
+        }
+    }
+}
+
+impl<Y, F: Future, S, E> core::fmt::Debug for Finalized<Y, F, S, E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Finalized")
+            .field("generator", &self.agen)
+            .finish_non_exhaustive()
+    }
+}
