@@ -1,0 +1,221 @@
+//! Async delegation, which Python lacks: `yield_from` an async generator
+//! (forwarding asend, athrow and aclose, evaluating to its return value),
+//! `yield_from_stream` over any Stream, and sync sub-generators inside async
+//! bodies.
+mod common;
+
+use std::time::Duration;
+
+use cogen::{
+    CloseError, Co, GeneratorState, Interrupt, State, ThrowError, async_coroutine,
+    async_generator, generator,
+};
+use common::{Log, s};
+use futures::{StreamExt, stream};
+
+#[tokio::test(start_paused = true)]
+async fn yield_from_an_async_generator_yields_its_values_and_evaluates_to_its_return() {
+    let outer = async_generator(async |mut co| {
+        let sub = async_generator(async |mut co| {
+            for i in 1..=2 {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                co.yield_(i).await;
+            }
+            "sub done"
+        });
+        let r = co.yield_from(sub).await;
+        assert_eq!(r, "sub done");
+        co.yield_(3).await;
+    });
+    assert_eq!(outer.collect::<Vec<_>>().await, [1, 2, 3]);
+}
+
+#[tokio::test]
+async fn asend_is_forwarded_to_the_sub_generator() {
+    let mut outer = async_coroutine(async |mut co: Co<'_, i32, i32>| {
+        let sub = async_coroutine(async |mut co: Co<'_, i32, i32>| {
+            let a = co.yield_(0).await;
+            tokio::task::yield_now().await;
+            let b = co.yield_(a * 10).await;
+            a + b
+        });
+        let total = co.yield_from(sub).await;
+        co.yield_(total).await
+    });
+    assert_eq!(outer.astart().await, Ok(GeneratorState::Yielded(0)));
+    assert_eq!(outer.asend(4).await, Ok(GeneratorState::Yielded(40)));
+    assert_eq!(outer.asend(5).await, Ok(GeneratorState::Yielded(9)));
+    assert!(!outer.is_delegating());
+}
+
+#[tokio::test]
+async fn athrow_handled_by_the_sub_generator_continues_the_delegation() {
+    let mut outer = async_coroutine(async |mut co: Co<'_, &str, (), &str>| {
+        let sub = async_coroutine(async |mut co: Co<'_, &str, (), &str>| {
+            loop {
+                if let Err(Interrupt::Throw(e)) = co.yield_("sub").catching().await {
+                    tokio::task::yield_now().await;
+                    co.yield_(e).await;
+                }
+            }
+        });
+        co.yield_from(sub).await
+    });
+    outer.astart().await.unwrap();
+    assert!(outer.is_delegating());
+    assert_eq!(outer.athrow("caught below").await, Ok(GeneratorState::Yielded("caught below")));
+    assert!(outer.is_delegating());
+}
+
+#[tokio::test]
+async fn athrow_not_handled_by_the_sub_generator_surfaces_in_the_outer_body() {
+    let log = Log::new();
+    let mut outer = async_coroutine(async |mut co: Co<'_, i32, (), String>| {
+        let sub = async_coroutine(async |mut co: Co<'_, i32, (), String>| {
+            let _g = log.guard("sub local");
+            co.yield_(1).await;
+        });
+        match co.yield_from(sub).catching().await {
+            Err(Interrupt::Throw(e)) => co.yield_(e.len() as i32).await,
+            _ => {}
+        }
+    });
+    assert_eq!(outer.astart().await, Ok(GeneratorState::Yielded(1)));
+    assert_eq!(outer.athrow("abc".into()).await, Ok(GeneratorState::Yielded(3)));
+    assert_eq!(log.events(), s(&["drop sub local"]));
+}
+
+#[tokio::test]
+async fn athrow_not_handled_anywhere_comes_back_out() {
+    let mut outer = async_coroutine(async |mut co: Co<'_, i32, (), &str>| {
+        let sub = async_coroutine(async |mut co: Co<'_, i32, (), &str>| co.yield_(1).await);
+        co.yield_from(sub).await;
+    });
+    outer.astart().await.unwrap();
+    assert_eq!(outer.athrow("e").await, Err(ThrowError::Raised("e")));
+    assert_eq!(outer.state(), State::Finished);
+}
+
+#[tokio::test]
+async fn aclose_closes_the_sub_generator_first_awaiting_both_cleanups() {
+    let log = Log::new();
+    let mut outer = async_generator(async |mut co| {
+        let sub = async_generator(async |mut co| {
+            while co.yield_(1).catching().await.is_ok() {}
+            tokio::task::yield_now().await;
+            log.push("sub cleanup");
+        });
+        let closed = co.yield_from(sub).catching().await;
+        assert_eq!(closed, Err(Interrupt::Close));
+        tokio::task::yield_now().await;
+        log.push("outer cleanup");
+    });
+    assert_eq!(outer.next().await, Some(1));
+    assert_eq!(outer.aclose().await, Ok(Some(())));
+    assert_eq!(log.events(), s(&["sub cleanup", "outer cleanup"]));
+}
+
+#[tokio::test]
+async fn a_sub_generator_that_ignores_aclose_finishes_the_outer_one() {
+    let mut outer = async_generator(async |mut co| {
+        let sub = async_generator(async |mut co| {
+            loop {
+                let _ = co.yield_("stubborn").catching().await;
+            }
+        });
+        co.yield_from(sub).await;
+    });
+    outer.next().await;
+    assert_eq!(outer.aclose().await, Err(CloseError::Ignored("stubborn")));
+    assert_eq!(outer.state(), State::Finished);
+}
+
+#[tokio::test]
+async fn a_sync_sub_generator_can_be_delegated_to_from_an_async_body() {
+    let outer = async_generator(async |mut co| {
+        let sub = generator(async |mut co| {
+            co.yield_(1).await;
+            co.yield_(2).await;
+            10
+        });
+        let r = co.yield_from(sub).await;
+        tokio::task::yield_now().await;
+        co.yield_(r).await;
+    });
+    assert_eq!(outer.collect::<Vec<_>>().await, [1, 2, 10]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn yield_from_stream_yields_every_item_awaiting_between_them() {
+    let ticks = tokio_stream::wrappers::IntervalStream::new(tokio::time::interval(
+        Duration::from_millis(100),
+    ))
+    .take(3)
+    .map(|_| "tick");
+    let g = async_generator(async |mut co| {
+        co.yield_("start").await;
+        co.yield_from_stream(ticks).await;
+        co.yield_from_stream(stream::iter(["a", "b"])).await;
+    });
+    let start = tokio::time::Instant::now();
+    assert_eq!(
+        g.collect::<Vec<_>>().await,
+        ["start", "tick", "tick", "tick", "a", "b"]
+    );
+    // The first tick is immediate.
+    assert_eq!(start.elapsed(), Duration::from_millis(200));
+}
+
+#[tokio::test]
+async fn yield_from_stream_pulls_one_item_per_resume() {
+    let pulled = std::cell::Cell::new(0);
+    let source = stream::iter(0..100).inspect(|_| pulled.set(pulled.get() + 1));
+    let mut g = async_generator(async |mut co| co.yield_from_stream(source).await);
+    assert_eq!(g.next().await, Some(0));
+    assert_eq!(pulled.get(), 1);
+    assert_eq!(g.next().await, Some(1));
+    assert_eq!(pulled.get(), 2);
+}
+
+#[tokio::test]
+async fn aclose_while_delegating_to_a_stream_arrives_at_the_delegation() {
+    let mut g = async_generator(async |mut co| {
+        match co.yield_from_stream(stream::repeat(1)).catching().await {
+            Err(Interrupt::Close) => {
+                tokio::task::yield_now().await;
+                "closed"
+            }
+            _ => "ended",
+        }
+    });
+    assert_eq!(g.next().await, Some(1));
+    assert!(g.is_delegating());
+    assert_eq!(g.aclose().await, Ok(Some("closed")));
+}
+
+#[tokio::test]
+async fn athrow_while_delegating_to_a_stream_without_catching_raises_out() {
+    let log = Log::new();
+    let mut g = async_coroutine(async |mut co: Co<'_, i32, (), &str>| {
+        let _g = log.guard("local");
+        co.yield_from_stream(stream::iter([1, 2])).await;
+    });
+    g.astart().await.unwrap();
+    assert_eq!(g.athrow("stop").await, Err(ThrowError::Raised("stop")));
+    assert_eq!(log.events(), s(&["drop local"]));
+}
+
+#[tokio::test]
+async fn delegation_chains_three_levels_deep_with_awaits_at_each() {
+    fn level(depth: u32) -> std::pin::Pin<Box<dyn futures::Stream<Item = u32>>> {
+        if depth == 0 {
+            return Box::pin(stream::iter([100]));
+        }
+        Box::pin(async_generator(async move |mut co| {
+            tokio::task::yield_now().await;
+            co.yield_(depth).await;
+            co.yield_from_stream(level(depth - 1)).await;
+        }))
+    }
+    assert_eq!(level(3).collect::<Vec<_>>().await, [3, 2, 1, 100]);
+}

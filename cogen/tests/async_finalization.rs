@@ -1,0 +1,198 @@
+//! Finalization: dropping an unfinished async generator runs its synchronous
+//! cleanup; async cleanup is never skipped silently (a `tracing` warning names
+//! where the generator was created), and a `rt::Finalizer` runs it on the
+//! runtime instead (asyncio's finalizer hook and `shutdown_asyncgens`).
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use cogen::rt::Finalizer;
+use cogen::{State, async_generator};
+use common::{Log, s};
+use futures::StreamExt;
+
+/// Collects everything logged through `tracing` on this thread.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn install(&self) -> tracing::subscriber::DefaultGuard {
+        let sink = self.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || sink.clone())
+            .finish();
+        tracing::subscriber::set_default(subscriber)
+    }
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn dropping_at_a_plain_yield_runs_sync_cleanup_without_a_warning() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let log = Log::new();
+    let mut g = async_generator(async |mut co| {
+        let _g = log.guard("local");
+        co.yield_(1).await;
+    });
+    g.next().await;
+    drop(g);
+    assert_eq!(log.events(), s(&["drop local"]));
+    assert_eq!(logs.text(), "");
+}
+
+#[tokio::test]
+async fn dropping_at_a_catching_yield_runs_cleanup_that_does_not_wait() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let log = Log::new();
+    let mut g = async_generator(async |mut co| {
+        let _g = log.guard("local");
+        while co.yield_(1).catching().await.is_ok() {}
+        log.push("cleanup");
+    });
+    g.next().await;
+    drop(g);
+    assert_eq!(log.events(), s(&["cleanup", "drop local"]));
+    assert_eq!(logs.text(), "");
+}
+
+#[tokio::test]
+async fn dropping_with_cleanup_that_awaits_warns_naming_where_it_was_created() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let log = Log::new();
+    let mut g = async_generator(async |mut co| {
+        let _g = log.guard("local");
+        while co.yield_(1).catching().await.is_ok() {}
+        log.push("cleanup begins");
+        tokio::task::yield_now().await;
+        log.push("never: after the await");
+    });
+    let created = line!() - 7;
+    g.next().await;
+    drop(g);
+    assert_eq!(log.events(), s(&["cleanup begins", "drop local"]));
+    let text = logs.text();
+    assert!(text.contains("WARN"), "{text}");
+    assert!(text.contains("without awaiting its cleanup because it was dropped"), "{text}");
+    assert!(text.contains(&format!("async_finalization.rs:{created}:")), "{text}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_mid_await_drops_the_body_and_warns() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let log = Log::new();
+    let mut g = async_generator(async |mut co| {
+        let _g = log.guard("local");
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        co.yield_(1).await;
+    });
+    assert!(futures::poll!(g.next()).is_pending());
+    drop(g);
+    assert_eq!(log.events(), s(&["drop local"]));
+    assert!(logs.text().contains("WARN"));
+}
+
+#[tokio::test]
+async fn finalizer_runs_the_async_cleanup_of_a_dropped_generator_on_the_runtime() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let finalizer = Finalizer::new();
+    let done = Arc::new(Mutex::new(vec![]));
+    let seen = done.clone();
+    let mut g = finalizer.attach(async_generator(async move |mut co| {
+        while co.yield_(1).catching().await.is_ok() {}
+        tokio::task::yield_now().await;
+        seen.lock().unwrap().push("goodbye sent");
+    }));
+    assert_eq!(g.next().await, Some(1));
+    drop(g);
+    assert_eq!(finalizer.pending(), 1);
+    finalizer.shutdown_asyncgens().await;
+    assert_eq!(*done.lock().unwrap(), ["goodbye sent"]);
+    assert_eq!(finalizer.pending(), 0);
+    assert_eq!(logs.text(), "");
+}
+
+#[tokio::test]
+async fn finalizer_spawns_nothing_for_generators_with_nothing_to_await() {
+    let finalizer = Finalizer::new();
+    let fresh = finalizer.attach(async_generator(async |mut co| co.yield_(1).await));
+    drop(fresh);
+    let mut plain = finalizer.attach(async_generator(async |mut co| co.yield_(1).await));
+    plain.next().await;
+    drop(plain);
+    let finished = finalizer.attach(async_generator(async |mut co| co.yield_(1).await));
+    assert_eq!(finished.collect::<Vec<_>>().await, [1]);
+    assert_eq!(finalizer.pending(), 0);
+}
+
+#[tokio::test]
+async fn finalizer_logs_a_generator_that_ignores_its_close() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let finalizer = Finalizer::new();
+    let mut g = finalizer.attach(async_generator(async |mut co| {
+        loop {
+            let _ = co.yield_(1).catching().await;
+            tokio::task::yield_now().await;
+        }
+    }));
+    g.next().await;
+    drop(g);
+    finalizer.shutdown_asyncgens().await;
+    assert!(logs.text().contains("ignored its close or raised during finalization"));
+}
+
+#[test]
+fn finalizer_takes_generators_dropped_on_a_thread_outside_the_runtime() {
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let finalizer = Finalizer::on(rt.handle().clone());
+    let done = Arc::new(Mutex::new(false));
+    let flag = done.clone();
+    let mut g = finalizer.attach(async_generator(async move |mut co| {
+        while co.yield_(()).catching().await.is_ok() {}
+        tokio::task::yield_now().await;
+        *flag.lock().unwrap() = true;
+    }));
+    rt.block_on(g.next());
+    std::thread::spawn(move || drop(g)).join().unwrap();
+    rt.block_on(finalizer.shutdown_asyncgens());
+    assert!(*done.lock().unwrap());
+}
+
+#[tokio::test]
+async fn finalized_generators_keep_the_whole_protocol() {
+    let finalizer = Finalizer::new();
+    let mut g = finalizer.attach(async_generator(async |mut co| {
+        co.yield_(1).await;
+        "ret"
+    }));
+    assert_eq!(g.anext().await, Ok(cogen::GeneratorState::Yielded(1)));
+    assert_eq!(g.state(), State::Suspended);
+    assert_eq!(g.aclose().await, Ok(None));
+    let inner = g.into_inner();
+    assert_eq!(inner.state(), State::Finished);
+}
+
+#[test]
+#[should_panic(expected = "Finalizer::new() must be called from inside a tokio runtime")]
+fn finalizer_new_outside_a_runtime_panics_with_a_clear_message() {
+    let _ = Finalizer::new();
+}
