@@ -29,22 +29,22 @@
 
 #![warn(missing_docs, missing_debug_implementations)]
 
-mod engine;
-mod sync;
 mod async_gen;
+mod engine;
 #[cfg(feature = "rt")]
 pub mod rt;
+mod sync;
 
+pub use async_gen::{
+    AClose, ANext, ASend, AStart, AThrow, AsyncGen, FinishStep, ThrowError, YieldFromStream,
+    YieldFromStreamCatching, async_coroutine, async_generator, closing,
+};
 pub use engine::{
     CloseError, Co, Delegate, GeneratorState, Interrupt, Raise, ResumeError, SendError, StartError,
     State, Yield, YieldCatching, YieldFrom, YieldFromCatching, YieldFromIter,
     YieldFromIterCatching,
 };
 pub use sync::{Gen, coroutine, generator};
-pub use async_gen::{
-    AClose, ANext, ASend, AStart, AThrow, AsyncGen, FinishStep, ThrowError, YieldFromStream,
-    YieldFromStreamCatching, async_coroutine, async_generator, closing,
-};
 
 /// The README's examples are compiled and run as doctests.
 #[cfg(doctest)]

@@ -6,8 +6,8 @@ use std::cell::Cell;
 use std::time::Duration;
 
 use cogen::{
-    CloseError, Co, GeneratorState, Interrupt, State, ThrowError, async_coroutine,
-    async_generator, closing,
+    CloseError, Co, GeneratorState, Interrupt, State, ThrowError, async_coroutine, async_generator,
+    closing,
 };
 use common::{Log, s};
 use futures::StreamExt;
@@ -48,26 +48,31 @@ async fn athrow_handled_by_the_body_gives_the_next_yielded_value() {
             match co.yield_("v").catching().await {
                 Err(Interrupt::Throw(e)) => {
                     tokio::task::yield_now().await; // handling may await
-                    co.yield_(if e == "x" { "handled x" } else { "handled" }).await;
+                    co.yield_(if e == "x" { "handled x" } else { "handled" })
+                        .await;
                 }
                 _ => continue,
             }
         }
     });
     g.astart().await.unwrap();
-    assert_eq!(g.athrow("x".into()).await, Ok(GeneratorState::Yielded("handled x")));
+    assert_eq!(
+        g.athrow("x".into()).await,
+        Ok(GeneratorState::Yielded("handled x"))
+    );
     assert_eq!(g.anext().await, Ok(GeneratorState::Yielded("v")));
     assert_eq!(g.state(), State::Suspended);
 }
 
 #[tokio::test]
 async fn athrow_handled_by_returning_completes_with_the_return_value() {
-    let mut g = async_coroutine(async |mut co: Co<'_, (), (), u32>| {
-        match co.yield_(()).catching().await {
-            Err(Interrupt::Throw(n)) => n * 2,
-            _ => 0,
-        }
-    });
+    let mut g =
+        async_coroutine(
+            async |mut co: Co<'_, (), (), u32>| match co.yield_(()).catching().await {
+                Err(Interrupt::Throw(n)) => n * 2,
+                _ => 0,
+            },
+        );
     g.astart().await.unwrap();
     assert_eq!(g.athrow(21).await, Ok(GeneratorState::Complete(42)));
 }

@@ -9,9 +9,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use cogen::{
-    Co, GeneratorState, SendError, State, ThrowError, async_coroutine, async_generator,
-};
+use cogen::{Co, GeneratorState, SendError, State, ThrowError, async_coroutine, async_generator};
 use common::{Log, s};
 use futures::StreamExt;
 use tokio::time::{Instant, sleep, timeout};
@@ -53,7 +51,10 @@ async fn select_against_a_ticker_delivers_every_item_in_order() {
         }
     }
     assert_eq!(items, [0, 1, 2, 3, 4]);
-    assert!(ticks >= 10, "the ticker kept cancelling next(): {ticks} ticks");
+    assert!(
+        ticks >= 10,
+        "the ticker kept cancelling next(): {ticks} ticks"
+    );
 }
 
 /// A future that logs when it is polled and dropped.
@@ -99,7 +100,11 @@ async fn a_body_cancelled_mid_await_is_kept_as_is_neither_polled_nor_dropped() {
     assert!(futures::poll!(g.next()).is_pending());
     assert_eq!(polls.get(), 1);
     tokio::task::yield_now().await;
-    assert_eq!(polls.get(), 1, "nobody polls the body while no one waits on it");
+    assert_eq!(
+        polls.get(),
+        1,
+        "nobody polls the body while no one waits on it"
+    );
     assert!(log.events().is_empty(), "the awaited future is not dropped");
     // The next consumer continues the very same await.
     assert_eq!(g.next().await, Some(1));
@@ -153,7 +158,10 @@ async fn asend_and_athrow_during_a_cancelled_step_hand_their_value_back() {
     assert!(timeout(10 * MS, g.asend(50)).await.is_err());
     assert_eq!(g.asend(1).await, Err(SendError::Running(1)));
     assert_eq!(g.athrow("x").await, Err(ThrowError::Running("x")));
-    assert!(log.events().is_empty(), "nothing ran for the rejected operations");
+    assert!(
+        log.events().is_empty(),
+        "nothing ran for the rejected operations"
+    );
     assert_eq!(g.finish_step().await, Some(Ok(GeneratorState::Yielded(50))));
     assert_eq!(g.finish_step().await, None);
     assert_eq!(g.asend(2).await, Ok(GeneratorState::Yielded(2)));
@@ -176,7 +184,11 @@ async fn aclose_during_a_cancelled_step_drops_the_body_at_its_await() {
     assert!(timeout(10 * MS, g.next()).await.is_err());
     let start = Instant::now();
     assert_eq!(g.aclose().await, Ok(None));
-    assert_eq!(start.elapsed(), Duration::ZERO, "aclose does not wait for the sleep");
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "aclose does not wait for the sleep"
+    );
     assert_eq!(log.events(), s(&["drop local"]));
     assert_eq!(g.state(), State::Finished);
 }

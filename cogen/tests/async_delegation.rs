@@ -7,8 +7,8 @@ mod common;
 use std::time::Duration;
 
 use cogen::{
-    CloseError, Co, GeneratorState, Interrupt, State, ThrowError, async_coroutine,
-    async_generator, generator,
+    CloseError, Co, GeneratorState, Interrupt, State, ThrowError, async_coroutine, async_generator,
+    generator,
 };
 use common::{Log, s};
 use futures::{StreamExt, stream};
@@ -63,7 +63,10 @@ async fn athrow_handled_by_the_sub_generator_continues_the_delegation() {
     });
     outer.astart().await.unwrap();
     assert!(outer.is_delegating());
-    assert_eq!(outer.athrow("caught below").await, Ok(GeneratorState::Yielded("caught below")));
+    assert_eq!(
+        outer.athrow("caught below").await,
+        Ok(GeneratorState::Yielded("caught below"))
+    );
     assert!(outer.is_delegating());
 }
 
@@ -75,13 +78,15 @@ async fn athrow_not_handled_by_the_sub_generator_surfaces_in_the_outer_body() {
             let _g = log.guard("sub local");
             co.yield_(1).await;
         });
-        match co.yield_from(sub).catching().await {
-            Err(Interrupt::Throw(e)) => co.yield_(e.len() as i32).await,
-            _ => {}
+        if let Err(Interrupt::Throw(e)) = co.yield_from(sub).catching().await {
+            co.yield_(e.len() as i32).await;
         }
     });
     assert_eq!(outer.astart().await, Ok(GeneratorState::Yielded(1)));
-    assert_eq!(outer.athrow("abc".into()).await, Ok(GeneratorState::Yielded(3)));
+    assert_eq!(
+        outer.athrow("abc".into()).await,
+        Ok(GeneratorState::Yielded(3))
+    );
     assert_eq!(log.events(), s(&["drop sub local"]));
 }
 

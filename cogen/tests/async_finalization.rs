@@ -89,8 +89,14 @@ async fn dropping_with_cleanup_that_awaits_warns_naming_where_it_was_created() {
     assert_eq!(log.events(), s(&["cleanup begins", "drop local"]));
     let text = logs.text();
     assert!(text.contains("WARN"), "{text}");
-    assert!(text.contains("without awaiting its cleanup because it was dropped"), "{text}");
-    assert!(text.contains(&format!("async_finalization.rs:{created}:")), "{text}");
+    assert!(
+        text.contains("without awaiting its cleanup because it was dropped"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("async_finalization.rs:{created}:")),
+        "{text}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -157,12 +163,17 @@ async fn finalizer_logs_a_generator_that_ignores_its_close() {
     g.next().await;
     drop(g);
     finalizer.shutdown_asyncgens().await;
-    assert!(logs.text().contains("ignored its close or raised during finalization"));
+    assert!(
+        logs.text()
+            .contains("ignored its close or raised during finalization")
+    );
 }
 
 #[test]
 fn finalizer_takes_generators_dropped_on_a_thread_outside_the_runtime() {
-    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     let finalizer = Finalizer::on(rt.handle().clone());
     let done = Arc::new(Mutex::new(false));
     let flag = done.clone();

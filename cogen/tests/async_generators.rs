@@ -6,8 +6,7 @@ mod common;
 use std::time::Duration;
 
 use cogen::{
-    Co, GeneratorState, ResumeError, SendError, StartError, State, async_coroutine,
-    async_generator,
+    Co, GeneratorState, ResumeError, SendError, StartError, State, async_coroutine, async_generator,
 };
 use common::{Log, s};
 use futures::StreamExt;
@@ -77,8 +76,14 @@ async fn asend_delivers_values_across_awaits_and_gets_the_next_yield() {
         }
     });
     g.astart().await.unwrap();
-    assert_eq!(g.asend("hi").await, Ok(GeneratorState::Yielded("HI".into())));
-    assert_eq!(g.asend("yo").await, Ok(GeneratorState::Yielded("YO".into())));
+    assert_eq!(
+        g.asend("hi").await,
+        Ok(GeneratorState::Yielded("HI".into()))
+    );
+    assert_eq!(
+        g.asend("yo").await,
+        Ok(GeneratorState::Yielded("YO".into()))
+    );
 }
 
 #[tokio::test]
@@ -159,7 +164,10 @@ async fn stream_ext_and_tokio_stream_adapters_work() {
             }
         })
     };
-    let evens: Vec<_> = numbers().filter(|x| std::future::ready(x % 2 == 0)).collect().await;
+    let evens: Vec<_> = numbers()
+        .filter(|x| std::future::ready(x % 2 == 0))
+        .collect()
+        .await;
     assert_eq!(evens, [0, 2, 4, 6, 8]);
     let sum = numbers().fold(0, |a, x| async move { a + x }).await;
     assert_eq!(sum, 45);
@@ -184,7 +192,10 @@ fn ticker(n: u64) -> impl futures::Stream<Item = u64> + Send {
 
 #[test]
 fn runs_on_tokio_current_thread() {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
     assert_eq!(rt.block_on(ticker(3).collect::<Vec<_>>()), [0, 1, 2]);
 }
 

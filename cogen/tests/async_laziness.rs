@@ -28,7 +28,12 @@ async fn producer_and_consumer_interleave_exactly_as_in_python() {
     assert_eq!(
         log.events(),
         s(&[
-            "produce 0", "consume 0", "produce 1", "consume 1", "produce 2", "consume 2"
+            "produce 0",
+            "consume 0",
+            "produce 1",
+            "consume 1",
+            "produce 2",
+            "consume 2"
         ])
     );
 }

@@ -77,3 +77,76 @@ assert_impl_all!(StartError<std::io::Error>: Send, Sync, Unpin, std::error::Erro
 assert_impl_all!(SendError<u8, std::io::Error>: Send, Sync, Unpin, std::error::Error);
 assert_impl_all!(ResumeError<std::io::Error>: Send, Sync, Unpin, std::error::Error);
 assert_impl_all!(CloseError<u8, std::io::Error>: Send, Sync, Unpin, std::error::Error);
+
+// Async generators.
+
+#[test]
+fn async_generator_is_send_when_its_body_is_send_and_always_unpin_and_sync() {
+    let v = vec![1, 2, 3];
+    let g = cogen::async_generator(async move |mut co| {
+        for x in v {
+            tokio::task::yield_now().await;
+            co.yield_(x).await;
+        }
+    });
+    assert!(is_send(&g));
+    assert!(is_unpin(&g));
+    assert!(is_sync(&g));
+}
+
+#[test]
+fn async_generator_holding_an_rc_is_unpin_and_still_usable() {
+    let rc = Rc::new(5);
+    let mut g = cogen::async_generator(async move |mut co| {
+        let r = rc.clone();
+        co.yield_(*r).await;
+    });
+    assert!(is_unpin(&g));
+    // Not Send: tests/ui/async_generator_with_rc_is_not_send.rs.
+    assert_eq!(
+        futures::executor::block_on(futures::StreamExt::next(&mut g)),
+        Some(5)
+    );
+}
+
+#[test]
+fn async_operations_are_send_when_the_generator_is() {
+    let mut g = cogen::async_coroutine(async |mut co: Co<'_, String, String, String>| {
+        co.yield_(String::new()).await;
+    });
+    assert!(is_send(&g.astart()));
+    assert!(is_send(&g.asend(String::new())));
+    assert!(is_send(&g.athrow(String::new())));
+    assert!(is_send(&g.aclose()));
+    assert!(is_send(&g.finish_step()));
+    assert!(is_unpin(&g.aclose()));
+    let mut plain = cogen::async_generator(async |mut co| co.yield_(1).await);
+    assert!(is_send(&plain.anext()));
+    assert!(is_unpin(&plain.anext()));
+}
+
+#[test]
+fn finalized_generator_is_send_and_unpin() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let f = cogen::rt::Finalizer::on(rt.handle().clone());
+    let g = f.attach(cogen::async_generator(async |mut co| co.yield_(1).await));
+    assert!(is_send(&g));
+    assert!(is_unpin(&g));
+    assert!(is_sync(&g));
+}
+
+#[test]
+fn yield_from_stream_futures_are_send_when_the_stream_is() {
+    let g = cogen::async_generator(async |mut co| {
+        let f = co.yield_from_stream(futures::stream::iter([1, 2]));
+        assert!(is_send(&f));
+        assert!(is_unpin(&f));
+        f.await;
+    });
+    assert_eq!(futures::executor::block_on(futures::StreamExt::count(g)), 2);
+}
+
+assert_impl_all!(cogen::ThrowError<std::io::Error>: Send, Sync, Unpin, std::error::Error);
+assert_impl_all!(cogen::rt::Finalizer: Send, Sync, Unpin, Clone);

@@ -55,19 +55,22 @@ impl<Y, F: Future, S, E> Future for AClose<'_, Y, F, S, E> {
                 // A cancelled step is mid-await: there is no yield point to
                 // deliver the close at, and waiting for one could take forever.
                 Phase::Running { closing: false } => {
-                    this.agen.finish_now("aclose() found its body in the middle of an await");
+                    this.agen
+                        .finish_now("aclose() found its body in the middle of an await");
                     return Poll::Ready(Ok(None));
                 }
                 _ => Some(Action::Close),
             }
         };
-        this.agen.poll_step(cx, action).map(|outcome| match outcome {
-            Outcome::Closed => Ok(None),
-            Outcome::Returned(r) => Ok(Some(r)),
-            Outcome::IgnoredClose(y) => Err(CloseError::Ignored(y)),
-            Outcome::Raised(e) => Err(CloseError::Raised(e)),
-            _ => unreachable!("close is never rejected and answers a yield with IgnoredClose"),
-        })
+        this.agen
+            .poll_step(cx, action)
+            .map(|outcome| match outcome {
+                Outcome::Closed => Ok(None),
+                Outcome::Returned(r) => Ok(Some(r)),
+                Outcome::IgnoredClose(y) => Err(CloseError::Ignored(y)),
+                Outcome::Raised(e) => Err(CloseError::Raised(e)),
+                _ => unreachable!("close is never rejected and answers a yield with IgnoredClose"),
+            })
     }
 }
 

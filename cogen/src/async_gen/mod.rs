@@ -500,7 +500,10 @@ impl<Y, F: Future, E> AsyncGen<Y, F, (), E> {
     /// Polls the next step of a generator that receives `()`: start, continue,
     /// or send `()` according to its phase.
     #[inline(always)]
-    pub(crate) fn poll_advance(&mut self, cx: &mut Context<'_>) -> Poll<Outcome<Y, F::Output, (), E>> {
+    pub(crate) fn poll_advance(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Outcome<Y, F::Output, (), E>> {
         match self.core.phase() {
             Phase::Suspended(_) => self.core.poll_send(cx, ()),
             Phase::Running { .. } => self.core.poll_resume(cx, None),
@@ -552,7 +555,11 @@ impl<Y, F: Future, S, E> Drop for AsyncGen<Y, F, S, E> {
     fn drop(&mut self) {
         if let Phase::Suspended(Mode::Catch | Mode::Delegate) = self.core.phase() {
             let mut cx = Context::from_waker(Waker::noop());
-            if self.core.poll_resume(&mut cx, Some(Action::Close)).is_ready() {
+            if self
+                .core
+                .poll_resume(&mut cx, Some(Action::Close))
+                .is_ready()
+            {
                 // Closed, returned, raised or ignored: the result has nowhere to go.
                 return;
             }

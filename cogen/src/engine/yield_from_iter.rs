@@ -2,8 +2,8 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use super::items::{IterSource, Items};
 use super::Interrupt;
+use super::items::{Items, IterSource};
 use super::raw::SlotPtr;
 
 /// Future returned by [`Co::yield_from_iter`](crate::Co::yield_from_iter):

@@ -1,0 +1,120 @@
+//! Misuse of async generators: a clear panic or a consistent result, never UB,
+//! a hang or a lost item. Misuse the types forbid is in tests/ui.
+mod common;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use cogen::{GeneratorState, State, async_generator, generator};
+use futures::StreamExt;
+use futures::executor::block_on;
+
+#[test]
+#[should_panic(expected = "polled again after it completed")]
+fn polling_an_operation_again_after_it_completed_panics() {
+    let mut g = async_generator(async |mut co| {
+        co.yield_(1).await;
+        co.yield_(2).await;
+    });
+    let mut op = g.anext();
+    let mut cx = Context::from_waker(Waker::noop());
+    assert_eq!(
+        Pin::new(&mut op).poll(&mut cx),
+        Poll::Ready(Ok(GeneratorState::Yielded(1)))
+    );
+    let _ = Pin::new(&mut op).poll(&mut cx);
+}
+
+#[test]
+#[should_panic(expected = "need an async generator")]
+fn a_sync_generator_delegating_to_an_awaiting_async_generator_panics_clearly() {
+    let mut g = generator(async |mut co| {
+        let sub = async_generator(async |mut co| {
+            std::future::pending::<()>().await;
+            co.yield_(1).await;
+        });
+        co.yield_from(sub).await;
+    });
+    g.next();
+}
+
+#[test]
+fn a_handle_lent_to_a_nested_generator_yields_through_its_own_generator() {
+    // The outer handle is borrowed by an inner generator's body, which runs
+    // inside the outer body's poll: its yields are the outer generator's, in
+    // order, and nothing is lost or mistyped.
+    let mut outer = async_generator(async |mut co| {
+        co.yield_("outer 1").await;
+        {
+            let co = &mut co;
+            let mut inner = async_generator(async move |_inner_co: cogen::Co<'_, &str>| {
+                co.yield_("inner via outer").await;
+                "inner done"
+            });
+            assert_eq!(
+                inner.anext().await,
+                Ok(GeneratorState::Complete("inner done"))
+            );
+        }
+        co.yield_("outer 2").await;
+    });
+    let items: Vec<_> = block_on((&mut outer).collect());
+    assert_eq!(items, ["outer 1", "inner via outer", "outer 2"]);
+    assert_eq!(outer.state(), State::Finished);
+}
+
+#[test]
+#[should_panic(expected = "yielded twice without being resumed")]
+fn two_yields_raced_in_one_step_panic_instead_of_losing_a_value() {
+    // Two handles' yields cannot be raced (`&mut`); a nested generator lent the
+    // outer handle can, by yielding while the outer body also yields.
+    let mut outer = async_generator(async |mut co| {
+        let mut inner = {
+            let co = &mut co;
+            async_generator(async move |_c: cogen::Co<'_, u8>| {
+                co.yield_(1).await;
+            })
+        };
+        // Poll the inner generator once: it posts 1 to the outer slot...
+        let _ = futures::poll!(inner.next());
+        drop(inner);
+        // ...and the outer body yields again in the same step.
+        co.yield_(2).await;
+    });
+    block_on(outer.next());
+}
+
+/// Pending on its first poll, ready on the second.
+struct ReadyOnSecondPoll(bool);
+
+impl Future for ReadyOnSecondPoll {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        if std::mem::replace(&mut self.0, true) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+}
+
+#[test]
+fn a_yield_that_loses_a_select_race_after_posting_delivers_its_value_once() {
+    // The yield posts its value, the consumer takes it and resumes, and then
+    // the other branch wins: the yield future is dropped with the resume
+    // unconsumed. The value went out exactly once; the stale resume is
+    // discarded at the next yield.
+    let mut g = async_generator(async |mut co| {
+        for i in 1..=3 {
+            tokio::select! {
+                biased;
+                _ = ReadyOnSecondPoll(false) => {}
+                _ = co.yield_(i) => unreachable!("the other branch wins on resume"),
+            }
+            co.yield_(i * 10).await;
+        }
+    });
+    let got: Vec<_> = block_on((&mut g).collect());
+    assert_eq!(got, [1, 10, 2, 20, 3, 30]);
+}
