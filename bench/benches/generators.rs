@@ -17,5 +17,16 @@ fn sync_generators(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, sync_generators);
+fn async_generators(c: &mut Criterion) {
+    let mut group = c.benchmark_group("async_generators");
+    group.throughput(Throughput::Elements(N));
+    group.warm_up_time(Duration::from_millis(300));
+    group.measurement_time(Duration::from_secs(1));
+    for &(name, f) in cogen_bench::ASYNC_CASES {
+        group.bench_function(name, |b| b.iter(|| f(std::hint::black_box(N))));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, sync_generators, async_generators);
 criterion_main!(benches);

@@ -7,6 +7,9 @@
 
 use std::convert::Infallible;
 
+mod async_cases;
+pub use async_cases::*;
+
 /// Consumes a value without forcing it through memory.
 #[inline(always)]
 pub fn consume(x: u64) {
