@@ -133,15 +133,13 @@ pub fn cogen_async_plain(n: u64) -> u64 {
 
 /// cogen: an async coroutine, a value sent back each step with `asend`.
 pub fn cogen_async_asend(n: u64) -> u64 {
-    let mut g = cogen::async_coroutine(
-        async move |mut co: cogen::Co<'_, u64, u64, Infallible>| {
-            let mut acc = 0u64;
-            for i in 0..n {
-                acc = acc.wrapping_add(co.yield_(i).await);
-            }
-            acc
-        },
-    );
+    let mut g = cogen::async_coroutine(async move |mut co: cogen::Co<'_, u64, u64, Infallible>| {
+        let mut acc = 0u64;
+        for i in 0..n {
+            acc = acc.wrapping_add(co.yield_(i).await);
+        }
+        acc
+    });
     let mut sum = 0u64;
     let mut state = run(g.astart()).ok();
     while let Some(cogen::GeneratorState::Yielded(x)) = state {

@@ -1,13 +1,17 @@
 //! The cogen tour: every example of the seed tutorials, in Rust, offline.
 //!
 //! `cargo run --release -p cogen-tour` runs every chapter in the seeds' order;
-//! `--list` lists the chapters; naming chapters runs only those.
+//! `--list` lists the chapters; naming chapters runs only those; `--quick`
+//! divides the seeds' delays by 100.
 
 use std::alloc::System;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 
+mod async_generators;
 mod generators;
 
 /// Counts heap bytes, so the memory comparisons print measured figures.
@@ -21,21 +25,46 @@ struct Chapter {
     run: fn(),
 }
 
-const CHAPTERS: &[Chapter] = &[Chapter {
-    name: "generators",
-    title: "Generators: yield, send, throw, close, yield from",
-    run: generators::run,
-}];
+const CHAPTERS: &[Chapter] = &[
+    Chapter {
+        name: "generators",
+        title: "Generators: yield, send, throw, close, yield from",
+        run: generators::run,
+    },
+    Chapter {
+        name: "async_generators",
+        title: "Async generators: async for, anext, asend, athrow, aclose",
+        run: async_generators::run,
+    },
+];
+
+static QUICK: AtomicBool = AtomicBool::new(false);
+
+/// Whether `--quick` was given.
+pub(crate) fn quick() -> bool {
+    QUICK.load(Ordering::Relaxed)
+}
+
+/// A delay from the seeds, in seconds; a hundredth of it under `--quick`.
+pub(crate) fn delay(seconds: f64) -> Duration {
+    let scale = if quick() { 0.01 } else { 1.0 };
+    Duration::from_secs_f64(seconds * scale)
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("usage: cogen-tour [--list] [CHAPTER ...]");
+        println!("usage: cogen-tour [--quick] [--list] [CHAPTER ...]");
+        println!("  --quick  divide the seeds' delays by 100");
         return ExitCode::SUCCESS;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--quick") {
+        args.remove(i);
+        QUICK.store(true, Ordering::Relaxed);
     }
     if args.iter().any(|a| a == "--list") {
         for c in CHAPTERS {
-            println!("{:<12} {}", c.name, c.title);
+            println!("{:<18} {}", c.name, c.title);
         }
         return ExitCode::SUCCESS;
     }

@@ -50,3 +50,47 @@ fn list_flag_names_every_chapter_and_unknown_chapter_fails() {
     let (ok, _) = tour(&["no-such-chapter"]);
     assert!(!ok);
 }
+
+#[test]
+fn async_generators_chapter_prints_the_seed_outputs() {
+    let (ok, out) = tour(&["--quick", "async_generators"]);
+    assert!(ok, "{out}");
+    for line in [
+        "fetching!\ndone!\nmore work done while fetching",
+        "Count: 1\nCount: 2\nCount: 3\nCount: 4\nCount: 5\n",
+        "anext -> Err(Finished)  (StopAsyncIteration)",
+        "other task ran 0 times",
+        "consumer requests next item from producer\n  producer does its stuff, and yields \"a\"\nconsumer got \"a\"",
+        "asend(20) -> Ok(Yielded(35))",
+        "athrow(\"timeout\")         -> Ok(Yielded(\"recovered from timeout\"))",
+        "unhandled athrow(\"fatal\") -> Err(Raised(\"fatal\")); state now Finished",
+        "  cleanup: flushing...\n  cleanup: sent goodbye after 1 lines\naclose -> Ok(Some(()))",
+        "after aclose, next -> None",
+        "  closing: async cleanup done\nclosing(..) -> Ok(Some(0))",
+        "  finalizer: async cleanup done\nfinalizer.shutdown_asyncgens() waited for it",
+        "[0, 1, 4, 9, 16]",
+        "20 + 22 -> Ok(Yielded(42))",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
+    assert!(!out.contains("never printed"));
+    // Backpressure: produce and consume strictly alternate.
+    let order: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.split("] ").nth(1))
+        .filter(|l| l.starts_with("produce") || l.starts_with("consume"))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "produce 0",
+            "consume 0",
+            "produce 1",
+            "consume 1",
+            "produce 2",
+            "consume 2",
+            "produce 3",
+            "consume 3"
+        ]
+    );
+}
