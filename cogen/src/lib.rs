@@ -19,11 +19,36 @@
 //! [`close`](Gen::close) (running the body's cleanup), a return value, and
 //! `yield from` delegation ([`Co::yield_from`]) that forwards all three.
 //!
+//! Async generators ([`async_generator`]) are [`futures_core::Stream`]s whose
+//! body may await anything between yields, with Python's
+//! [`asend`](AsyncGen::asend), [`athrow`](AsyncGen::athrow) and
+//! [`aclose`](AsyncGen::aclose) (whose cleanup may await), async delegation,
+//! and cancel safety:
+//!
+//! ```
+//! use futures::StreamExt;
+//!
+//! # futures::executor::block_on(async {
+//! let mut g = cogen::async_generator(async |mut co| {
+//!     for i in 0..3 {
+//!         std::future::ready(()).await; // any future: timers, I/O, channels
+//!         co.yield_(i).await;
+//!     }
+//! });
+//! assert_eq!(g.next().await, Some(0));
+//! assert_eq!(g.collect::<Vec<_>>().await, [1, 2]);
+//! # });
+//! ```
+//!
 //! # Layers
 //!
 //! - `engine`: the yield handle [`Co`], the resume protocol, and the only
 //!   `unsafe` in the crate.
 //! - `sync`: [`Gen`], [`generator`], [`coroutine`].
+//! - `async_gen`: [`AsyncGen`], [`async_generator`], [`async_coroutine`],
+//!   [`closing`].
+//! - [`rt`] (feature `rt`): tokio integration, the async-generator
+//!   [`Finalizer`](rt::Finalizer).
 //!
 //! See `docs/DESIGN.md` in the repository for how they fit together.
 

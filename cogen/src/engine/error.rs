@@ -2,7 +2,8 @@
 
 use core::fmt;
 
-/// Error from [`Gen::start`](crate::Gen::start).
+/// Error from [`Gen::start`](crate::Gen::start) and
+/// [`AsyncGen::astart`](crate::AsyncGen::astart).
 ///
 /// # Examples
 ///
@@ -53,7 +54,8 @@ pub enum SendError<S, E> {
     Running(S),
 }
 
-/// Error from [`Gen::resume`](crate::Gen::resume).
+/// Error from [`Gen::resume`](crate::Gen::resume) and
+/// [`AsyncGen::anext`](crate::AsyncGen::anext).
 ///
 /// # Examples
 ///
@@ -72,7 +74,8 @@ pub enum ResumeError<E> {
     Raised(E),
 }
 
-/// Error from [`Gen::close`](crate::Gen::close).
+/// Error from [`Gen::close`](crate::Gen::close) and
+/// [`AsyncGen::aclose`](crate::AsyncGen::aclose).
 ///
 /// # Examples
 ///
