@@ -62,15 +62,7 @@ impl<Y, F: Future, S, E> Future for AClose<'_, Y, F, S, E> {
                 _ => Some(Action::Close),
             }
         };
-        this.agen
-            .poll_step(cx, action)
-            .map(|outcome| match outcome {
-                Outcome::Closed => Ok(None),
-                Outcome::Returned(r) => Ok(Some(r)),
-                Outcome::IgnoredClose(y) => Err(CloseError::Ignored(y)),
-                Outcome::Raised(e) => Err(CloseError::Raised(e)),
-                _ => unreachable!("close is never rejected and answers a yield with IgnoredClose"),
-            })
+        this.agen.poll_step(cx, action).map(Outcome::into_close)
     }
 }
 

