@@ -207,3 +207,34 @@ async fn finalized_generators_keep_the_whole_protocol() {
 fn finalizer_new_outside_a_runtime_panics_with_a_clear_message() {
     let _ = Finalizer::new();
 }
+
+#[test]
+fn a_generator_dropped_after_its_finalizers_runtime_shut_down_is_dropped_with_a_warning() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let finalizer = Finalizer::on(rt.handle().clone());
+    let guard = Arc::new(Mutex::new(()));
+    let alive = Arc::downgrade(&guard);
+    let mut g = finalizer.attach(async_generator(async move |mut co| {
+        let _keep = guard;
+        while co.yield_(()).catching().await.is_ok() {}
+        tokio::task::yield_now().await;
+    }));
+    rt.block_on(g.next());
+    drop(rt);
+    // No runtime to run the cleanup on: the task is dropped unrun, and the
+    // generator with it, which is reported.
+    drop(g);
+    assert!(
+        logs.text().contains("without awaiting its cleanup"),
+        "{}",
+        logs.text()
+    );
+    assert!(
+        alive.upgrade().is_none(),
+        "the body and its locals were dropped"
+    );
+}
