@@ -194,10 +194,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
         cx: &mut Context<'_>,
         action: Option<Action<S, E>>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        match action {
-            Some(Action::Send(value)) => self.core.poll_send(cx, value),
-            action => self.core.poll_resume(cx, action),
-        }
+        self.core.poll_step(cx, action)
     }
 
     pub(crate) fn phase(&self) -> Phase {
@@ -504,11 +501,7 @@ impl<Y, F: Future, E> AsyncGen<Y, F, (), E> {
         &mut self,
         cx: &mut Context<'_>,
     ) -> Poll<Outcome<Y, F::Output, (), E>> {
-        match self.core.phase() {
-            Phase::Suspended(_) => self.core.poll_send(cx, ()),
-            Phase::Running { .. } => self.core.poll_resume(cx, None),
-            Phase::Created | Phase::Finished => self.core.poll_resume(cx, Some(Action::Start)),
-        }
+        self.core.poll_advance(cx, ())
     }
 }
 
@@ -591,7 +584,7 @@ impl<Y, F: Future, S, E> Delegate for AsyncGen<Y, F, S, E> {
         cx: &mut Context<'_>,
         action: Option<Action<S, E>>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        AsyncGen::poll_step(self, cx, action)
+        self.core.poll_step(cx, action)
     }
 }
 

@@ -254,9 +254,38 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
         self.settle(poll, closing)
     }
 
+    /// One step with an optional action, as `Delegate::poll_step` and the
+    /// async operations need: sends take the hot path.
+    #[inline(always)]
+    pub(crate) fn poll_step(
+        &mut self,
+        cx: &mut Context<'_>,
+        action: Option<Action<S, E>>,
+    ) -> Poll<Outcome<Y, F::Output, S, E>> {
+        match action {
+            Some(Action::Send(value)) => self.poll_send(cx, value),
+            action => self.poll_resume(cx, action),
+        }
+    }
+
+    /// Resumes without a caller-chosen value (Python's `next`): starts a fresh
+    /// generator, continues a step in flight, or sends `value` to a suspended
+    /// one. One phase check on the hot path.
+    #[inline(always)]
+    pub(crate) fn poll_advance(
+        &mut self,
+        cx: &mut Context<'_>,
+        value: S,
+    ) -> Poll<Outcome<Y, F::Output, S, E>> {
+        match self.phase {
+            Phase::Suspended(_) => self.send_suspended(cx, value),
+            Phase::Running { .. } => self.poll_resume(cx, None),
+            Phase::Created | Phase::Finished => self.poll_resume(cx, Some(Action::Start)),
+        }
+    }
+
     /// Hot path: resumes a suspended generator with a value (Python's
-    /// `send`, and `next` for generators that receive `()`). Every other
-    /// state takes the general protocol.
+    /// `send`). Every other state takes the general protocol.
     #[inline(always)]
     pub(crate) fn poll_send(
         &mut self,
@@ -266,6 +295,17 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
         if !matches!(self.phase, Phase::Suspended(_)) {
             return self.poll_resume_cold(cx, Action::Send(value));
         }
+        self.send_suspended(cx, value)
+    }
+
+    /// `poll_send` once the phase is known to be `Suspended`.
+    #[inline(always)]
+    fn send_suspended(
+        &mut self,
+        cx: &mut Context<'_>,
+        value: S,
+    ) -> Poll<Outcome<Y, F::Output, S, E>> {
+        debug_assert!(matches!(self.phase, Phase::Suspended(_)));
         *self.slot() = Slot::Send(value);
         // The phase stays `Suspended` during the poll: a panic finishes the
         // generator whatever the phase, and `settle` sets the phase after.

@@ -334,11 +334,9 @@ impl<Y, F: Future, E> Gen<Y, F, (), E> {
     /// ```
     #[inline]
     pub fn resume(&mut self) -> Result<GeneratorState<Y, F::Output>, ResumeError<E>> {
-        let outcome = match self.core.phase() {
-            Phase::Created => self.step(Action::Start),
-            _ => self.step_send(()),
-        };
-        match outcome {
+        let mut cx = Context::from_waker(Waker::noop());
+        let poll = self.core.poll_advance(&mut cx, ());
+        match self.ready(poll) {
             Outcome::Yielded(y) => Ok(GeneratorState::Yielded(y)),
             Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
             Outcome::Raised(e) => Err(ResumeError::Raised(e)),
