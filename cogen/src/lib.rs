@@ -47,7 +47,7 @@
 //! - `sync`: [`Gen`], [`generator`], [`coroutine`].
 //! - `async_gen`: [`AsyncGen`], [`async_generator`], [`async_coroutine`],
 //!   [`closing`].
-//! - [`rt`] (feature `rt`): tokio integration, the async-generator
+//! - [`rt`] (feature `tokio`): tokio integration, the async-generator
 //!   [`Finalizer`](rt::Finalizer).
 //!
 //! See `docs/DESIGN.md` in the repository for how they fit together.
@@ -56,12 +56,13 @@
 
 mod async_gen;
 mod engine;
-#[cfg(feature = "rt")]
+pub mod ops;
+#[cfg(feature = "tokio")]
 pub mod rt;
 mod sync;
 
 pub use async_gen::{
-    AClose, ANext, ASend, AStart, AThrow, AsyncGen, FinishStep, ThrowError, YieldFromStream,
+    AClose, ANext, ASend, AStart, AThrow, AsyncClose, AsyncGen, FinishStep, ThrowError, YieldFromStream,
     YieldFromStreamCatching, async_coroutine, async_generator, closing,
 };
 pub use engine::{

@@ -6,12 +6,14 @@
 
 mod aclose;
 mod anext;
+mod async_close;
 mod asend;
 mod astart;
 mod athrow;
 mod closing;
 mod error;
 mod finish_step;
+pub(crate) mod watch;
 mod yield_from_stream;
 
 use core::convert::Infallible;
@@ -27,6 +29,7 @@ use crate::engine::{Action, Co, Delegate, Mode, Outcome, Phase, State};
 
 pub use aclose::AClose;
 pub use anext::ANext;
+pub use async_close::AsyncClose;
 pub use asend::ASend;
 pub use astart::AStart;
 pub use athrow::AThrow;
@@ -194,6 +197,9 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
         cx: &mut Context<'_>,
         action: Option<Action<S, E>>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
+        if let Some(threshold) = watch::slow_poll() {
+            return watch::timed(threshold, self.origin, || self.core.poll_step(cx, action));
+        }
         self.core.poll_step(cx, action)
     }
 
@@ -220,7 +226,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
 
     /// Whether `aclose` would await the body's cleanup: it is suspended where
     /// it handles a close, or in the middle of a cancelled `aclose`.
-    #[cfg_attr(not(feature = "rt"), allow(dead_code))]
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
     pub(crate) fn closes_asynchronously(&self) -> bool {
         matches!(
             self.core.phase(),
@@ -501,6 +507,9 @@ impl<Y, F: Future, E> AsyncGen<Y, F, (), E> {
         &mut self,
         cx: &mut Context<'_>,
     ) -> Poll<Outcome<Y, F::Output, (), E>> {
+        if let Some(threshold) = watch::slow_poll() {
+            return watch::timed(threshold, self.origin, || self.core.poll_advance(cx, ()));
+        }
         self.core.poll_advance(cx, ())
     }
 }
@@ -584,7 +593,7 @@ impl<Y, F: Future, S, E> Delegate for AsyncGen<Y, F, S, E> {
         cx: &mut Context<'_>,
         action: Option<Action<S, E>>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        self.core.poll_step(cx, action)
+        AsyncGen::poll_step(self, cx, action)
     }
 }
 

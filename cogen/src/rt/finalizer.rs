@@ -8,7 +8,7 @@ use futures_core::{FusedStream, Stream};
 use tokio::runtime::Handle;
 use tokio::task::JoinHandle;
 
-use crate::AsyncGen;
+use crate::AsyncClose;
 
 /// Runs the async cleanup of dropped, unfinished async generators as tasks on
 /// a tokio runtime: asyncio's async-generator finalizer hook, and its
@@ -19,7 +19,7 @@ use crate::AsyncGen;
 /// [`tokio::spawn`], so generators opt in with [`attach`](Finalizer::attach).
 /// When a [`Finalized`] generator is dropped while suspended where it handles
 /// a close (or in the middle of a cancelled `aclose`), a task on the runtime
-/// awaits its [`aclose`](AsyncGen::aclose). A close that ends in an error is
+/// awaits its [`aclose`](crate::AsyncGen::aclose). A close that ends in an error is
 /// logged with `tracing`.
 ///
 /// Cloning is cheap; clones share the list of pending finalizations.
@@ -97,9 +97,9 @@ impl Finalizer {
         }
     }
 
-    /// Wraps `agen` so that dropping it unfinished hands its async cleanup to
-    /// this finalizer. The wrapper dereferences to the generator and is a
-    /// [`Stream`] when it is.
+    /// Wraps `agen` (an async generator, or a pipeline of them) so that
+    /// dropping it unfinished hands its async cleanup to this finalizer. The
+    /// wrapper dereferences to what it wraps and is a [`Stream`] when that is.
     ///
     /// # Examples
     ///
@@ -115,19 +115,40 @@ impl Finalizer {
     /// assert_eq!(g.state(), cogen::State::Suspended); // through Deref
     /// # }
     /// ```
-    pub fn attach<Y, F, S, E>(&self, agen: AsyncGen<Y, F, S, E>) -> Finalized<Y, F, S, E>
+    pub fn attach<T>(&self, agen: T) -> Finalized<T>
     where
-        Y: Send + 'static,
-        F: Future + Send + 'static,
-        F::Output: Send,
-        S: Send + 'static,
-        E: Send + 'static,
+        T: AsyncClose + Send + 'static,
     {
         Finalized {
             agen: Some(agen),
             finalizer: self.clone(),
-            finalize: finalize::<Y, F, S, E>,
+            finalize: finalize::<T>,
         }
+    }
+
+    /// The finalizer of the [`run`](crate::rt::run) this thread belongs to;
+    /// `None` outside one. Generators attached to it are closed before the
+    /// run returns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(cogen::rt::Finalizer::current().is_none());
+    /// cogen::rt::run(async {
+    ///     assert!(cogen::rt::Finalizer::current().is_some());
+    /// });
+    /// ```
+    pub fn current() -> Option<Finalizer> {
+        super::run::current_finalizer()
+    }
+
+    /// Adds a task that runs some async cleanup to what
+    /// [`shutdown_asyncgens`](Finalizer::shutdown_asyncgens) waits for.
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+    pub(crate) fn track(&self, task: JoinHandle<()>) {
+        let mut pending = self.lock();
+        pending.retain(|t| !t.is_finished());
+        pending.push(task);
     }
 
     /// How many finalizations have been spawned and not yet awaited by
@@ -181,40 +202,24 @@ impl Finalizer {
     }
 
     fn spawn(&self, cleanup: impl Future<Output = ()> + Send + 'static) {
-        let task = self.handle.spawn(cleanup);
-        let mut pending = self.lock();
-        pending.retain(|t| !t.is_finished());
-        pending.push(task);
+        self.track(self.handle.spawn(cleanup));
     }
 }
 
-/// Spawns a generator's `aclose` on the finalizer's runtime. A plain function
-/// so that `Finalized`'s `Drop` (which cannot carry `Send + 'static` bounds)
-/// can call it through a pointer made where the bounds hold.
-fn finalize<Y, F, S, E>(finalizer: &Finalizer, mut agen: AsyncGen<Y, F, S, E>)
-where
-    Y: Send + 'static,
-    F: Future + Send + 'static,
-    F::Output: Send,
-    S: Send + 'static,
-    E: Send + 'static,
-{
-    finalizer.spawn(async move {
-        if agen.aclose().await.is_err() {
-            tracing::warn!(
-                target: "cogen",
-                created_at = %agen.origin(),
-                "async generator created at {} ignored its close or raised during \
-                 finalization",
-                agen.origin()
-            );
-        }
-    });
+/// Spawns a close on the finalizer's runtime. A plain function so that
+/// `Finalized`'s `Drop` (which cannot carry `Send + 'static` bounds) can call
+/// it through a pointer made where the bounds hold.
+fn finalize<T: AsyncClose + Send + 'static>(finalizer: &Finalizer, agen: T) {
+    if !agen.closes_asynchronously() {
+        return; // Its own `Drop` does all there is to do.
+    }
+    let mut agen = Box::pin(agen);
+    finalizer.spawn(async move { core::future::poll_fn(|cx| agen.as_mut().poll_aclose(cx)).await });
 }
 
 /// An async generator whose async cleanup a [`Finalizer`] runs if it is
 /// dropped unfinished. Made by [`Finalizer::attach`]; dereferences to the
-/// [`AsyncGen`].
+/// [`AsyncGen`](crate::AsyncGen) or pipeline.
 ///
 /// # Examples
 ///
@@ -233,13 +238,13 @@ where
 /// # }
 /// ```
 #[must_use = "async generators are lazy and do nothing unless resumed"]
-pub struct Finalized<Y, F: Future, S, E> {
-    agen: Option<AsyncGen<Y, F, S, E>>,
+pub struct Finalized<T> {
+    agen: Option<T>,
     finalizer: Finalizer,
-    finalize: fn(&Finalizer, AsyncGen<Y, F, S, E>),
+    finalize: fn(&Finalizer, T),
 }
 
-impl<Y, F: Future, S, E> Finalized<Y, F, S, E> {
+impl<T> Finalized<T> {
     /// Detaches the generator from its finalizer.
     ///
     /// # Examples
@@ -253,52 +258,63 @@ impl<Y, F: Future, S, E> Finalized<Y, F, S, E> {
     /// # drop(g);
     /// # }
     /// ```
-    pub fn into_inner(mut self) -> AsyncGen<Y, F, S, E> {
+    pub fn into_inner(mut self) -> T {
         self.agen.take().expect("generator is present until drop")
     }
 }
 
-impl<Y, F: Future, S, E> Deref for Finalized<Y, F, S, E> {
-    type Target = AsyncGen<Y, F, S, E>;
+impl<T> Deref for Finalized<T> {
+    type Target = T;
 
-    fn deref(&self) -> &Self::Target {
+    fn deref(&self) -> &T {
         self.agen.as_ref().expect("generator is present until drop")
     }
 }
 
-impl<Y, F: Future, S, E> DerefMut for Finalized<Y, F, S, E> {
-    fn deref_mut(&mut self) -> &mut Self::Target {
+impl<T> DerefMut for Finalized<T> {
+    fn deref_mut(&mut self) -> &mut T {
         self.agen.as_mut().expect("generator is present until drop")
     }
 }
 
-impl<Y, F: Future, E> Stream for Finalized<Y, F, (), E> {
-    type Item = Y;
+impl<T: Stream + Unpin> Stream for Finalized<T> {
+    type Item = T::Item;
 
     #[inline]
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Y>> {
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T::Item>> {
         Pin::new(&mut **self.get_mut()).poll_next(cx)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (**self).size_hint()
     }
 }
 
-impl<Y, F: Future, E> FusedStream for Finalized<Y, F, (), E> {
+impl<T: FusedStream + Unpin> FusedStream for Finalized<T> {
     fn is_terminated(&self) -> bool {
         (**self).is_terminated()
     }
 }
 
-impl<Y, F: Future, S, E> Drop for Finalized<Y, F, S, E> {
+impl<T: AsyncClose + Unpin> AsyncClose for Finalized<T> {
+    fn poll_aclose(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        Pin::new(&mut **self.get_mut()).poll_aclose(cx)
+    }
+
+    fn closes_asynchronously(&self) -> bool {
+        (**self).closes_asynchronously()
+    }
+}
+
+impl<T> Drop for Finalized<T> {
     fn drop(&mut self) {
         if let Some(agen) = self.agen.take() {
-            if agen.closes_asynchronously() {
-                (self.finalize)(&self.finalizer, agen);
-            }
-            // Otherwise the generator's own `Drop` does all there is to do.
+            (self.finalize)(&self.finalizer, agen);
         }
     }
 }
 
-impl<Y, F: Future, S, E> core::fmt::Debug for Finalized<Y, F, S, E> {
+impl<T: core::fmt::Debug> core::fmt::Debug for Finalized<T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Finalized")
             .field("generator", &self.agen)

@@ -1,0 +1,122 @@
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+use std::ops::DerefMut;
+
+use super::AsyncGen;
+use crate::engine::{Action, Phase};
+
+/// Something that can be closed early with async cleanup: an async generator,
+/// or a pipeline of them (Python's `aclose()`, which a chain of async
+/// generators forwards upstream).
+///
+/// `futures` has no such capability: a [`Stream`](futures_core::Stream)
+/// dropped early cannot await anything. Every cogen stream implements this
+/// trait, and every `cogen::ops` operator implements it when its upstream
+/// does, so closing the end of a pipeline closes every generator in it and
+/// awaits each one's cleanup. Wrap a stream with no cleanup in
+/// `cogen::ops::no_cleanup` to put it in a pipeline that needs this trait.
+///
+/// Closing reports nothing: an error while closing (a generator that ignored
+/// the close or raised) is logged with `tracing`. Use
+/// [`AsyncGen::aclose`] to get it instead.
+///
+/// # Examples
+///
+/// ```
+/// use cogen::{async_generator, AsyncClose};
+/// use std::cell::Cell;
+///
+/// # futures::executor::block_on(async {
+/// let cleaned = Cell::new(false);
+/// let mut g = async_generator(async |mut co| {
+///     let _ = co.yield_(1).catching().await;
+///     async { cleaned.set(true) }.await; // cleanup that awaits
+/// });
+/// g.anext().await;
+/// std::future::poll_fn(|cx| std::pin::Pin::new(&mut g).poll_aclose(cx)).await;
+/// assert!(cleaned.get());
+/// # });
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be closed with async cleanup",
+    note = "wrap a plain stream in `cogen::ops::no_cleanup(..)`: closing it then just drops it"
+)]
+pub trait AsyncClose {
+    /// Drives the close; `Ready` once there is nothing left to close. Polling
+    /// again after that returns `Ready` at once.
+    fn poll_aclose(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()>;
+
+    /// Whether a close now would await cleanup. A finalizer spawns a close
+    /// only for such streams; dropping the others loses nothing.
+    fn closes_asynchronously(&self) -> bool;
+}
+
+impl<Y, F: Future, S, E> AsyncClose for AsyncGen<Y, F, S, E> {
+    fn poll_aclose(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        let action = match this.phase() {
+            Phase::Finished => return Poll::Ready(()),
+            // A cancelled close: continue its cleanup.
+            Phase::Running { closing: true } => None,
+            Phase::Running { closing: false } => {
+                this.finish_now("it was closed in the middle of an await");
+                return Poll::Ready(());
+            }
+            Phase::Created | Phase::Suspended(_) => Some(Action::Close),
+        };
+        let outcome = core::task::ready!(this.poll_step(cx, action));
+        if outcome.into_close().is_err() {
+            close_failed(this.origin());
+        }
+        Poll::Ready(())
+    }
+
+    fn closes_asynchronously(&self) -> bool {
+        AsyncGen::closes_asynchronously(self)
+    }
+}
+
+/// Logs a close that ended in an error nobody can receive.
+#[cold]
+#[inline(never)]
+pub(crate) fn close_failed(origin: &'static core::panic::Location<'static>) {
+    tracing::warn!(
+        target: "cogen",
+        created_at = %origin,
+        "async generator created at {origin} ignored its close or raised while closing"
+    );
+}
+
+impl<T: AsyncClose + Unpin + ?Sized> AsyncClose for &mut T {
+    fn poll_aclose(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        T::poll_aclose(Pin::new(&mut **self), cx)
+    }
+
+    fn closes_asynchronously(&self) -> bool {
+        T::closes_asynchronously(self)
+    }
+}
+
+impl<T: AsyncClose + Unpin + ?Sized> AsyncClose for Box<T> {
+    fn poll_aclose(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        T::poll_aclose(Pin::new(&mut **self), cx)
+    }
+
+    fn closes_asynchronously(&self) -> bool {
+        T::closes_asynchronously(self)
+    }
+}
+
+impl<P> AsyncClose for Pin<P>
+where
+    P: DerefMut<Target: AsyncClose> + Unpin,
+{
+    fn poll_aclose(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.get_mut().as_mut().poll_aclose(cx)
+    }
+
+    fn closes_asynchronously(&self) -> bool {
+        (**self).closes_asynchronously()
+    }
+}

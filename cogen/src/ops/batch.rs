@@ -1,0 +1,130 @@
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+use std::time::Duration;
+
+use futures_core::{FusedStream, Stream};
+use tokio::time::{Instant, Sleep};
+
+use crate::AsyncClose;
+
+pin_project_lite::pin_project! {
+    /// Stream for [`OpsExt::batch`](super::OpsExt::batch): chunks of at most
+    /// `max` items, each delivered when full or when `within` has passed
+    /// since its first item, whichever comes first.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::ops::OpsExt;
+    /// use futures::StreamExt;
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let chunks = futures::stream::iter(0..5).batch(2, Duration::from_secs(1));
+    /// assert_eq!(chunks.collect::<Vec<_>>().await, [vec![0, 1], vec![2, 3], vec![4]]);
+    /// # }
+    /// ```
+    #[must_use = "streams do nothing unless polled"]
+    pub struct Batch<St: Stream> {
+        #[pin]
+        upstream: St,
+        items: Vec<St::Item>,
+        deadline: Option<Pin<Box<Sleep>>>,
+        armed: bool,
+        max: usize,
+        within: Duration,
+        done: bool,
+    }
+}
+
+impl<St: Stream> Batch<St> {
+    pub(super) fn new(upstream: St, max: usize, within: Duration) -> Self {
+        assert!(max > 0, "cogen: batch needs a size of at least 1");
+        Batch {
+            upstream,
+            items: Vec::new(),
+            deadline: None,
+            armed: false,
+            max,
+            within,
+            done: false,
+        }
+    }
+}
+
+impl<St: Stream> Stream for Batch<St> {
+    type Item = Vec<St::Item>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Vec<St::Item>>> {
+        let mut this = self.project();
+        while !*this.done {
+            match this.upstream.as_mut().poll_next(cx) {
+                Poll::Ready(Some(item)) => {
+                    if this.items.is_empty() {
+                        let at = Instant::now() + *this.within;
+                        match this.deadline {
+                            Some(sleep) => sleep.as_mut().reset(at),
+                            None => *this.deadline = Some(Box::pin(tokio::time::sleep_until(at))),
+                        }
+                        *this.armed = true;
+                        this.items.reserve(*this.max);
+                    }
+                    this.items.push(item);
+                    if this.items.len() >= *this.max {
+                        *this.armed = false;
+                        return Poll::Ready(Some(core::mem::take(this.items)));
+                    }
+                }
+                Poll::Ready(None) => *this.done = true,
+                Poll::Pending => {
+                    if let (true, Some(sleep)) = (*this.armed, this.deadline.as_mut()) {
+                        if sleep.as_mut().poll(cx).is_ready() {
+                            *this.armed = false;
+                            return Poll::Ready(Some(core::mem::take(this.items)));
+                        }
+                    }
+                    return Poll::Pending;
+                }
+            }
+        }
+        *this.armed = false;
+        if this.items.is_empty() {
+            Poll::Ready(None)
+        } else {
+            Poll::Ready(Some(core::mem::take(this.items)))
+        }
+    }
+}
+
+impl<St: Stream> FusedStream for Batch<St> {
+    fn is_terminated(&self) -> bool {
+        self.done && self.items.is_empty()
+    }
+}
+
+impl<St: Stream + AsyncClose> AsyncClose for Batch<St> {
+    /// Drops the partial chunk and closes the upstream.
+    fn poll_aclose(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.project();
+        this.items.clear();
+        *this.armed = false;
+        *this.done = true;
+        this.upstream.poll_aclose(cx)
+    }
+
+    fn closes_asynchronously(&self) -> bool {
+        self.upstream.closes_asynchronously()
+    }
+}
+
+impl<St: Stream> core::fmt::Debug for Batch<St> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Batch")
+            .field("max", &self.max)
+            .field("within", &self.within)
+            .field("pending_items", &self.items.len())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,393 @@
+//! Pipeline operators for async generators and other streams, where
+//! `futures` and tokio-stream have no counterpart, and closing that reaches
+//! every generator of a pipeline.
+//!
+//! Every operator here implements [`AsyncClose`] when its upstream does, so
+//! [`AsyncCloseExt::aclose`] on the end of a pipeline closes each generator
+//! upstream and awaits its cleanup, across [`buffer`](OpsExt::buffer)'s task
+//! boundary too; a [`Finalizer`](crate::rt::Finalizer) (or
+//! [`run`](crate::rt::run)) does the same for a pipeline dropped unfinished.
+//!
+//! | operator | what | relatives |
+//! |---|---|---|
+//! | [`map_concurrent`](OpsExt::map_concurrent) | ordered, bounded concurrency, no head-of-line stall | `StreamExt::buffered` stalls behind a slow item |
+//! | [`map_concurrent_unordered`](OpsExt::map_concurrent_unordered) | completion order | `StreamExt::buffer_unordered` |
+//! | [`buffer`](OpsExt::buffer) (feature `tokio`) | run ahead in a task, overflow policy | none |
+//! | [`merge`] | many streams, fair | `select_all`, tokio-stream `merge` |
+//! | [`batch`](OpsExt::batch) (feature `tokio`) | chunks by size or time | tokio-stream `chunks_timeout` |
+//! | [`space_out`](OpsExt::space_out) (feature `tokio`) | throttle | tokio-stream `throttle` |
+//! | [`item_timeout`](OpsExt::item_timeout) (feature `tokio`) | per-item timeout | tokio-stream `timeout` |
+//!
+//! The names differ from tokio-stream's so that both extension traits can be
+//! in scope at once.
+
+mod aclose;
+#[cfg(feature = "tokio")]
+mod batch;
+#[cfg(feature = "tokio")]
+mod buffer;
+#[cfg(feature = "tokio")]
+mod item_timeout;
+mod map_concurrent;
+mod merge;
+mod no_cleanup;
+#[cfg(feature = "tokio")]
+mod space_out;
+
+use core::future::Future;
+use core::pin::Pin;
+
+use futures_core::Stream;
+
+pub use aclose::Aclose;
+#[cfg(feature = "tokio")]
+pub use batch::Batch;
+#[cfg(feature = "tokio")]
+pub use buffer::{Buffer, Overflow};
+#[cfg(feature = "tokio")]
+pub use item_timeout::{ItemTimeout, TimedOut};
+pub use map_concurrent::MapConcurrent;
+pub use merge::{Merge, merge};
+pub use no_cleanup::{NoCleanup, no_cleanup};
+#[cfg(feature = "tokio")]
+pub use space_out::SpaceOut;
+
+pub use crate::AsyncClose;
+
+/// A [`Stream`] that can be closed with async cleanup: what a boxed pipeline
+/// stage is ([`BoxGen`]).
+///
+/// # Examples
+///
+/// ```
+/// fn takes_any(_: &dyn cogen::ops::CloseableStream<Item = u8>) {}
+/// takes_any(&cogen::async_generator(async |mut co| co.yield_(1u8).await));
+/// ```
+pub trait CloseableStream: Stream + AsyncClose {}
+
+impl<T: Stream + AsyncClose + ?Sized> CloseableStream for T {}
+
+/// A boxed, type-erased closable stream: merge generators of different types,
+/// or return a pipeline from a function. Made by [`OpsExt::boxed_gen`].
+///
+/// # Examples
+///
+/// ```
+/// use cogen::ops::{BoxGen, OpsExt};
+///
+/// fn numbers(up_to: u32) -> BoxGen<'static, u32> {
+///     cogen::async_generator(async move |mut co| {
+///         for i in 0..up_to {
+///             co.yield_(i).await;
+///         }
+///     })
+///     .boxed_gen()
+/// }
+/// # let _ = numbers(3);
+/// ```
+pub type BoxGen<'a, T> = Pin<Box<dyn CloseableStream<Item = T> + Send + 'a>>;
+
+/// The pipeline operators, for every [`Stream`].
+///
+/// # Examples
+///
+/// ```
+/// use cogen::ops::OpsExt;
+/// use futures::StreamExt;
+///
+/// # futures::executor::block_on(async {
+/// let out: Vec<_> = futures::stream::iter(1..=3)
+///     .map_concurrent(2, |x| async move { x * x })
+///     .collect()
+///     .await;
+/// assert_eq!(out, [1, 4, 9]);
+/// # });
+/// ```
+pub trait OpsExt: Stream {
+    /// Runs `f` on each item with at most `limit` futures in flight, and
+    /// yields the outputs in input order.
+    ///
+    /// A slow item does not stall the others: work keeps starting while it
+    /// runs, until the reorder window (the items started past the oldest one
+    /// not yet delivered; default `4 * limit`, see
+    /// [`with_window`](MapConcurrent::with_window)) is full. That is the
+    /// head-of-line stall of `StreamExt::buffered` (and of aiostream's and
+    /// Node's ordered maps), which holds every slot while it waits for the
+    /// head.
+    ///
+    /// The futures run inside this stream: they make progress while it is
+    /// polled. Closing it drops them and closes the upstream.
+    ///
+    /// # Panics
+    ///
+    /// If `limit` is zero.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::ops::OpsExt;
+    /// use futures::StreamExt;
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let out: Vec<_> = futures::stream::iter([3, 1, 2])
+    ///     .map_concurrent(3, |s| async move {
+    ///         tokio::time::sleep(Duration::from_secs(s)).await;
+    ///         s
+    ///     })
+    ///     .collect()
+    ///     .await;
+    /// assert_eq!(out, [3, 1, 2]); // input order
+    /// # }
+    /// ```
+    fn map_concurrent<F, Fut>(self, limit: usize, f: F) -> MapConcurrent<Self, F, Fut>
+    where
+        Self: Sized,
+        F: FnMut(Self::Item) -> Fut,
+        Fut: Future,
+    {
+        MapConcurrent::new(self, limit, f, true)
+    }
+
+    /// As [`map_concurrent`](OpsExt::map_concurrent), yielding outputs as
+    /// they complete.
+    ///
+    /// # Panics
+    ///
+    /// If `limit` is zero.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::ops::OpsExt;
+    /// use futures::StreamExt;
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let out: Vec<_> = futures::stream::iter([3, 1, 2])
+    ///     .map_concurrent_unordered(3, |s| async move {
+    ///         tokio::time::sleep(Duration::from_secs(s)).await;
+    ///         s
+    ///     })
+    ///     .collect()
+    ///     .await;
+    /// assert_eq!(out, [1, 2, 3]); // completion order
+    /// # }
+    /// ```
+    fn map_concurrent_unordered<F, Fut>(self, limit: usize, f: F) -> MapConcurrent<Self, F, Fut>
+    where
+        Self: Sized,
+        F: FnMut(Self::Item) -> Fut,
+        Fut: Future,
+    {
+        MapConcurrent::new(self, limit, f, false)
+    }
+
+    /// Runs the upstream ahead in its own task, through a buffer of
+    /// `capacity` items; `policy` says what happens when it is full.
+    ///
+    /// The task starts at the first poll. Closing (or dropping) the buffered
+    /// stream stops the task, which then closes the upstream with its async
+    /// cleanup; [`AsyncCloseExt::aclose`] waits for that, and a
+    /// [`run`](crate::rt::run) waits for it before returning. A panic
+    /// upstream resumes in the consumer. In debug mode, an upstream held
+    /// back by a full buffer for too long is reported.
+    ///
+    /// # Panics
+    ///
+    /// If `capacity` is zero; polled outside a tokio runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::ops::{OpsExt, Overflow};
+    /// use futures::StreamExt;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let g = cogen::async_generator(async |mut co| {
+    ///     for i in 0..4 {
+    ///         co.yield_(i).await;
+    ///     }
+    /// });
+    /// assert_eq!(g.buffer(2, Overflow::Wait).collect::<Vec<_>>().await, [0, 1, 2, 3]);
+    /// # }
+    /// ```
+    #[cfg(feature = "tokio")]
+    fn buffer(self, capacity: usize, policy: Overflow) -> Buffer<Self>
+    where
+        Self: Sized + AsyncClose + Send + 'static,
+        Self::Item: Send + 'static,
+    {
+        Buffer::new(self, capacity, policy)
+    }
+
+    /// Groups items into chunks of at most `max`, delivering a chunk when it
+    /// is full or when `within` has passed since its first item, whichever
+    /// comes first; the last chunk may be shorter. Never yields an empty
+    /// chunk.
+    ///
+    /// # Panics
+    ///
+    /// If `max` is zero; polled outside a tokio runtime with time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::ops::OpsExt;
+    /// use futures::StreamExt;
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let trickle = cogen::async_generator(async |mut co| {
+    ///     co.yield_(1).await;
+    ///     co.yield_(2).await;
+    ///     tokio::time::sleep(Duration::from_secs(10)).await;
+    ///     co.yield_(3).await;
+    /// });
+    /// let chunks: Vec<_> = trickle.batch(100, Duration::from_secs(1)).collect().await;
+    /// assert_eq!(chunks, [vec![1, 2], vec![3]]); // the first by time
+    /// # }
+    /// ```
+    #[cfg(feature = "tokio")]
+    #[doc(alias = "chunks_timeout")]
+    fn batch(self, max: usize, within: std::time::Duration) -> Batch<Self>
+    where
+        Self: Sized,
+    {
+        Batch::new(self, max, within)
+    }
+
+    /// Throttles: delivers items at least `period` apart, pulling the
+    /// upstream only when the next item may go out (so the end of the stream
+    /// also comes a period after the last item).
+    ///
+    /// # Panics
+    ///
+    /// Polled outside a tokio runtime with time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::ops::OpsExt;
+    /// use futures::StreamExt;
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let t0 = tokio::time::Instant::now();
+    /// let n = futures::stream::iter(0..5).space_out(Duration::from_millis(100)).count().await;
+    /// assert_eq!((n, t0.elapsed()), (5, Duration::from_millis(500)));
+    /// # }
+    /// ```
+    #[cfg(feature = "tokio")]
+    #[doc(alias = "throttle")]
+    fn space_out(self, period: std::time::Duration) -> SpaceOut<Self>
+    where
+        Self: Sized,
+    {
+        SpaceOut::new(self, period)
+    }
+
+    /// Yields `Err(TimedOut)` each time the upstream takes longer than
+    /// `limit` to produce an item, then keeps waiting for that same item
+    /// (nothing is lost: cogen generators are cancel-safe). Stop at the first
+    /// error (`take_while`) for Python's raise-and-stop.
+    ///
+    /// # Panics
+    ///
+    /// Polled outside a tokio runtime with time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::ops::OpsExt;
+    /// use futures::StreamExt;
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// let mut s = futures::stream::pending::<u8>().item_timeout(Duration::from_secs(1));
+    /// assert!(s.next().await.unwrap().is_err());
+    /// # }
+    /// ```
+    #[cfg(feature = "tokio")]
+    #[doc(alias = "timeout")]
+    fn item_timeout(self, limit: std::time::Duration) -> ItemTimeout<Self>
+    where
+        Self: Sized,
+    {
+        ItemTimeout::new(self, limit)
+    }
+
+    /// Boxes a closable stream into a [`BoxGen`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::ops::{BoxGen, OpsExt};
+    /// let g: BoxGen<'_, i32> = cogen::async_generator(async |mut co| co.yield_(1).await).boxed_gen();
+    /// # drop(g);
+    /// ```
+    fn boxed_gen<'a>(self) -> BoxGen<'a, Self::Item>
+    where
+        Self: Sized + AsyncClose + Send + 'a,
+    {
+        Box::pin(self)
+    }
+}
+
+impl<St: Stream + ?Sized> OpsExt for St {}
+
+/// [`aclose`](AsyncCloseExt::aclose) for every [`AsyncClose`] type.
+///
+/// # Examples
+///
+/// ```
+/// use cogen::ops::{no_cleanup, AsyncCloseExt};
+/// use futures::StreamExt;
+///
+/// # futures::executor::block_on(async {
+/// let mut s = no_cleanup(futures::stream::iter(0..3));
+/// s.aclose().await;
+/// assert_eq!(s.next().await, None);
+/// # });
+/// ```
+pub trait AsyncCloseExt: AsyncClose {
+    /// Closes this stream and every generator upstream of it, awaiting their
+    /// cleanup (Python's `await agen.aclose()` on the end of a pipeline).
+    /// On an [`AsyncGen`](crate::AsyncGen), its inherent
+    /// [`aclose`](crate::AsyncGen::aclose) (which reports the outcome) takes
+    /// precedence.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::ops::{AsyncCloseExt, OpsExt};
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// # futures::executor::block_on(async {
+    /// let log = Arc::new(Mutex::new(Vec::new()));
+    /// let seen = log.clone();
+    /// let g = cogen::async_generator(async move |mut co| {
+    ///     let _ = co.yield_(1).catching().await;
+    ///     async { seen.lock().unwrap().push("cleaned") }.await;
+    /// });
+    /// let mut pipeline = g.map_concurrent(1, |x| async move { x });
+    /// futures::StreamExt::next(&mut pipeline).await;
+    /// pipeline.aclose().await;
+    /// assert_eq!(*log.lock().unwrap(), ["cleaned"]);
+    /// # });
+    /// ```
+    fn aclose(&mut self) -> Aclose<'_, Self>
+    where
+        Self: Unpin,
+    {
+        Aclose::new(self)
+    }
+}
+
+impl<T: AsyncClose + ?Sized> AsyncCloseExt for T {}

@@ -1,0 +1,187 @@
+use core::cell::RefCell;
+use core::future::Future;
+use std::sync::{Arc, OnceLock};
+
+use super::debug::{self, DebugMode, Watched};
+use super::Finalizer;
+
+thread_local! {
+    /// The finalizer of the [`run`] this thread belongs to.
+    static FINALIZER: RefCell<Option<Arc<OnceLock<Finalizer>>>> = const { RefCell::new(None) };
+}
+
+/// The finalizer of the [`run`] (or [`Runner::run`]) this thread belongs to.
+pub(crate) fn current_finalizer() -> Option<Finalizer> {
+    FINALIZER.with(|f| f.borrow().as_ref().and_then(|cell| cell.get().cloned()))
+}
+
+/// Builds a tokio runtime, runs a future on it, and shuts it down the way
+/// `asyncio.run` does. See [`Runner`] for the options.
+///
+/// Relative: `#[tokio::main]` / [`tokio::runtime::Runtime::block_on`]; this
+/// adds asyncio's shutdown of async generators and its debug mode.
+///
+/// # Panics
+///
+/// If the runtime cannot be built, or when called from inside an async
+/// context (as `asyncio.run` refuses to run inside a running loop).
+///
+/// # Examples
+///
+/// ```
+/// let answer = cogen::rt::run(async {
+///     tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+///     42
+/// });
+/// assert_eq!(answer, 42);
+/// ```
+#[track_caller]
+pub fn run<F: Future>(main: F) -> F::Output {
+    Runner::new().run(main)
+}
+
+/// Options for [`run`]: the debug mode, and how many worker threads.
+///
+/// [`Runner::run`]:
+/// 1. builds a tokio runtime with time (and every other enabled driver);
+/// 2. runs `main` to completion on the calling thread (it need not be `Send`);
+///    debug mode watches it as the task `"main"`;
+/// 3. awaits the async cleanup of every async generator handed to the run's
+///    [`Finalizer`] (see [`Finalizer::current`]) and of every
+///    `cogen::ops::buffer` dropped unfinished: asyncio's `shutdown_asyncgens`;
+/// 4. shuts the runtime down: tasks still running are dropped (tokio cannot
+///    throw a cancellation into them as asyncio does), and blocking work
+///    started with [`to_thread`](crate::rt::to_thread) is waited for
+///    (asyncio's `shutdown_default_executor`).
+///
+/// # Examples
+///
+/// ```
+/// use cogen::rt::{DebugMode, Runner};
+///
+/// let sum = Runner::new()
+///     .worker_threads(2)
+///     .debug(DebugMode::new())
+///     .run(async {
+///         let a = tokio::spawn(async { 1 });
+///         let b = tokio::spawn(async { 2 });
+///         a.await.unwrap() + b.await.unwrap()
+///     });
+/// assert_eq!(sum, 3);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Runner {
+    debug: Option<DebugMode>,
+    worker_threads: Option<usize>,
+}
+
+impl Runner {
+    /// A current-thread runtime (one thread, as asyncio's loop), debug off.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(cogen::rt::Runner::new().run(async { 1 }), 1);
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Turns debug mode on for every thread of the runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::rt::{DebugMode, Runner};
+    /// let on = Runner::new().debug(DebugMode::new()).run(async { DebugMode::current().is_some() });
+    /// assert!(on);
+    /// ```
+    #[must_use]
+    pub fn debug(mut self, mode: DebugMode) -> Self {
+        self.debug = Some(mode);
+        self
+    }
+
+    /// A multi-thread runtime with `n` workers instead of a current-thread one.
+    ///
+    /// # Panics
+    ///
+    /// If `n` is zero.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let n = cogen::rt::Runner::new().worker_threads(2).run(async {
+    ///     tokio::spawn(async { 5 }).await.unwrap()
+    /// });
+    /// assert_eq!(n, 5);
+    /// ```
+    #[must_use]
+    pub fn worker_threads(mut self, n: usize) -> Self {
+        assert!(n > 0, "cogen: a runtime needs at least one worker thread");
+        self.worker_threads = Some(n);
+        self
+    }
+
+    /// Runs `main` as [`run`] describes.
+    ///
+    /// # Panics
+    ///
+    /// As [`run`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(cogen::rt::Runner::new().run(async { "done" }), "done");
+    /// ```
+    #[track_caller]
+    pub fn run<F: Future>(self, main: F) -> F::Output {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            panic!(
+                "cogen::rt::run() cannot be called from a running tokio runtime; \
+                 await the future instead"
+            );
+        }
+        let cell: Arc<OnceLock<Finalizer>> = Arc::default();
+        let mut builder = match self.worker_threads {
+            None => tokio::runtime::Builder::new_current_thread(),
+            Some(n) => {
+                let mut b = tokio::runtime::Builder::new_multi_thread();
+                b.worker_threads(n);
+                b
+            }
+        };
+        let (debug, for_threads) = (self.debug, cell.clone());
+        builder.enable_all().on_thread_start(move || {
+            debug::set(debug);
+            FINALIZER.with(|f| *f.borrow_mut() = Some(for_threads.clone()));
+        });
+        let rt = builder
+            .build()
+            .unwrap_or_else(|e| panic!("cogen::rt::run() could not build a tokio runtime: {e}"));
+        let finalizer = Finalizer::on(rt.handle().clone());
+        let _ = cell.set(finalizer.clone());
+
+        // This thread drives `main`: it belongs to the run until it returns.
+        let _debug = self.debug.map(DebugMode::enter);
+        let previous = FINALIZER.with(|f| f.borrow_mut().replace(cell));
+        let _restore = RestoreFinalizer(previous);
+
+        let out = rt.block_on(async {
+            let out = Watched::new(Arc::from("main"), main).await;
+            finalizer.shutdown_asyncgens().await;
+            out
+        });
+        drop(rt);
+        out
+    }
+}
+
+struct RestoreFinalizer(Option<Arc<OnceLock<Finalizer>>>);
+
+impl Drop for RestoreFinalizer {
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        FINALIZER.with(|f| *f.borrow_mut() = previous);
+    }
+}
