@@ -4,41 +4,12 @@
 //! runtime instead (asyncio's finalizer hook and `shutdown_asyncgens`).
 mod common;
 
-use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use cogen::rt::Finalizer;
 use cogen::{State, async_generator};
-use common::{Log, s};
+use common::{Captured, Log, s};
 use futures::StreamExt;
-
-/// Collects everything logged through `tracing` on this thread.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn install(&self) -> tracing::subscriber::DefaultGuard {
-        let sink = self.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_ansi(false)
-            .with_writer(move || sink.clone())
-            .finish();
-        tracing::subscriber::set_default(subscriber)
-    }
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn dropping_at_a_plain_yield_runs_sync_cleanup_without_a_warning() {
@@ -165,7 +136,7 @@ async fn finalizer_logs_a_generator_that_ignores_its_close() {
     finalizer.shutdown_asyncgens().await;
     assert!(
         logs.text()
-            .contains("ignored its close or raised during finalization")
+            .contains("ignored its close or raised while closing")
     );
 }
 

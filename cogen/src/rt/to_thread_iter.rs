@@ -130,6 +130,8 @@ where
         let this = self.get_mut();
         this.start();
         let Some(rx) = &mut this.rx else {
+            // Finished, or waiting for the thread to end (to report its panic).
+            ready!(this.poll_thread(cx));
             return Poll::Ready(None);
         };
         match ready!(rx.poll_recv(cx)) {

@@ -1,0 +1,230 @@
+//! run (asyncio.run) and debug mode: the run closes open async generators
+//! before it returns, and debug mode reports slow polls, skipped cleanup and
+//! long backpressure through `tracing`.
+mod common;
+
+use std::time::Duration;
+
+use cogen::ops::{OpsExt, Overflow};
+use cogen::rt::{DebugMode, Finalizer, Queue, Runner, run, spawn};
+use cogen::async_generator;
+use common::{Captured, Events};
+use futures::StreamExt;
+
+#[test]
+fn run_returns_the_value_of_its_future() {
+    assert_eq!(run(async { 6 * 7 }), 42);
+}
+
+#[test]
+fn run_accepts_a_future_that_is_not_send() {
+    let rc = std::rc::Rc::new(5);
+    assert_eq!(run(async move { *rc }), 5);
+}
+
+#[test]
+fn run_awaits_the_cleanup_of_generators_dropped_unfinished_before_returning() {
+    let events = Events::new();
+    let e = events.clone();
+    run(async move {
+        let finalizer = Finalizer::current().expect("a run has a finalizer");
+        let mut g = finalizer.attach(async_generator(async move |mut co| {
+            while co.yield_(1).catching().await.is_ok() {}
+            tokio::time::sleep(Duration::from_millis(50)).await; // cleanup that awaits
+            e.push("cleaned up");
+        }));
+        g.next().await;
+        drop(g);
+        // `main` returns at once; the run waits for the cleanup.
+    });
+    assert_eq!(events.get(), ["cleaned up"]);
+}
+
+#[test]
+fn run_awaits_a_dropped_buffer_closing_its_upstream() {
+    let events = Events::new();
+    let e = events.clone();
+    run(async move {
+        let g = async_generator(async move |mut co| {
+            let mut i = 0;
+            while co.yield_(i).catching().await.is_ok() {
+                i += 1;
+            }
+            tokio::task::yield_now().await;
+            e.push("upstream cleaned up");
+        });
+        let mut b = g.buffer(4, Overflow::Wait);
+        assert_eq!(b.next().await, Some(0));
+        drop(b);
+    });
+    assert_eq!(events.get(), ["upstream cleaned up"]);
+}
+
+#[test]
+#[should_panic(expected = "cogen::rt::run() cannot be called from a running tokio runtime")]
+fn run_inside_a_runtime_panics_with_a_clear_message() {
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    rt.block_on(async { run(async {}) });
+}
+
+#[test]
+fn runner_with_worker_threads_runs_spawned_tasks_on_them() {
+    let main_thread = std::thread::current().id();
+    let other = Runner::new().worker_threads(2).run(async {
+        spawn("where", async { std::thread::current().id() }).await.unwrap()
+    });
+    assert_ne!(other, main_thread);
+}
+
+#[test]
+fn debug_mode_is_on_in_every_thread_of_a_debug_run_and_off_after() {
+    let (main_on, worker_on) = Runner::new()
+        .worker_threads(2)
+        .debug(DebugMode::new().slow_poll(Duration::from_millis(5)))
+        .run(async {
+            let worker = spawn("probe", async { DebugMode::current() }).await.unwrap();
+            (DebugMode::current(), worker)
+        });
+    let expected = Some(DebugMode::new().slow_poll(Duration::from_millis(5)));
+    assert_eq!((main_on, worker_on), (expected, expected));
+    assert_eq!(DebugMode::current(), None);
+}
+
+// The slow-poll tests block the thread on purpose: that is what debug mode
+// detects. The threshold is far below the blocking time, so the assertion
+// cannot be flaky; nothing waits on the clock.
+
+#[test]
+fn debug_mode_warns_about_a_blocking_call_in_a_task_naming_it() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    Runner::new()
+        .debug(DebugMode::new().slow_poll(Duration::from_millis(1)))
+        .run(async {
+            spawn("blocker", async { std::thread::sleep(Duration::from_millis(20)) })
+                .await
+                .unwrap();
+        });
+    let text = logs.text();
+    assert!(text.contains(r#"one poll of task "blocker" took"#), "{text}");
+    assert!(text.contains("cogen::rt::to_thread"), "{text}");
+}
+
+#[test]
+fn debug_mode_warns_about_a_blocking_generator_body_naming_where_it_was_created() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let _debug = DebugMode::new().slow_poll(Duration::from_millis(1)).enter();
+    let mut g = async_generator(async |mut co| {
+        std::thread::sleep(Duration::from_millis(20));
+        co.yield_(1).await;
+    });
+    let line = line!() - 4;
+    assert_eq!(futures::executor::block_on(g.next()), Some(1));
+    let text = logs.text();
+    assert!(text.contains("one poll of the async generator created at"), "{text}");
+    assert!(text.contains(&format!("rt_run_debug.rs:{line}")), "{text}");
+}
+
+#[test]
+fn without_debug_mode_a_blocking_poll_is_not_reported() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    run(async {
+        spawn("blocker", async { std::thread::sleep(Duration::from_millis(5)) })
+            .await
+            .unwrap();
+    });
+    assert_eq!(logs.text(), "");
+}
+
+#[test]
+fn debug_mode_does_not_report_polls_under_the_threshold() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    Runner::new()
+        .debug(DebugMode::new().slow_poll(Duration::from_secs(30)))
+        .run(async {
+            spawn("quick", async { 1 }).await.unwrap();
+            let g = async_generator(async |mut co| co.yield_(1).await);
+            g.collect::<Vec<_>>().await;
+        });
+    assert_eq!(logs.text(), "");
+}
+
+#[tokio::test(start_paused = true)]
+async fn debug_mode_warns_once_when_a_producer_waits_on_a_full_queue_too_long() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let _debug = DebugMode::new().slow_backpressure(Duration::from_secs(2)).enter();
+    let q = Queue::new(1);
+    q.put(0).await.unwrap();
+    let consumer = {
+        let q = q.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            q.get().await.unwrap()
+        })
+    };
+    q.put(1).await.unwrap(); // waits 5 s
+    consumer.await.unwrap();
+    let text = logs.text();
+    assert_eq!(text.matches("has waited longer than 2s for room in a cogen::rt::Queue").count(), 1, "{text}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn debug_mode_stays_quiet_about_backpressure_under_the_threshold() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let _debug = DebugMode::new().slow_backpressure(Duration::from_secs(2)).enter();
+    let q = Queue::new(1);
+    q.put(0).await.unwrap();
+    let consumer = {
+        let q = q.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            q.get().await.unwrap()
+        })
+    };
+    q.put(1).await.unwrap();
+    consumer.await.unwrap();
+    assert_eq!(logs.text(), "");
+}
+
+#[tokio::test(start_paused = true)]
+async fn debug_mode_warns_when_a_buffer_holds_its_upstream_back_too_long() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let _debug = DebugMode::new().slow_backpressure(Duration::from_secs(1)).enter();
+    let g = async_generator(async |mut co| {
+        for i in 0..3 {
+            co.yield_(i).await;
+        }
+    });
+    let mut b = g.buffer(1, Overflow::Wait);
+    assert_eq!(b.next().await, Some(0));
+    tokio::time::sleep(Duration::from_secs(3)).await; // a slow consumer
+    assert_eq!(b.collect::<Vec<_>>().await, [1, 2]);
+    assert!(logs.text().contains("for room in a cogen::ops::buffer"), "{}", logs.text());
+}
+
+#[test]
+fn dropping_a_generator_with_skipped_async_cleanup_is_reported_in_debug_mode() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    Runner::new().debug(DebugMode::new()).run(async {
+        let mut g = async_generator(async |mut co| {
+            let _ = co.yield_(1).catching().await;
+            tokio::task::yield_now().await;
+        });
+        g.next().await;
+        drop(g);
+    });
+    assert!(logs.text().contains("was finished without awaiting its cleanup"));
+}
+
+#[test]
+#[should_panic(expected = "the slow-poll threshold must not be zero")]
+fn a_zero_slow_poll_threshold_panics_with_a_clear_message() {
+    let _ = DebugMode::new().slow_poll(Duration::ZERO);
+}
