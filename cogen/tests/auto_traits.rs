@@ -150,3 +150,55 @@ fn yield_from_stream_futures_are_send_when_the_stream_is() {
 
 assert_impl_all!(cogen::ThrowError<std::io::Error>: Send, Sync, Unpin, std::error::Error);
 assert_impl_all!(cogen::rt::Finalizer: Send, Sync, Unpin, Clone);
+
+// The asyncio toolkit and the pipeline operators.
+assert_impl_all!(cogen::rt::Queue<u8>: Send, Sync, Unpin, Clone);
+assert_not_impl_any!(cogen::rt::Queue<Rc<u8>>: Send, Sync);
+assert_impl_all!(cogen::rt::Task<u8>: Send, Sync, Unpin);
+assert_impl_all!(cogen::rt::TaskGroup<u8, String>: Send, Unpin);
+assert_impl_all!(cogen::rt::GroupCanceller: Send, Sync, Unpin, Clone);
+assert_impl_all!(cogen::rt::Limiter: Send, Sync, Unpin, Clone);
+assert_impl_all!(cogen::rt::DebugMode: Send, Sync, Unpin, Copy);
+assert_not_impl_any!(cogen::rt::DebugGuard: Send, Sync);
+assert_impl_all!(cogen::rt::Runner: Send, Sync, Unpin, Clone);
+assert_impl_all!(cogen::rt::ThreadIter<std::ops::Range<u8>>: Send, Sync, Unpin);
+assert_impl_all!(cogen::rt::GatherError<std::io::Error>: Send, Sync, std::error::Error);
+assert_impl_all!(cogen::rt::ShutDown<u8>: Send, Sync, std::error::Error);
+assert_impl_all!(cogen::rt::PutError<u8>: Send, Sync, std::error::Error);
+assert_impl_all!(cogen::rt::GetError: Send, Sync, std::error::Error);
+assert_impl_all!(cogen::rt::TaskDoneError: Send, Sync, std::error::Error);
+assert_impl_all!(cogen::rt::GroupError<u8, String>: Send, std::error::Error);
+assert_impl_all!(cogen::ops::Overflow: Send, Sync, Unpin, Copy);
+assert_impl_all!(cogen::ops::TimedOut: Send, Sync, Unpin, std::error::Error);
+assert_impl_all!(cogen::ops::Merge<futures::stream::Iter<std::ops::Range<u8>>>: Send, Sync, Unpin);
+assert_impl_all!(cogen::ops::NoCleanup<futures::stream::Iter<std::ops::Range<u8>>>: Send, Sync, Unpin);
+assert_impl_all!(cogen::ops::BoxGen<'static, u8>: Send, Unpin);
+
+#[test]
+fn pipeline_stages_are_send_and_unpin_when_their_parts_are() {
+    use cogen::ops::{OpsExt, Overflow};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let _enter = rt.enter();
+    let g = || cogen::async_generator(async |mut co| co.yield_(1u8).await);
+    let m = g().map_concurrent(2, |x| async move { x });
+    assert!(is_send(&m));
+    assert!(is_unpin(&m));
+    let b = g().buffer(2, Overflow::Wait);
+    assert!(is_send(&b));
+    assert!(is_sync(&b));
+    assert!(is_unpin(&b));
+    let t = g().batch(2, std::time::Duration::from_secs(1));
+    assert!(is_send(&t));
+    assert!(is_unpin(&t));
+    let s = g().space_out(std::time::Duration::from_secs(1));
+    assert!(is_send(&s) && is_unpin(&s));
+    let i = g().item_timeout(std::time::Duration::from_secs(1));
+    assert!(is_send(&i) && is_unpin(&i));
+    let q = cogen::rt::Queue::<u8>::new(1).items();
+    assert!(is_send(&q) && is_unpin(&q));
+    let a = cogen::rt::as_completed([async { 1 }]);
+    assert!(is_send(&a) && is_unpin(&a));
+}
