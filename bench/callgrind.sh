@@ -33,11 +33,12 @@ slope() { # label, command prefix...
 cases=("$@")
 if [ ${#cases[@]} -eq 0 ]; then
   mapfile -t cases < <("$bin" 2>&1 | sed -n 's/^  //p')
-  cases+=(python_generator python_send python_async_generator python_async_asend)
+  cases+=(python_generator python_send python_async_generator python_async_asend python_queue_16 python_queue_128)
 fi
 printf '%-28s %8s\n' case insns/item
 for c in "${cases[@]}"; do
   case "$c" in
+    python_queue_*) slope "$c" "$PY" bench/py/toolkit.py "${c#python_}" ;;
     python_async_*) slope "$c" "$PY" bench/py/async_generators.py "${c#python_}" ;;
     python_*) slope "$c" "$PY" bench/py/generators.py "${c#python_}" ;;
     *) slope "$c" "$bin" "$c" ;;

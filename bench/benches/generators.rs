@@ -28,5 +28,20 @@ fn async_generators(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, sync_generators, async_generators);
+fn toolkit(c: &mut Criterion) {
+    let mut group = c.benchmark_group("toolkit");
+    group.throughput(Throughput::Elements(N));
+    group.warm_up_time(Duration::from_millis(300));
+    group.measurement_time(Duration::from_secs(1));
+    for &(name, f) in cogen_bench::ASYNC_CASES
+        .iter()
+        .filter(|(name, _)| name.starts_with("tokio_mpsc"))
+        .chain(cogen_bench::TOOLKIT_CASES)
+    {
+        group.bench_function(name, |b| b.iter(|| f(std::hint::black_box(N))));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, sync_generators, async_generators, toolkit);
 criterion_main!(benches);

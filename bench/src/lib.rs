@@ -8,7 +8,9 @@
 use std::convert::Infallible;
 
 mod async_cases;
+mod toolkit_cases;
 pub use async_cases::*;
+pub use toolkit_cases::*;
 
 /// Consumes a value without forcing it through memory.
 #[inline(always)]
@@ -229,7 +231,11 @@ pub fn corosensei_resume(n: u64) -> u64 {
 mod tests {
     #[test]
     fn every_case_sums_the_same_sequence() {
-        for &(name, f) in super::CASES.iter().chain(super::ASYNC_CASES) {
+        for &(name, f) in super::CASES
+            .iter()
+            .chain(super::ASYNC_CASES)
+            .chain(super::TOOLKIT_CASES)
+        {
             assert_eq!(f(1000), 499_500, "{name}");
         }
     }

@@ -12,6 +12,7 @@ use std::time::Duration;
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 
 mod async_generators;
+mod asyncio;
 mod generators;
 
 /// Counts heap bytes, so the memory comparisons print measured figures.
@@ -35,6 +36,11 @@ const CHAPTERS: &[Chapter] = &[
         name: "async_generators",
         title: "Async generators: async for, anext, asend, athrow, aclose",
         run: async_generators::run,
+    },
+    Chapter {
+        name: "asyncio",
+        title: "asyncio on tokio: tasks, gather, Queue, errors, debug mode, to_thread",
+        run: asyncio::run,
     },
 ];
 

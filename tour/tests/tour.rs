@@ -94,3 +94,32 @@ fn async_generators_chapter_prints_the_seed_outputs() {
         ]
     );
 }
+
+#[test]
+fn asyncio_chapter_prints_the_seed_outputs_and_catches_the_blocking_call() {
+    let (ok, out) = tour(&["--quick", "asyncio"]);
+    assert!(ok, "{out}");
+    for line in [
+        "Hello\nWorld\nEnd\nResults: Done: Hello, Done: World",
+        "World\nHello\nEnd\nAll results: [\"Done: Hello\", \"Done: World\"]",
+        "example() returned (7, \"set later\", 7)",
+        "consumed 15 of 15 items",
+        "Final results: [",
+        "gather_all: 4 succeeded, 6 failed",
+        "DEBUG cogen_tour::asyncio: Coroutine start",
+        "DEBUG cogen_tour::asyncio: Second step done",
+        "debug_coroutine() returned \"Finished\"",
+        "WARN cogen::debug: one poll of task \"bad_example\" took",
+        "17984 primes below 200000",
+        "9 jobs of 0.5 s, at most 3 at a time: 9 jobs",
+        "TimeoutError, the call was cancelled",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
+    // Every product of the seed's producers is produced; the seed's single
+    // sentinel may stop the consumers early, and the tour says how many.
+    assert_eq!(out.matches("Producer ").count(), 15);
+    assert!(!out.contains("good_example\" took"), "{out}");
+    // Ten tasks, three in ten failing (seeded): six failures with this seed.
+    assert_eq!(out.matches("Task failed: Random failure").count(), 6);
+}

@@ -4,7 +4,11 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(case), Some(n)) = (args.next(), args.next()) else {
         eprintln!("usage: insns <case> <n>; cases:");
-        for (name, _) in cogen_bench::CASES.iter().chain(cogen_bench::ASYNC_CASES) {
+        for (name, _) in cogen_bench::CASES
+            .iter()
+            .chain(cogen_bench::ASYNC_CASES)
+            .chain(cogen_bench::TOOLKIT_CASES)
+        {
             eprintln!("  {name}");
         }
         std::process::exit(2);
@@ -13,6 +17,7 @@ fn main() {
     let Some((_, f)) = cogen_bench::CASES
         .iter()
         .chain(cogen_bench::ASYNC_CASES)
+        .chain(cogen_bench::TOOLKIT_CASES)
         .find(|(name, _)| *name == case)
     else {
         eprintln!("unknown case {case:?}");
