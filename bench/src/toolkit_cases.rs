@@ -16,7 +16,10 @@ pub const TOOLKIT_CASES: &[Case] = &[
     ("futures_buffered_8", futures_buffered_8),
     ("cogen_map_concurrent_8", cogen_map_concurrent_8),
     ("futures_buffer_unordered_8", futures_buffer_unordered_8),
-    ("cogen_map_concurrent_unordered_8", cogen_map_concurrent_unordered_8),
+    (
+        "cogen_map_concurrent_unordered_8",
+        cogen_map_concurrent_unordered_8,
+    ),
 ];
 
 fn current_thread() -> tokio::runtime::Runtime {
@@ -82,7 +85,9 @@ pub fn cogen_queue_items_16(n: u64) -> u64 {
 /// futures' ordered `buffered(8)` over ready futures.
 pub fn futures_buffered_8(n: u64) -> u64 {
     futures::executor::block_on(async move {
-        let mut s = futures::stream::iter(0..n).map(|x| async move { x }).buffered(8);
+        let mut s = futures::stream::iter(0..n)
+            .map(|x| async move { x })
+            .buffered(8);
         let mut sum = 0u64;
         while let Some(x) = s.next().await {
             consume(x);

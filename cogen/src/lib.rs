@@ -47,8 +47,12 @@
 //! - `sync`: [`Gen`], [`generator`], [`coroutine`].
 //! - `async_gen`: [`AsyncGen`], [`async_generator`], [`async_coroutine`],
 //!   [`closing`].
-//! - [`rt`] (feature `tokio`): tokio integration, the async-generator
-//!   [`Finalizer`](rt::Finalizer).
+//! - `rt` (feature `tokio`): the asyncio toolkit on tokio: `rt::run`,
+//!   tasks, `rt::gather`, `rt::TaskGroup`, `rt::Queue`,
+//!   `rt::to_thread`, debug mode, and the async-generator
+//!   `Finalizer`.
+//! - [`ops`]: pipeline operators ([`ops::OpsExt`]) and [`AsyncClose`], which
+//!   lets closing the end of a pipeline close every generator in it.
 //!
 //! See `docs/DESIGN.md` in the repository for how they fit together.
 
@@ -62,8 +66,8 @@ pub mod rt;
 mod sync;
 
 pub use async_gen::{
-    AClose, ANext, ASend, AStart, AThrow, AsyncClose, AsyncGen, FinishStep, ThrowError, YieldFromStream,
-    YieldFromStreamCatching, async_coroutine, async_generator, closing,
+    AClose, ANext, ASend, AStart, AThrow, AsyncClose, AsyncGen, FinishStep, ThrowError,
+    YieldFromStream, YieldFromStreamCatching, async_coroutine, async_generator, closing,
 };
 pub use engine::{
     CloseError, Co, Delegate, GeneratorState, Interrupt, Raise, ResumeError, SendError, StartError,

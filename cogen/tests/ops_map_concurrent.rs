@@ -87,7 +87,7 @@ async fn ordered_mode_keeps_starting_work_while_the_head_is_slow() {
         .collect()
         .await;
     assert_eq!(out, (0..20).collect::<Vec<_>>());
-    let started = started.lock().unwrap();
+    let started = started.lock().unwrap().clone();
     let before_head_done = started
         .iter()
         .filter(|(_, at)| *at < Duration::from_secs(100))

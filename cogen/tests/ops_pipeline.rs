@@ -208,7 +208,11 @@ async fn merge_yields_items_as_the_streams_produce_them() {
 #[tokio::test(start_paused = true)]
 async fn closing_a_merge_closes_every_stream_still_running() {
     let events = Events::new();
-    let mut m = merge([counter(&events, "a"), counter(&events, "b"), counter(&events, "c")]);
+    let mut m = merge([
+        counter(&events, "a"),
+        counter(&events, "b"),
+        counter(&events, "c"),
+    ]);
     assert_eq!(m.len(), 3);
     // Taking turns, three items start all three generators.
     assert_eq!(m.by_ref().take(3).collect::<Vec<_>>().await, [0, 0, 0]);
@@ -231,7 +235,10 @@ async fn closing_a_merge_runs_nothing_in_streams_never_started() {
 #[tokio::test(start_paused = true)]
 async fn batch_delivers_full_chunks_at_once_and_the_remainder_at_the_end() {
     let t0 = Instant::now();
-    let chunks: Vec<_> = futures::stream::iter(0..7).batch(3, Duration::from_secs(5)).collect().await;
+    let chunks: Vec<_> = futures::stream::iter(0..7)
+        .batch(3, Duration::from_secs(5))
+        .collect()
+        .await;
     assert_eq!(chunks, [vec![0, 1, 2], vec![3, 4, 5], vec![6]]);
     assert_eq!(t0.elapsed(), Duration::ZERO);
 }

@@ -5,9 +5,9 @@ mod common;
 
 use std::time::Duration;
 
+use cogen::async_generator;
 use cogen::ops::{OpsExt, Overflow};
 use cogen::rt::{DebugMode, Finalizer, Queue, Runner, run, spawn};
-use cogen::async_generator;
 use common::{Captured, Events};
 use futures::StreamExt;
 
@@ -63,7 +63,9 @@ fn run_awaits_a_dropped_buffer_closing_its_upstream() {
 #[test]
 #[should_panic(expected = "cogen::rt::run() cannot be called from a running tokio runtime")]
 fn run_inside_a_runtime_panics_with_a_clear_message() {
-    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     rt.block_on(async { run(async {}) });
 }
 
@@ -71,7 +73,9 @@ fn run_inside_a_runtime_panics_with_a_clear_message() {
 fn runner_with_worker_threads_runs_spawned_tasks_on_them() {
     let main_thread = std::thread::current().id();
     let other = Runner::new().worker_threads(2).run(async {
-        spawn("where", async { std::thread::current().id() }).await.unwrap()
+        spawn("where", async { std::thread::current().id() })
+            .await
+            .unwrap()
     });
     assert_ne!(other, main_thread);
 }
@@ -82,7 +86,9 @@ fn debug_mode_is_on_in_every_thread_of_a_debug_run_and_off_after() {
         .worker_threads(2)
         .debug(DebugMode::new().slow_poll(Duration::from_millis(5)))
         .run(async {
-            let worker = spawn("probe", async { DebugMode::current() }).await.unwrap();
+            let worker = spawn("probe", async { DebugMode::current() })
+                .await
+                .unwrap();
             (DebugMode::current(), worker)
         });
     let expected = Some(DebugMode::new().slow_poll(Duration::from_millis(5)));
@@ -101,12 +107,17 @@ fn debug_mode_warns_about_a_blocking_call_in_a_task_naming_it() {
     Runner::new()
         .debug(DebugMode::new().slow_poll(Duration::from_millis(1)))
         .run(async {
-            spawn("blocker", async { std::thread::sleep(Duration::from_millis(20)) })
-                .await
-                .unwrap();
+            spawn("blocker", async {
+                std::thread::sleep(Duration::from_millis(20))
+            })
+            .await
+            .unwrap();
         });
     let text = logs.text();
-    assert!(text.contains(r#"one poll of task "blocker" took"#), "{text}");
+    assert!(
+        text.contains(r#"one poll of task "blocker" took"#),
+        "{text}"
+    );
     assert!(text.contains("cogen::rt::to_thread"), "{text}");
 }
 
@@ -122,7 +133,10 @@ fn debug_mode_warns_about_a_blocking_generator_body_naming_where_it_was_created(
     let line = line!() - 4;
     assert_eq!(futures::executor::block_on(g.next()), Some(1));
     let text = logs.text();
-    assert!(text.contains("one poll of the async generator created at"), "{text}");
+    assert!(
+        text.contains("one poll of the async generator created at"),
+        "{text}"
+    );
     assert!(text.contains(&format!("rt_run_debug.rs:{line}")), "{text}");
 }
 
@@ -131,9 +145,11 @@ fn without_debug_mode_a_blocking_poll_is_not_reported() {
     let logs = Captured::default();
     let _sub = logs.install();
     run(async {
-        spawn("blocker", async { std::thread::sleep(Duration::from_millis(5)) })
-            .await
-            .unwrap();
+        spawn("blocker", async {
+            std::thread::sleep(Duration::from_millis(5))
+        })
+        .await
+        .unwrap();
     });
     assert_eq!(logs.text(), "");
 }
@@ -156,7 +172,9 @@ fn debug_mode_does_not_report_polls_under_the_threshold() {
 async fn debug_mode_warns_once_when_a_producer_waits_on_a_full_queue_too_long() {
     let logs = Captured::default();
     let _sub = logs.install();
-    let _debug = DebugMode::new().slow_backpressure(Duration::from_secs(2)).enter();
+    let _debug = DebugMode::new()
+        .slow_backpressure(Duration::from_secs(2))
+        .enter();
     let q = Queue::new(1);
     q.put(0).await.unwrap();
     let consumer = {
@@ -169,14 +187,21 @@ async fn debug_mode_warns_once_when_a_producer_waits_on_a_full_queue_too_long() 
     q.put(1).await.unwrap(); // waits 5 s
     consumer.await.unwrap();
     let text = logs.text();
-    assert_eq!(text.matches("has waited longer than 2s for room in a cogen::rt::Queue").count(), 1, "{text}");
+    assert_eq!(
+        text.matches("has waited longer than 2s for room in a cogen::rt::Queue")
+            .count(),
+        1,
+        "{text}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn debug_mode_stays_quiet_about_backpressure_under_the_threshold() {
     let logs = Captured::default();
     let _sub = logs.install();
-    let _debug = DebugMode::new().slow_backpressure(Duration::from_secs(2)).enter();
+    let _debug = DebugMode::new()
+        .slow_backpressure(Duration::from_secs(2))
+        .enter();
     let q = Queue::new(1);
     q.put(0).await.unwrap();
     let consumer = {
@@ -195,7 +220,9 @@ async fn debug_mode_stays_quiet_about_backpressure_under_the_threshold() {
 async fn debug_mode_warns_when_a_buffer_holds_its_upstream_back_too_long() {
     let logs = Captured::default();
     let _sub = logs.install();
-    let _debug = DebugMode::new().slow_backpressure(Duration::from_secs(1)).enter();
+    let _debug = DebugMode::new()
+        .slow_backpressure(Duration::from_secs(1))
+        .enter();
     let g = async_generator(async |mut co| {
         for i in 0..3 {
             co.yield_(i).await;
@@ -205,7 +232,11 @@ async fn debug_mode_warns_when_a_buffer_holds_its_upstream_back_too_long() {
     assert_eq!(b.next().await, Some(0));
     tokio::time::sleep(Duration::from_secs(3)).await; // a slow consumer
     assert_eq!(b.collect::<Vec<_>>().await, [1, 2]);
-    assert!(logs.text().contains("for room in a cogen::ops::buffer"), "{}", logs.text());
+    assert!(
+        logs.text().contains("for room in a cogen::ops::buffer"),
+        "{}",
+        logs.text()
+    );
 }
 
 #[test]
@@ -220,7 +251,10 @@ fn dropping_a_generator_with_skipped_async_cleanup_is_reported_in_debug_mode() {
         g.next().await;
         drop(g);
     });
-    assert!(logs.text().contains("was finished without awaiting its cleanup"));
+    assert!(
+        logs.text()
+            .contains("was finished without awaiting its cleanup")
+    );
 }
 
 #[test]

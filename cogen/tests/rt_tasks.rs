@@ -104,7 +104,10 @@ async fn gather_fails_fast_with_the_index_and_drops_the_others() {
     assert_eq!(t0.elapsed(), Duration::from_secs(1));
     let mut dropped = events.get();
     dropped.sort();
-    assert_eq!(dropped, ["dropped 0", "dropped 1", "dropped 2", "dropped 3"]);
+    assert_eq!(
+        dropped,
+        ["dropped 0", "dropped 1", "dropped 2", "dropped 3"]
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -203,7 +206,16 @@ async fn task_group_first_error_cancels_siblings_at_once_even_before_join() {
     nap(2).await; // join has not been called yet
     let mut dropped = events.get();
     dropped.sort();
-    assert_eq!(dropped, ["dropped 0", "dropped 1", "dropped 2", "dropped 3", "finished 3"]);
+    assert_eq!(
+        dropped,
+        [
+            "dropped 0",
+            "dropped 1",
+            "dropped 2",
+            "dropped 3",
+            "finished 3"
+        ]
+    );
     let err = group.join().await.unwrap_err();
     assert!(err.was_cancelled());
     assert!(matches!(
@@ -216,7 +228,10 @@ async fn task_group_first_error_cancels_siblings_at_once_even_before_join() {
         ] if e == "boom 1"
     ));
     assert_eq!(err.errors().map(|(i, _)| i).collect::<Vec<_>>(), [1]);
-    assert_eq!(err.to_string(), "1 of 4 tasks in the group failed, 2 cancelled");
+    assert_eq!(
+        err.to_string(),
+        "1 of 4 tasks in the group failed, 2 cancelled"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -285,7 +300,11 @@ async fn task_group_join_is_cancel_safe() {
         Ok(5)
     });
     // Give up on join after 2 s: the first outcome has been collected.
-    assert!(wait_for(group.join(), Duration::from_secs(2)).await.is_err());
+    assert!(
+        wait_for(group.join(), Duration::from_secs(2))
+            .await
+            .is_err()
+    );
     assert_eq!(group.join().await.unwrap(), [1, 5]);
 }
 
@@ -334,7 +353,9 @@ async fn limiter_never_runs_more_than_its_limit() {
 async fn limiter_spawned_tasks_share_the_limit() {
     let limit = Limiter::new(2);
     let t0 = Instant::now();
-    let tasks: Vec<_> = (0..4).map(|i| limit.spawn(format!("job-{i}"), async { nap(1).await })).collect();
+    let tasks: Vec<_> = (0..4)
+        .map(|i| limit.spawn(format!("job-{i}"), async { nap(1).await }))
+        .collect();
     for t in tasks {
         t.await.unwrap();
     }

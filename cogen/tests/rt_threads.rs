@@ -69,7 +69,11 @@ async fn to_thread_iter_holds_the_producer_within_its_buffer() {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
     // One taken, four buffered, one more made and waiting to be sent.
-    assert!(produced.load(SeqCst) <= 6, "produced {}", produced.load(SeqCst));
+    assert!(
+        produced.load(SeqCst) <= 6,
+        "produced {}",
+        produced.load(SeqCst)
+    );
     assert_eq!(s.count().await, 99);
 }
 
@@ -77,9 +81,12 @@ async fn to_thread_iter_holds_the_producer_within_its_buffer() {
 async fn to_thread_iter_is_lazy_until_polled() {
     let produced = Arc::new(AtomicUsize::new(0));
     let p = produced.clone();
-    let s = to_thread_iter(1, (0..3).inspect(move |_| {
-        p.fetch_add(1, SeqCst);
-    }));
+    let s = to_thread_iter(
+        1,
+        (0..3).inspect(move |_| {
+            p.fetch_add(1, SeqCst);
+        }),
+    );
     tokio::time::sleep(Duration::from_millis(20)).await;
     assert_eq!(produced.load(SeqCst), 0);
     drop(s);

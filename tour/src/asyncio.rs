@@ -86,7 +86,9 @@ fn await_expressions() {
         let result1 = async_function().await;
         // asyncio.Future(): a value someone else sets; here a oneshot channel.
         let (tx, future) = tokio::sync::oneshot::channel();
-        drop(spawn("sets the future", async move { tx.send("set later").ok() }));
+        drop(spawn("sets the future", async move {
+            tx.send("set later").ok()
+        }));
         let result2 = future.await.expect("the sender sets it");
         let task = spawn("async_function", async_function());
         let result3 = task.await.expect("the task does not panic");
@@ -242,7 +244,10 @@ fn robust_main() {
         // The same with gather(return_exceptions=True):
         let all = gather_all(seeded_failures().into_iter().map(risky_operation)).await;
         let failed = all.iter().filter(|r| r.is_err()).count();
-        println!("gather_all: {} succeeded, {failed} failed", all.len() - failed);
+        println!(
+            "gather_all: {} succeeded, {failed} failed",
+            all.len() - failed
+        );
     });
 }
 
@@ -319,7 +324,10 @@ fn blocking_against_non_blocking() {
                 std::thread::sleep(delay(1.0)); // blocks the loop: should be sleep().await
             })
             .await;
-            println!("bad_example (time.sleep(1)): the loop stalled for {}", ms(stall));
+            println!(
+                "bad_example (time.sleep(1)): the loop stalled for {}",
+                ms(stall)
+            );
             let ((), stall) = while_watching_the_loop("good_example", async {
                 sleep(delay(1.0)).await; // non-blocking
             })
@@ -403,7 +411,9 @@ fn limits_and_timeouts() {
         );
         match wait_for(say_after(5.0, "too late"), delay(1.0)).await {
             Ok(v) => println!("wait_for: {v}"),
-            Err(_) => println!("wait_for(say_after(5, ...), timeout=1): TimeoutError, the call was cancelled"),
+            Err(_) => println!(
+                "wait_for(say_after(5, ...), timeout=1): TimeoutError, the call was cancelled"
+            ),
         }
     });
 }

@@ -6,9 +6,9 @@
 
 mod aclose;
 mod anext;
-mod async_close;
 mod asend;
 mod astart;
+mod async_close;
 mod athrow;
 mod closing;
 mod error;
@@ -29,9 +29,9 @@ use crate::engine::{Action, Co, Delegate, Mode, Outcome, Phase, State};
 
 pub use aclose::AClose;
 pub use anext::ANext;
-pub use async_close::AsyncClose;
 pub use asend::ASend;
 pub use astart::AStart;
+pub use async_close::AsyncClose;
 pub use athrow::AThrow;
 pub use closing::closing;
 pub use error::ThrowError;

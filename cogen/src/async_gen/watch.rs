@@ -23,7 +23,9 @@ pub(crate) fn slow_poll() -> Option<Duration> {
 /// Sets this thread's threshold; returns the previous one.
 #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
 pub(crate) fn set_slow_poll(threshold: Option<Duration>) -> Option<Duration> {
-    let nanos = threshold.map_or(0, |t| u64::try_from(t.as_nanos()).unwrap_or(u64::MAX).max(1));
+    let nanos = threshold.map_or(0, |t| {
+        u64::try_from(t.as_nanos()).unwrap_or(u64::MAX).max(1)
+    });
     let previous = SLOW_POLL_NANOS.with(|c| c.replace(nanos));
     (previous != 0).then(|| Duration::from_nanos(previous))
 }

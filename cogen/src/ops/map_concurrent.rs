@@ -67,7 +67,10 @@ where
     Fut: Future,
 {
     pub(super) fn new(upstream: St, limit: usize, f: F, ordered: bool) -> Self {
-        assert!(limit > 0, "cogen: map_concurrent needs a limit of at least 1");
+        assert!(
+            limit > 0,
+            "cogen: map_concurrent needs a limit of at least 1"
+        );
         MapConcurrent {
             upstream,
             upstream_done: false,
@@ -98,7 +101,10 @@ where
     /// assert_eq!(s.window(), Some(8));
     /// ```
     pub fn with_window(mut self, window: usize) -> Self {
-        assert!(self.window.is_some(), "cogen: an unordered map_concurrent has no reorder window");
+        assert!(
+            self.window.is_some(),
+            "cogen: an unordered map_concurrent has no reorder window"
+        );
         assert!(
             window >= self.limit,
             "cogen: the reorder window ({window}) must be at least the limit ({})",

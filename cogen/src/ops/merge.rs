@@ -14,7 +14,7 @@ use crate::AsyncClose;
 /// box the others ([`OpsExt::boxed_gen`](super::OpsExt::boxed_gen)), which
 /// also merges generators of different types.
 ///
-/// Relatives: [`futures::stream::select_all`](futures_util::stream::select_all)
+/// Relatives: [`futures::stream::select_all`](futures_util::stream::select_all())
 /// (no close) and tokio-stream's `merge` (two streams).
 ///
 /// # Examples
@@ -145,7 +145,10 @@ impl<St: Stream + Unpin> Stream for Merge<St> {
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.streams.iter().fold((0, Some(0)), |(lo, hi), s| {
             let (l, h) = s.size_hint();
-            (lo.saturating_add(l), hi.zip(h).and_then(|(a, b)| a.checked_add(b)))
+            (
+                lo.saturating_add(l),
+                hi.zip(h).and_then(|(a, b)| a.checked_add(b)),
+            )
         })
     }
 }
@@ -176,6 +179,8 @@ impl<St: AsyncClose + Unpin> AsyncClose for Merge<St> {
 
 impl<St> core::fmt::Debug for Merge<St> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Merge").field("streams", &self.streams.len()).finish()
+        f.debug_struct("Merge")
+            .field("streams", &self.streams.len())
+            .finish()
     }
 }

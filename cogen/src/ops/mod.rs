@@ -4,19 +4,19 @@
 //!
 //! Every operator here implements [`AsyncClose`] when its upstream does, so
 //! [`AsyncCloseExt::aclose`] on the end of a pipeline closes each generator
-//! upstream and awaits its cleanup, across [`buffer`](OpsExt::buffer)'s task
-//! boundary too; a [`Finalizer`](crate::rt::Finalizer) (or
-//! [`run`](crate::rt::run)) does the same for a pipeline dropped unfinished.
+//! upstream and awaits its cleanup, across `buffer`'s task
+//! boundary too; a `Finalizer` (or
+//! `run`) does the same for a pipeline dropped unfinished.
 //!
 //! | operator | what | relatives |
 //! |---|---|---|
 //! | [`map_concurrent`](OpsExt::map_concurrent) | ordered, bounded concurrency, no head-of-line stall | `StreamExt::buffered` stalls behind a slow item |
 //! | [`map_concurrent_unordered`](OpsExt::map_concurrent_unordered) | completion order | `StreamExt::buffer_unordered` |
-//! | [`buffer`](OpsExt::buffer) (feature `tokio`) | run ahead in a task, overflow policy | none |
+//! | `buffer` (feature `tokio`) | run ahead in a task, overflow policy | none |
 //! | [`merge`] | many streams, fair | `select_all`, tokio-stream `merge` |
-//! | [`batch`](OpsExt::batch) (feature `tokio`) | chunks by size or time | tokio-stream `chunks_timeout` |
-//! | [`space_out`](OpsExt::space_out) (feature `tokio`) | throttle | tokio-stream `throttle` |
-//! | [`item_timeout`](OpsExt::item_timeout) (feature `tokio`) | per-item timeout | tokio-stream `timeout` |
+//! | `batch` (feature `tokio`) | chunks by size or time | tokio-stream `chunks_timeout` |
+//! | `space_out` (feature `tokio`) | throttle | tokio-stream `throttle` |
+//! | `item_timeout` (feature `tokio`) | per-item timeout | tokio-stream `timeout` |
 //!
 //! The names differ from tokio-stream's so that both extension traits can be
 //! in scope at once.

@@ -6,7 +6,7 @@ use futures_core::{FusedStream, Stream};
 use crate::AsyncClose;
 
 /// Marks a plain stream as having no async cleanup, so it can go where
-/// [`AsyncClose`] is needed ([`buffer`](super::OpsExt::buffer),
+/// `AsyncClose` is needed (`buffer`,
 /// `cogen::rt::blocking_iter`, a `Finalizer`). Closing it ends it at once;
 /// it is dropped with the wrapper.
 ///

@@ -162,7 +162,9 @@ impl<St: Stream + AsyncClose> Drop for BlockingIter<St> {
         if self.done {
             return;
         }
-        if std::thread::panicking() || (matches!(self.driver, Driver::Own(_)) && Handle::try_current().is_ok()) {
+        if std::thread::panicking()
+            || (matches!(self.driver, Driver::Own(_)) && Handle::try_current().is_ok())
+        {
             // Blocking here would panic again (or inside a runtime): leave
             // the stream to its own `Drop`.
             return;
@@ -173,6 +175,8 @@ impl<St: Stream + AsyncClose> Drop for BlockingIter<St> {
 
 impl<St: Stream + AsyncClose> core::fmt::Debug for BlockingIter<St> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("BlockingIter").field("done", &self.done).finish_non_exhaustive()
+        f.debug_struct("BlockingIter")
+            .field("done", &self.done)
+            .finish_non_exhaustive()
     }
 }

@@ -90,7 +90,10 @@ impl DebugMode {
     /// ```
     #[must_use]
     pub fn slow_poll(mut self, threshold: Duration) -> Self {
-        assert!(!threshold.is_zero(), "cogen: the slow-poll threshold must not be zero");
+        assert!(
+            !threshold.is_zero(),
+            "cogen: the slow-poll threshold must not be zero"
+        );
         self.slow_poll = threshold;
         self
     }

@@ -93,7 +93,11 @@ pub struct GatherError<E> {
 
 impl<E: fmt::Display> fmt::Display for GatherError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "future {} of a gather failed: {}", self.index, self.error)
+        write!(
+            f,
+            "future {} of a gather failed: {}",
+            self.index, self.error
+        )
     }
 }
 

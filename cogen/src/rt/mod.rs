@@ -35,8 +35,8 @@ mod wait_for;
 
 pub use as_completed::as_completed;
 pub use blocking_iter::{BlockingIter, blocking_iter, blocking_iter_on};
-pub use debug::{DebugGuard, DebugMode};
 pub(crate) use debug::backpressure;
+pub use debug::{DebugGuard, DebugMode};
 pub use finalizer::{Finalized, Finalizer};
 pub use gather::{GatherError, gather, gather_all};
 pub use limiter::Limiter;

@@ -138,7 +138,10 @@ impl<T> Queue<T> {
     fn lock(&self) -> MutexGuard<'_, State<T>> {
         // No user code runs under the lock except `T`'s drop in
         // `shutdown_immediate`, which hands the items back instead.
-        self.shared.state.lock().unwrap_or_else(PoisonError::into_inner)
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Puts `item` at the back, waiting while the queue is full.
@@ -166,7 +169,9 @@ impl<T> Queue<T> {
         match self.put_nowait(item) {
             Ok(()) => Ok(()),
             Err(PutError::ShutDown(item)) => Err(ShutDown(item)),
-            Err(PutError::Full(item)) => backpressure("a cogen::rt::Queue", self.put_waiting(item)).await,
+            Err(PutError::Full(item)) => {
+                backpressure("a cogen::rt::Queue", self.put_waiting(item)).await
+            }
         }
     }
 
@@ -179,7 +184,8 @@ impl<T> Queue<T> {
                     return Err(ShutDown(item));
                 }
                 if !state.is_full() {
-                    return Ok(self.push(state, item));
+                    self.push(state, item);
+                    return Ok(());
                 }
                 room.as_mut().enable();
                 state.waiting_putters += 1;

@@ -2,8 +2,8 @@ use core::cell::RefCell;
 use core::future::Future;
 use std::sync::{Arc, OnceLock};
 
-use super::debug::{self, DebugMode, Watched};
 use super::Finalizer;
+use super::debug::{self, DebugMode, Watched};
 
 thread_local! {
     /// The finalizer of the [`run`] this thread belongs to.

@@ -290,7 +290,10 @@ impl<T: Send + 'static, E: Send + 'static> TaskGroup<T, E> {
                     (index, outcome)
                 }
                 Err(e) => {
-                    let index = self.ids.remove(&e.id()).expect("every task's id is recorded");
+                    let index = self
+                        .ids
+                        .remove(&e.id())
+                        .expect("every task's id is recorded");
                     let outcome = match e.try_into_panic() {
                         Ok(panic) => TaskOutcome::Panicked(panic),
                         Err(_) => TaskOutcome::Cancelled,
@@ -314,7 +317,10 @@ impl<T: Send + 'static, E: Send + 'static> TaskGroup<T, E> {
                 })
                 .collect())
         } else {
-            Err(GroupError { outcomes, cancelled })
+            Err(GroupError {
+                outcomes,
+                cancelled,
+            })
         }
     }
 }
@@ -483,10 +489,13 @@ impl<T, E> GroupError<T, E> {
     /// # }
     /// ```
     pub fn errors(&self) -> impl Iterator<Item = (usize, &E)> {
-        self.outcomes.iter().enumerate().filter_map(|(i, o)| match o {
-            TaskOutcome::Failed(e) => Some((i, e)),
-            _ => None,
-        })
+        self.outcomes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, o)| match o {
+                TaskOutcome::Failed(e) => Some((i, e)),
+                _ => None,
+            })
     }
 
     /// Whether the group was cancelled (explicitly, or by a failure).

@@ -49,7 +49,10 @@ where
     I: IntoIterator<IntoIter: Send + 'static> + Send + 'static,
     I::Item: Send + 'static,
 {
-    assert!(capacity > 0, "cogen: to_thread_iter needs a capacity of at least 1");
+    assert!(
+        capacity > 0,
+        "cogen: to_thread_iter needs a capacity of at least 1"
+    );
     ThreadIter {
         start: Some(iter),
         capacity,
@@ -116,8 +119,6 @@ where
         Poll::Ready(())
     }
 }
-
-
 
 impl<I> Stream for ThreadIter<I>
 where

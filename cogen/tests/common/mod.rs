@@ -126,6 +126,11 @@ impl Events {
         self.0.lock().unwrap().clone()
     }
     pub fn count(&self, event: &str) -> usize {
-        self.0.lock().unwrap().iter().filter(|e| *e == event).count()
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| *e == event)
+            .count()
     }
 }
