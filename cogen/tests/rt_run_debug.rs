@@ -168,8 +168,9 @@ fn debug_mode_does_not_report_polls_under_the_threshold() {
     assert_eq!(logs.text(), "");
 }
 
-#[tokio::test(start_paused = true)]
-async fn debug_mode_warns_once_when_a_producer_waits_on_a_full_queue_too_long() {
+/// Puts into a full queue whose consumer takes an item after `secs`, in
+/// debug mode with a 2 s backpressure threshold; returns what was logged.
+async fn log_of_a_put_blocked_for(secs: u64) -> String {
     let logs = Captured::default();
     let _sub = logs.install();
     let _debug = DebugMode::new()
@@ -180,40 +181,25 @@ async fn debug_mode_warns_once_when_a_producer_waits_on_a_full_queue_too_long() 
     let consumer = {
         let q = q.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_secs(5)).await;
-            q.get().await.unwrap()
-        })
-    };
-    q.put(1).await.unwrap(); // waits 5 s
-    consumer.await.unwrap();
-    let text = logs.text();
-    assert_eq!(
-        text.matches("has waited longer than 2s for room in a cogen::rt::Queue")
-            .count(),
-        1,
-        "{text}"
-    );
-}
-
-#[tokio::test(start_paused = true)]
-async fn debug_mode_stays_quiet_about_backpressure_under_the_threshold() {
-    let logs = Captured::default();
-    let _sub = logs.install();
-    let _debug = DebugMode::new()
-        .slow_backpressure(Duration::from_secs(2))
-        .enter();
-    let q = Queue::new(1);
-    q.put(0).await.unwrap();
-    let consumer = {
-        let q = q.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_secs(1)).await;
+            tokio::time::sleep(Duration::from_secs(secs)).await;
             q.get().await.unwrap()
         })
     };
     q.put(1).await.unwrap();
     consumer.await.unwrap();
-    assert_eq!(logs.text(), "");
+    logs.text()
+}
+
+#[tokio::test(start_paused = true)]
+async fn debug_mode_warns_once_when_a_producer_waits_on_a_full_queue_too_long() {
+    let text = log_of_a_put_blocked_for(5).await;
+    let warning = "has waited longer than 2s for room in a cogen::rt::Queue";
+    assert_eq!(text.matches(warning).count(), 1, "{text}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn debug_mode_stays_quiet_about_backpressure_under_the_threshold() {
+    assert_eq!(log_of_a_put_blocked_for(1).await, "");
 }
 
 #[tokio::test(start_paused = true)]

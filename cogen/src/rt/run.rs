@@ -1,18 +1,27 @@
 use core::cell::RefCell;
 use core::future::Future;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::Finalizer;
 use super::debug::{self, DebugMode, Watched};
 
+/// Where a run's threads find its finalizer. Emptied when the run ends: the
+/// runtime keeps the thread-start hook (and so this slot) alive, and the
+/// finalizer holds a handle to the runtime, a cycle that would leak both.
+type Slot = Arc<Mutex<Option<Finalizer>>>;
+
 thread_local! {
     /// The finalizer of the [`run`] this thread belongs to.
-    static FINALIZER: RefCell<Option<Arc<OnceLock<Finalizer>>>> = const { RefCell::new(None) };
+    static FINALIZER: RefCell<Option<Slot>> = const { RefCell::new(None) };
+}
+
+fn lock(slot: &Slot) -> std::sync::MutexGuard<'_, Option<Finalizer>> {
+    slot.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The finalizer of the [`run`] (or [`Runner::run`]) this thread belongs to.
 pub(crate) fn current_finalizer() -> Option<Finalizer> {
-    FINALIZER.with(|f| f.borrow().as_ref().and_then(|cell| cell.get().cloned()))
+    FINALIZER.with(|f| f.borrow().as_ref().and_then(|slot| lock(slot).clone()))
 }
 
 /// Builds a tokio runtime, runs a future on it, and shuts it down the way
@@ -142,7 +151,7 @@ impl Runner {
                  await the future instead"
             );
         }
-        let cell: Arc<OnceLock<Finalizer>> = Arc::default();
+        let slot: Slot = Arc::default();
         let mut builder = match self.worker_threads {
             None => tokio::runtime::Builder::new_current_thread(),
             Some(n) => {
@@ -151,7 +160,7 @@ impl Runner {
                 b
             }
         };
-        let (debug, for_threads) = (self.debug, cell.clone());
+        let (debug, for_threads) = (self.debug, slot.clone());
         builder.enable_all().on_thread_start(move || {
             debug::set(debug);
             FINALIZER.with(|f| *f.borrow_mut() = Some(for_threads.clone()));
@@ -160,11 +169,13 @@ impl Runner {
             .build()
             .unwrap_or_else(|e| panic!("cogen::rt::run() could not build a tokio runtime: {e}"));
         let finalizer = Finalizer::on(rt.handle().clone());
-        let _ = cell.set(finalizer.clone());
+        *lock(&slot) = Some(finalizer.clone());
+        // Dropped before `rt`, on a panic in `main` too.
+        let _clear = ClearSlot(slot.clone());
 
         // This thread drives `main`: it belongs to the run until it returns.
         let _debug = self.debug.map(DebugMode::enter);
-        let previous = FINALIZER.with(|f| f.borrow_mut().replace(cell));
+        let previous = FINALIZER.with(|f| f.borrow_mut().replace(slot.clone()));
         let _restore = RestoreFinalizer(previous);
 
         let out = rt.block_on(async {
@@ -172,12 +183,21 @@ impl Runner {
             finalizer.shutdown_asyncgens().await;
             out
         });
-        drop(rt);
+        drop(finalizer);
         out
     }
 }
 
-struct RestoreFinalizer(Option<Arc<OnceLock<Finalizer>>>);
+/// Empties the run's slot, breaking the cycle through the runtime's hook.
+struct ClearSlot(Slot);
+
+impl Drop for ClearSlot {
+    fn drop(&mut self) {
+        lock(&self.0).take();
+    }
+}
+
+struct RestoreFinalizer(Option<Slot>);
 
 impl Drop for RestoreFinalizer {
     fn drop(&mut self) {
