@@ -1,12 +1,10 @@
-use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 use std::time::Duration;
 
-use futures_core::{FusedStream, Stream};
-use tokio::time::{Instant, Sleep};
-
+use super::deadline::Deadline;
 use crate::AsyncClose;
+use futures_core::{FusedStream, Stream};
 
 pin_project_lite::pin_project! {
     /// Stream for [`OpsExt::batch`](super::OpsExt::batch): chunks of at most
@@ -31,8 +29,7 @@ pin_project_lite::pin_project! {
         #[pin]
         upstream: St,
         items: Vec<St::Item>,
-        deadline: Option<Pin<Box<Sleep>>>,
-        armed: bool,
+        deadline: Deadline,
         max: usize,
         within: Duration,
         done: bool,
@@ -45,8 +42,7 @@ impl<St: Stream> Batch<St> {
         Batch {
             upstream,
             items: Vec::new(),
-            deadline: None,
-            armed: false,
+            deadline: Deadline::default(),
             max,
             within,
             done: false,
@@ -63,33 +59,25 @@ impl<St: Stream> Stream for Batch<St> {
             match this.upstream.as_mut().poll_next(cx) {
                 Poll::Ready(Some(item)) => {
                     if this.items.is_empty() {
-                        let at = Instant::now() + *this.within;
-                        match this.deadline {
-                            Some(sleep) => sleep.as_mut().reset(at),
-                            None => *this.deadline = Some(Box::pin(tokio::time::sleep_until(at))),
-                        }
-                        *this.armed = true;
+                        this.deadline.arm(*this.within);
                         this.items.reserve(*this.max);
                     }
                     this.items.push(item);
                     if this.items.len() >= *this.max {
-                        *this.armed = false;
+                        this.deadline.disarm();
                         return Poll::Ready(Some(core::mem::take(this.items)));
                     }
                 }
                 Poll::Ready(None) => *this.done = true,
                 Poll::Pending => {
-                    if let (true, Some(sleep)) = (*this.armed, this.deadline.as_mut()) {
-                        if sleep.as_mut().poll(cx).is_ready() {
-                            *this.armed = false;
-                            return Poll::Ready(Some(core::mem::take(this.items)));
-                        }
+                    if this.deadline.is_armed() && this.deadline.poll_elapsed(cx).is_ready() {
+                        return Poll::Ready(Some(core::mem::take(this.items)));
                     }
                     return Poll::Pending;
                 }
             }
         }
-        *this.armed = false;
+        this.deadline.disarm();
         if this.items.is_empty() {
             Poll::Ready(None)
         } else {
@@ -109,7 +97,7 @@ impl<St: Stream + AsyncClose> AsyncClose for Batch<St> {
     fn poll_aclose(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.project();
         this.items.clear();
-        *this.armed = false;
+        this.deadline.disarm();
         *this.done = true;
         this.upstream.poll_aclose(cx)
     }

@@ -1,13 +1,11 @@
 use core::fmt;
-use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 use std::time::Duration;
 
-use futures_core::{FusedStream, Stream};
-use tokio::time::{Instant, Sleep};
-
+use super::deadline::Deadline;
 use crate::AsyncClose;
+use futures_core::{FusedStream, Stream};
 
 pin_project_lite::pin_project! {
     /// Stream for [`OpsExt::item_timeout`](super::OpsExt::item_timeout).
@@ -37,8 +35,7 @@ pin_project_lite::pin_project! {
     pub struct ItemTimeout<St> {
         #[pin]
         upstream: St,
-        deadline: Option<Pin<Box<Sleep>>>,
-        armed: bool,
+        deadline: Deadline,
         limit: Duration,
     }
 }
@@ -47,8 +44,7 @@ impl<St: Stream> ItemTimeout<St> {
     pub(super) fn new(upstream: St, limit: Duration) -> Self {
         ItemTimeout {
             upstream,
-            deadline: None,
-            armed: false,
+            deadline: Deadline::default(),
             limit,
         }
     }
@@ -60,24 +56,17 @@ impl<St: Stream> Stream for ItemTimeout<St> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.project();
         if let Poll::Ready(item) = this.upstream.poll_next(cx) {
-            *this.armed = false;
+            this.deadline.disarm();
             return Poll::Ready(item.map(Ok));
         }
-        if !*this.armed {
-            let at = Instant::now() + *this.limit;
-            match this.deadline {
-                Some(sleep) => sleep.as_mut().reset(at),
-                None => *this.deadline = Some(Box::pin(tokio::time::sleep_until(at))),
-            }
-            *this.armed = true;
+        if !this.deadline.is_armed() {
+            this.deadline.arm(*this.limit);
         }
-        let sleep = this.deadline.as_mut().expect("armed above");
-        if sleep.as_mut().poll(cx).is_ready() {
-            // Report, and wait again for the same item with a fresh deadline.
-            *this.armed = false;
-            return Poll::Ready(Some(Err(TimedOut(*this.limit))));
-        }
-        Poll::Pending
+        // Once elapsed, report; the next poll waits again for the same item
+        // with a fresh deadline.
+        this.deadline
+            .poll_elapsed(cx)
+            .map(|()| Some(Err(TimedOut(*this.limit))))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

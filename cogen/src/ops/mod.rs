@@ -27,6 +27,8 @@ mod batch;
 #[cfg(feature = "tokio")]
 mod buffer;
 #[cfg(feature = "tokio")]
+mod deadline;
+#[cfg(feature = "tokio")]
 mod item_timeout;
 mod map_concurrent;
 mod merge;

@@ -1,12 +1,10 @@
-use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll, ready};
 use std::time::Duration;
 
-use futures_core::{FusedStream, Stream};
-use tokio::time::{Instant, Sleep};
-
+use super::deadline::Deadline;
 use crate::AsyncClose;
+use futures_core::{FusedStream, Stream};
 
 pin_project_lite::pin_project! {
     /// Stream for [`OpsExt::space_out`](super::OpsExt::space_out): items at
@@ -32,8 +30,7 @@ pin_project_lite::pin_project! {
     pub struct SpaceOut<St> {
         #[pin]
         upstream: St,
-        pause: Option<Pin<Box<Sleep>>>,
-        paused: bool,
+        pause: Deadline,
         period: Duration,
     }
 }
@@ -42,8 +39,7 @@ impl<St: Stream> SpaceOut<St> {
     pub(super) fn new(upstream: St, period: Duration) -> Self {
         SpaceOut {
             upstream,
-            pause: None,
-            paused: false,
+            pause: Deadline::default(),
             period,
         }
     }
@@ -54,21 +50,11 @@ impl<St: Stream> Stream for SpaceOut<St> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<St::Item>> {
         let this = self.project();
-        if *this.paused {
-            if let Some(pause) = this.pause.as_mut() {
-                ready!(pause.as_mut().poll(cx));
-            }
-            *this.paused = false;
-        }
+        ready!(this.pause.poll_elapsed(cx));
         // The upstream is not pulled during the pause: backpressure.
         let item = ready!(this.upstream.poll_next(cx));
         if item.is_some() && !this.period.is_zero() {
-            let at = Instant::now() + *this.period;
-            match this.pause {
-                Some(pause) => pause.as_mut().reset(at),
-                None => *this.pause = Some(Box::pin(tokio::time::sleep_until(at))),
-            }
-            *this.paused = true;
+            this.pause.arm(*this.period);
         }
         Poll::Ready(item)
     }
@@ -98,7 +84,7 @@ impl<St> core::fmt::Debug for SpaceOut<St> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("SpaceOut")
             .field("period", &self.period)
-            .field("paused", &self.paused)
+            .field("paused", &self.pause.is_armed())
             .finish_non_exhaustive()
     }
 }
