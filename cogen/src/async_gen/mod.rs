@@ -198,7 +198,12 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
         action: Option<Action<S, E>>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
         if let Some(threshold) = watch::slow_poll() {
-            return watch::timed(threshold, self.origin, || self.core.poll_step(cx, action));
+            let origin = self.origin;
+            return watch::timed(
+                threshold,
+                || self.core.poll_step(cx, action),
+                |took| watch::slow_body(origin, took, threshold),
+            );
         }
         self.core.poll_step(cx, action)
     }
@@ -508,7 +513,12 @@ impl<Y, F: Future, E> AsyncGen<Y, F, (), E> {
         cx: &mut Context<'_>,
     ) -> Poll<Outcome<Y, F::Output, (), E>> {
         if let Some(threshold) = watch::slow_poll() {
-            return watch::timed(threshold, self.origin, || self.core.poll_advance(cx, ()));
+            let origin = self.origin;
+            return watch::timed(
+                threshold,
+                || self.core.poll_advance(cx, ()),
+                |took| watch::slow_body(origin, took, threshold),
+            );
         }
         self.core.poll_advance(cx, ())
     }

@@ -30,26 +30,33 @@ pub(crate) fn set_slow_poll(threshold: Option<Duration>) -> Option<Duration> {
     (previous != 0).then(|| Duration::from_nanos(previous))
 }
 
-/// Runs one poll of a generator body created at `origin`, warning if it
-/// takes longer than `threshold`.
+/// Runs `poll`, calling `report` with the time it took if that exceeds
+/// `threshold`. Shared by generator bodies and by `rt`'s watched tasks.
 #[cold]
 #[inline(never)]
 pub(crate) fn timed<T>(
     threshold: Duration,
-    origin: &'static Location<'static>,
     poll: impl FnOnce() -> T,
+    report: impl FnOnce(Duration),
 ) -> T {
     let start = Instant::now();
     let out = poll();
     let took = start.elapsed();
     if took > threshold {
-        tracing::warn!(
-            target: "cogen::debug",
-            created_at = %origin,
-            took_ms = took.as_secs_f64() * 1e3,
-            "one poll of the async generator created at {origin} took {took:?} \
-             (threshold {threshold:?}): something in its body blocks the thread"
-        );
+        report(took);
     }
     out
+}
+
+/// Warns that one poll of the body of the generator created at `origin`
+/// took `took`.
+#[cold]
+pub(crate) fn slow_body(origin: &'static Location<'static>, took: Duration, threshold: Duration) {
+    tracing::warn!(
+        target: "cogen::debug",
+        created_at = %origin,
+        took_ms = took.as_secs_f64() * 1e3,
+        "one poll of the async generator created at {origin} took {took:?} \
+         (threshold {threshold:?}): something in its body blocks the thread"
+    );
 }

@@ -2,7 +2,7 @@ use core::cell::Cell;
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::async_gen::watch;
 
@@ -217,17 +217,13 @@ impl<F: Future> Future for Watched<F> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        match DebugMode::current() {
+        match watch::slow_poll() {
             None => this.fut.poll(cx),
-            Some(mode) => {
-                let start = Instant::now();
-                let out = this.fut.poll(cx);
-                let took = start.elapsed();
-                if took > mode.slow_poll {
-                    slow_task_poll(this.name, took, mode.slow_poll);
-                }
-                out
-            }
+            Some(threshold) => watch::timed(
+                threshold,
+                || this.fut.poll(cx),
+                |took| slow_task_poll(this.name, took, threshold),
+            ),
         }
     }
 }
