@@ -198,14 +198,26 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
         action: Option<Action<S, E>>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
         if let Some(threshold) = watch::slow_poll() {
-            let origin = self.origin;
-            return watch::timed(
-                threshold,
-                || self.core.poll_step(cx, action),
-                |took| watch::slow_body(origin, took, threshold),
-            );
+            return self.poll_step_timed(cx, action, threshold);
         }
         self.core.poll_step(cx, action)
+    }
+
+    /// [`poll_step`](Self::poll_step) in debug mode, kept out of the hot path.
+    #[cold]
+    #[inline(never)]
+    fn poll_step_timed(
+        &mut self,
+        cx: &mut Context<'_>,
+        action: Option<Action<S, E>>,
+        threshold: std::time::Duration,
+    ) -> Poll<Outcome<Y, F::Output, S, E>> {
+        let origin = self.origin;
+        watch::timed(
+            threshold,
+            || self.core.poll_step(cx, action),
+            |took| watch::slow_body(origin, took, threshold),
+        )
     }
 
     pub(crate) fn phase(&self) -> Phase {
@@ -513,14 +525,26 @@ impl<Y, F: Future, E> AsyncGen<Y, F, (), E> {
         cx: &mut Context<'_>,
     ) -> Poll<Outcome<Y, F::Output, (), E>> {
         if let Some(threshold) = watch::slow_poll() {
-            let origin = self.origin;
-            return watch::timed(
-                threshold,
-                || self.core.poll_advance(cx, ()),
-                |took| watch::slow_body(origin, took, threshold),
-            );
+            return self.poll_advance_timed(cx, threshold);
         }
         self.core.poll_advance(cx, ())
+    }
+
+    /// [`poll_advance`](Self::poll_advance) in debug mode, kept out of the
+    /// hot path.
+    #[cold]
+    #[inline(never)]
+    fn poll_advance_timed(
+        &mut self,
+        cx: &mut Context<'_>,
+        threshold: std::time::Duration,
+    ) -> Poll<Outcome<Y, F::Output, (), E>> {
+        let origin = self.origin;
+        watch::timed(
+            threshold,
+            || self.core.poll_advance(cx, ()),
+            |took| watch::slow_body(origin, took, threshold),
+        )
     }
 }
 
