@@ -54,12 +54,21 @@
 //! - [`ops`]: pipeline operators ([`ops::OpsExt`]) and [`AsyncClose`], which
 //!   lets closing the end of a pipeline close every generator in it.
 //!
+//! - `io` (feature `io`): async files, with `io::lines` and `io::chunks`
+//!   as async generators.
+//! - `http` (feature `http`): `http::fetch_all`, an async generator of
+//!   results as requests complete, and response bodies as async generators.
+//!
 //! See `docs/DESIGN.md` in the repository for how they fit together.
 
 #![warn(missing_docs, missing_debug_implementations)]
 
 mod async_gen;
 mod engine;
+#[cfg(feature = "http")]
+pub mod http;
+#[cfg(feature = "io")]
+pub mod io;
 pub mod ops;
 #[cfg(feature = "tokio")]
 pub mod rt;

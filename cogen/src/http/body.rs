@@ -1,0 +1,77 @@
+use core::future::Future;
+
+use bytes::Bytes;
+use tokio::time::Instant;
+
+use super::fetcher::{next_chunk, within};
+use super::{FetchError, Fetcher};
+use crate::{AsyncGen, async_generator};
+
+impl Fetcher {
+    /// An async generator of the chunks of `url`'s body as they arrive
+    /// (aiohttp's `resp.content.iter_any()`), for bodies too large or too
+    /// slow to hold whole.
+    ///
+    /// Lazy: the request is sent at the first poll. A failure (no response,
+    /// a bad status with [`error_for_status`](Fetcher::error_for_status),
+    /// the body breaking off, the timeout) is the last item; the chunks
+    /// before it were yielded and [`FetchError::bytes_received`] counts them.
+    /// The fetcher's timeout covers the whole exchange, as aiohttp's
+    /// `ClientTimeout(total=...)` does, so a consumer that takes long between
+    /// chunks spends it too. Pull-based: a consumer that does not ask for a
+    /// chunk leaves the rest unread, in the socket. Closing or dropping the
+    /// generator drops the connection.
+    ///
+    /// Relative: `reqwest::Response::bytes_stream`, with the request and its
+    /// errors inside.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use futures::StreamExt;
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let server = cogen_testserver::TestServer::start();
+    /// let fetcher = cogen::http::Fetcher::new();
+    /// let mut body = fetcher.body(server.url("/drip?numbytes=3&duration=0.3"));
+    /// let mut total = 0;
+    /// while let Some(chunk) = body.next().await {
+    ///     total += chunk.unwrap().len();
+    /// }
+    /// assert_eq!(total, 3);
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn body<U: Into<String>>(
+        &self,
+        url: U,
+    ) -> AsyncGen<Result<Bytes, FetchError>, impl Future<Output = ()> + use<U>> {
+        let fetcher = self.clone();
+        let url: String = url.into();
+        async_generator(async move |mut co| {
+            let start = Instant::now();
+            let deadline = fetcher.deadline(start);
+            let mut response = match within(deadline, &url, fetcher.send(&url)).await {
+                Ok(response) => response,
+                Err(e) => {
+                    co.yield_(Err(e.at(start.elapsed(), 0))).await;
+                    return;
+                }
+            };
+            let mut received = 0u64;
+            loop {
+                match within(deadline, &url, next_chunk(&url, &mut response)).await {
+                    Ok(Some(chunk)) => {
+                        received += chunk.len() as u64;
+                        co.yield_(Ok(chunk)).await;
+                    }
+                    Ok(None) => return,
+                    Err(e) => {
+                        co.yield_(Err(e.at(start.elapsed(), received))).await;
+                        return;
+                    }
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,244 @@
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+/// Why a fetch failed.
+///
+/// # Examples
+///
+/// ```
+/// use cogen::http::FetchErrorKind;
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let err = cogen::http::Fetcher::new().fetch("not a url").await.unwrap_err();
+/// assert_eq!(err.kind(), &FetchErrorKind::InvalidUrl);
+/// # });
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FetchErrorKind {
+    /// The URL does not parse, or its scheme is not `http` or `https`.
+    InvalidUrl,
+    /// The host name did not resolve.
+    UnknownHost,
+    /// Nothing listens at the address: the connection was refused.
+    Refused,
+    /// Another failure to connect (unreachable network, TLS handshake, ...).
+    Connect,
+    /// The request took longer than the fetcher's timeout, body included.
+    Timeout,
+    /// A status outside 200-299, when the fetcher was asked to treat it as
+    /// an error ([`Fetcher::error_for_status`](crate::http::Fetcher::error_for_status)).
+    Status(StatusCode),
+    /// A line of a body read as text is not UTF-8 (1-based).
+    InvalidUtf8 {
+        /// The line that failed to decode.
+        line: u64,
+    },
+    /// The body broke off while it was being read.
+    Body,
+    /// Anything else reqwest reported (see [`std::error::Error::source`]).
+    Other,
+}
+
+/// One URL's failure: which URL, why, how long it took and how much of the
+/// body arrived first. Fetching the others goes on.
+///
+/// Python raises `aiohttp.ClientConnectorError`, `asyncio.TimeoutError`,
+/// `ClientResponseError` and so on; here one type carries a
+/// [`FetchErrorKind`] and the [`reqwest::Error`] underneath as its
+/// [`source`](std::error::Error::source).
+///
+/// # Examples
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let url = cogen_testserver::refused_url();
+/// let err = cogen::http::Fetcher::new().fetch(&url).await.unwrap_err();
+/// assert_eq!(err.url(), url);
+/// assert_eq!(err.kind(), &cogen::http::FetchErrorKind::Refused);
+/// assert!(err.to_string().ends_with("connection refused"));
+/// # });
+/// ```
+#[derive(Debug)]
+pub struct FetchError {
+    url: String,
+    kind: FetchErrorKind,
+    elapsed: Duration,
+    bytes_received: u64,
+    source: Option<Box<dyn StdError + Send + Sync>>,
+}
+
+impl FetchError {
+    pub(crate) fn new(url: &str, kind: FetchErrorKind) -> Self {
+        FetchError {
+            url: url.to_owned(),
+            kind,
+            elapsed: Duration::ZERO,
+            bytes_received: 0,
+            source: None,
+        }
+    }
+
+    /// Classifies a reqwest error.
+    pub(crate) fn from_reqwest(url: &str, e: reqwest::Error) -> Self {
+        let kind = classify(&e);
+        FetchError {
+            source: Some(Box::new(e)),
+            ..FetchError::new(url, kind)
+        }
+    }
+
+    pub(crate) fn with_source(mut self, e: impl StdError + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(e));
+        self
+    }
+
+    pub(crate) fn at(mut self, elapsed: Duration, bytes_received: u64) -> Self {
+        self.elapsed = elapsed;
+        self.bytes_received = bytes_received;
+        self
+    }
+
+    /// The URL, as given.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let err = cogen::http::Fetcher::new().fetch("ftp://example.invalid/").await.unwrap_err();
+    /// assert_eq!(err.url(), "ftp://example.invalid/");
+    /// # });
+    /// ```
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Why it failed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let err = cogen::http::Fetcher::new().fetch("ftp://example.invalid/").await.unwrap_err();
+    /// assert_eq!(err.kind(), &cogen::http::FetchErrorKind::InvalidUrl);
+    /// # });
+    /// ```
+    pub fn kind(&self) -> &FetchErrorKind {
+        &self.kind
+    }
+
+    /// Time from the start of the request to the failure.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let err = cogen::http::Fetcher::new().fetch("not a url").await.unwrap_err();
+    /// assert!(err.elapsed() < std::time::Duration::from_secs(1));
+    /// # });
+    /// ```
+    pub fn elapsed(&self) -> Duration {
+        self.elapsed
+    }
+
+    /// Body bytes that arrived before the failure (whole lines only, for a
+    /// body read as lines).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let server = cogen_testserver::TestServer::start();
+    /// let fetcher = cogen::http::Fetcher::new().timeout(Duration::from_millis(300));
+    /// // Ten bytes over two seconds: about one arrives before the timeout.
+    /// let err = fetcher.fetch(&server.url("/drip?numbytes=10&duration=2")).await.unwrap_err();
+    /// assert_eq!(err.kind(), &cogen::http::FetchErrorKind::Timeout);
+    /// assert!(err.bytes_received() < 10);
+    /// # });
+    /// ```
+    pub fn bytes_received(&self) -> u64 {
+        self.bytes_received
+    }
+}
+
+/// Whether `e` or an error it wraps satisfies `pred`.
+fn any_source(
+    e: &(dyn StdError + 'static),
+    pred: impl Fn(&(dyn StdError + 'static)) -> bool,
+) -> bool {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if pred(err) {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
+}
+
+fn classify(e: &reqwest::Error) -> FetchErrorKind {
+    if e.is_builder() {
+        return FetchErrorKind::InvalidUrl;
+    }
+    if e.is_timeout() {
+        return FetchErrorKind::Timeout;
+    }
+    if e.is_connect() {
+        let refused = any_source(e, |s| {
+            s.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+        });
+        if refused {
+            return FetchErrorKind::Refused;
+        }
+        // hyper-util names a failed resolution "dns error"; reqwest wraps the
+        // resolver's own error under it.
+        if any_source(e, |s| s.to_string() == "dns error") {
+            return FetchErrorKind::UnknownHost;
+        }
+        return FetchErrorKind::Connect;
+    }
+    if e.is_body() || e.is_decode() {
+        return FetchErrorKind::Body;
+    }
+    FetchErrorKind::Other
+}
+
+impl fmt::Display for FetchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.url)?;
+        match &self.kind {
+            FetchErrorKind::InvalidUrl => {
+                f.write_str("invalid url")?;
+                if let Some(s) = &self.source {
+                    write!(f, " ({s})")?;
+                }
+            }
+            FetchErrorKind::UnknownHost => f.write_str("unknown host")?,
+            FetchErrorKind::Refused => f.write_str("connection refused")?,
+            FetchErrorKind::Connect => f.write_str("cannot connect")?,
+            FetchErrorKind::Timeout => write!(f, "timed out after {:.2?}", self.elapsed)?,
+            FetchErrorKind::Status(s) => write!(f, "status {s}")?,
+            FetchErrorKind::InvalidUtf8 { line } => write!(f, "invalid utf-8 in line {line}")?,
+            FetchErrorKind::Body => f.write_str("body broke off")?,
+            FetchErrorKind::Other => f.write_str("request failed")?,
+        }
+        if self.bytes_received > 0 {
+            write!(f, " ({} bytes received)", self.bytes_received)?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for FetchError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn StdError + 'static))
+    }
+}

@@ -1,0 +1,82 @@
+use core::future::Future;
+
+use tokio::task::JoinSet;
+
+use super::{Fetched, Fetcher};
+use crate::{AsyncGen, async_generator};
+
+impl Fetcher {
+    /// Fetches every URL, at most [`concurrency`](Fetcher::concurrency) at a
+    /// time, and yields one [`Fetched`] per URL as each completes (the
+    /// seed's `gather` of `fetch_url`s, as results arrive).
+    ///
+    /// Every URL gets exactly one result: an invalid URL, an unknown host, a
+    /// refused connection, a timeout or (with
+    /// [`error_for_status`](Fetcher::error_for_status)) a bad status is an
+    /// `Err` in its own [`Fetched`], and fetching the others goes on.
+    /// [`Fetched::index`] says which input it was.
+    ///
+    /// Lazy: nothing is sent before the first poll. Requests run as tokio
+    /// tasks, so a slow consumer neither stalls them nor eats into their
+    /// timeouts; a new one starts when a finished one has been yielded, so
+    /// at most `concurrency` results wait for the consumer. URLs are taken
+    /// from `urls` as slots free up, so it may be long or endless. Closing or
+    /// dropping the generator aborts the requests in flight.
+    ///
+    /// Relative: `futures::StreamExt::buffer_unordered` over
+    /// [`Fetcher::fetch`], which runs requests only while polled.
+    ///
+    /// # Panics
+    ///
+    /// When polled outside a tokio runtime. A panic in a request (a bug in
+    /// a dependency) resumes in the consumer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use futures::StreamExt;
+    /// use std::time::Duration;
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let server = cogen_testserver::TestServer::start();
+    /// let urls: Vec<String> = (0..6).map(|_| server.url("/delay/0.1")).collect();
+    ///
+    /// let fetcher = cogen::http::Fetcher::new().concurrency(3).timeout(Duration::from_secs(5));
+    /// let results: Vec<_> = fetcher.fetch_all(urls).collect().await;
+    /// assert_eq!(results.len(), 6);
+    /// assert!(results.iter().all(|f| f.result.is_ok()));
+    /// assert_eq!(server.peak_in_flight(), 3);
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn fetch_all<I>(&self, urls: I) -> AsyncGen<Fetched, impl Future<Output = ()> + use<I>>
+    where
+        I: IntoIterator<Item: Into<String>>,
+    {
+        let fetcher = self.clone();
+        let urls = urls.into_iter();
+        async_generator(async move |mut co| {
+            let mut urls = urls.enumerate();
+            let mut running = JoinSet::new();
+            loop {
+                while running.len() < fetcher.concurrency {
+                    let Some((index, url)) = urls.next() else {
+                        break;
+                    };
+                    let url: String = url.into();
+                    let fetcher = fetcher.clone();
+                    running.spawn(async move {
+                        let result = fetcher.fetch(&url).await;
+                        Fetched { index, url, result }
+                    });
+                }
+                match running.join_next().await {
+                    None => return,
+                    Some(Ok(fetched)) => co.yield_(fetched).await,
+                    // Nothing aborts these tasks but the JoinSet's drop.
+                    Some(Err(e)) => std::panic::resume_unwind(e.into_panic()),
+                }
+            }
+        })
+    }
+}

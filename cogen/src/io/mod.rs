@@ -1,0 +1,159 @@
+//! Async file I/O on tokio (feature `io`): Python's `aiofiles`, with line and
+//! chunk readers as async generators.
+//!
+//! | Python (aiofiles) | cogen::io | built on |
+//! |---|---|---|
+//! | `f.write(s)` on a `'w'` file | [`write`] | `tokio::fs::write` |
+//! | `f.write(s)` on an `'a'` file | [`append`] | `tokio::fs::OpenOptions` |
+//! | `await f.read()` (binary) | [`read`] | `tokio::fs::read` |
+//! | `await f.read()` (text) | [`read_to_string`] | `tokio::fs::read` |
+//! | `async for line in f` | [`lines`], [`lines_from`] | `AsyncBufReadExt::read_until` |
+//! | `await f.read(size)` in a loop | [`chunks`], [`chunks_from`] | `AsyncReadExt::read` |
+//!
+//! Every failure is a [`FileError`]: the path, the operation, how far a
+//! reader got, and the [`std::io::Error`] underneath. For an open file
+//! handle, use [`tokio::fs::File`] itself.
+
+mod chunks;
+mod error;
+mod lines;
+
+use std::path::Path;
+
+pub use chunks::{chunks, chunks_from};
+pub use error::{FileError, FileOp};
+pub use lines::{lines, lines_from};
+
+/// Creates or truncates the file at `path` and writes `contents` to it
+/// (Python's `open(path, 'w')` and `write`).
+///
+/// Relative: [`tokio::fs::write`], with a [`FileError`] naming the path.
+///
+/// # Examples
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let path = std::env::temp_dir().join(format!("cogen-doc-write-{}.txt", std::process::id()));
+/// cogen::io::write(&path, "Hello, async world!\n").await?;
+/// assert_eq!(cogen::io::read_to_string(&path).await?, "Hello, async world!\n");
+/// # std::fs::remove_file(&path).unwrap();
+/// # Ok::<(), cogen::io::FileError>(())
+/// # }).unwrap();
+/// ```
+pub async fn write(path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> Result<(), FileError> {
+    write_with(path.as_ref(), contents.as_ref(), false).await
+}
+
+/// Appends `contents` to the file at `path`, creating it if missing
+/// (Python's `open(path, 'a')` and `write`).
+///
+/// Relative: [`tokio::fs::OpenOptions`] with `append(true)`.
+///
+/// # Examples
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let path = std::env::temp_dir().join(format!("cogen-doc-append-{}.txt", std::process::id()));
+/// cogen::io::write(&path, "one\n").await?;
+/// cogen::io::append(&path, "two\n").await?;
+/// assert_eq!(cogen::io::read_to_string(&path).await?, "one\ntwo\n");
+/// # std::fs::remove_file(&path).unwrap();
+/// # Ok::<(), cogen::io::FileError>(())
+/// # }).unwrap();
+/// ```
+pub async fn append(path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> Result<(), FileError> {
+    write_with(path.as_ref(), contents.as_ref(), true).await
+}
+
+async fn write_with(path: &Path, contents: &[u8], append: bool) -> Result<(), FileError> {
+    use tokio::io::AsyncWriteExt;
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .append(append)
+        .truncate(!append)
+        .open(path)
+        .await
+        .map_err(|e| FileError::new(Some(path), FileOp::Open, e))?;
+    let write = async {
+        file.write_all(contents).await?;
+        file.flush().await
+    };
+    write
+        .await
+        .map_err(|e| FileError::new(Some(path), FileOp::Write, e))
+}
+
+/// Reads the whole file at `path` as bytes (Python's `open(path, 'rb')` and
+/// `read()`).
+///
+/// Relative: [`tokio::fs::read`], with a [`FileError`] telling opening from
+/// reading.
+///
+/// # Examples
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let path = std::env::temp_dir().join(format!("cogen-doc-read-{}.bin", std::process::id()));
+/// cogen::io::write(&path, [0u8, 159, 146, 150]).await?;
+/// assert_eq!(cogen::io::read(&path).await?, [0, 159, 146, 150]);
+/// # std::fs::remove_file(&path).unwrap();
+/// # Ok::<(), cogen::io::FileError>(())
+/// # }).unwrap();
+/// ```
+pub async fn read(path: impl AsRef<Path>) -> Result<Vec<u8>, FileError> {
+    use tokio::io::AsyncReadExt;
+    let path = path.as_ref();
+    let mut file = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| FileError::new(Some(path), FileOp::Open, e))?;
+    let mut bytes = Vec::new();
+    match file.read_to_end(&mut bytes).await {
+        Ok(_) => Ok(bytes),
+        Err(e) => Err(FileError::new(Some(path), FileOp::Read, e).after(bytes.len() as u64, 0)),
+    }
+}
+
+/// Reads the whole file at `path` as UTF-8 text (Python's `open(path)` and
+/// `read()`).
+///
+/// Text that is not UTF-8 is an [`InvalidData`](std::io::ErrorKind::InvalidData)
+/// [`FileError`] naming the line ([`FileError::line`]) and the valid
+/// lines before it.
+///
+/// Relative: [`tokio::fs::read_to_string`], whose error does not say where.
+///
+/// # Examples
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let path = std::env::temp_dir().join(format!("cogen-doc-read-text-{}.txt", std::process::id()));
+/// cogen::io::write(&path, "Hello, async world!\nThis is async file IO.\n").await?;
+/// let content = cogen::io::read_to_string(&path).await?;
+/// assert_eq!(content.lines().count(), 2);
+/// # std::fs::remove_file(&path).unwrap();
+/// # Ok::<(), cogen::io::FileError>(())
+/// # }).unwrap();
+/// ```
+pub async fn read_to_string(path: impl AsRef<Path>) -> Result<String, FileError> {
+    let path = path.as_ref();
+    let bytes = read(path).await?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let (lines_before, line_start) = count_lines(valid);
+        FileError::invalid_utf8(
+            Some(path),
+            lines_before + 1,
+            line_start as u64,
+            e.utf8_error(),
+        )
+    })
+}
+
+/// The number of whole lines in `valid`, and where the last, partial one
+/// starts.
+fn count_lines(valid: &[u8]) -> (u64, usize) {
+    let lines = valid.iter().filter(|&&b| b == b'\n').count() as u64;
+    let start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    (lines, start)
+}
