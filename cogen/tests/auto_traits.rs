@@ -202,3 +202,36 @@ fn pipeline_stages_are_send_and_unpin_when_their_parts_are() {
     let a = cogen::rt::as_completed([async { 1 }]);
     assert!(is_send(&a) && is_unpin(&a));
 }
+
+assert_impl_all!(cogen::io::FileError: Send, Sync, Unpin, std::error::Error);
+assert_impl_all!(cogen::io::FileOp: Send, Sync, Unpin, Copy);
+assert_impl_all!(cogen::http::FetchError: Send, Sync, Unpin, std::error::Error);
+assert_impl_all!(cogen::http::FetchErrorKind: Send, Sync, Unpin, Clone);
+assert_impl_all!(cogen::http::Fetcher: Send, Sync, Unpin, Clone);
+assert_impl_all!(cogen::http::Page: Send, Sync, Unpin, Clone);
+assert_impl_all!(cogen::http::Fetched: Send, Sync, Unpin);
+
+#[test]
+fn io_and_http_generators_are_send_and_unpin() {
+    let lines = cogen::io::lines("x");
+    let chunks = cogen::io::chunks("x", 8);
+    let fetcher = cogen::http::Fetcher::new();
+    let all = fetcher.fetch_all(vec!["http://localhost/".to_string()]);
+    let body = fetcher.body("http://localhost/");
+    let text = fetcher.lines("http://localhost/");
+    assert!(is_send(&lines) && is_unpin(&lines));
+    assert!(is_send(&chunks) && is_unpin(&chunks));
+    assert!(is_send(&all) && is_unpin(&all));
+    assert!(is_send(&body) && is_unpin(&body));
+    assert!(is_send(&text) && is_unpin(&text));
+    // A generator spawned on a multi-thread runtime must be Send + 'static.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let items = runtime
+        .block_on(async move { tokio::spawn(futures::StreamExt::count(lines)).await })
+        .unwrap();
+    assert_eq!(items, 1, "one NotFound error");
+}
