@@ -11,29 +11,7 @@ use cogen::{Co, GeneratorState, Interrupt, ThrowError, async_coroutine, async_ge
 use futures::{Stream, StreamExt};
 use tokio::time::sleep;
 
-use crate::{delay, section};
-
-pub(crate) fn run() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .expect("a tokio runtime");
-    rt.block_on(async {
-        fetch_data_example().await;
-        async_counter_example().await;
-        regular_vs_async().await;
-        async_iteration_protocol().await;
-        non_blocking().await;
-        producer_and_consumer().await;
-        cpu_bound().await;
-        backpressure().await;
-        asend_example().await;
-        athrow_example().await;
-        aclose_example().await;
-        closing_and_finalizer().await;
-        modular_pipeline().await;
-    });
-}
+use crate::{delay, say, section};
 
 /// Prints elapsed time in the seeds' units (seconds), as measured.
 fn secs(d: Duration) -> String {
@@ -42,23 +20,23 @@ fn secs(d: Duration) -> String {
 
 /// Seed "Async IO Enables Concurrent Work": `asyncio.run(fetch_data())`.
 async fn fetch_data() {
-    println!("fetching!");
+    say!("fetching!");
     sleep(delay(2.0)).await; // IO-bound operation
-    println!("done!");
+    say!("done!");
 }
 
-async fn fetch_data_example() {
+pub(crate) async fn fetch_data_example() {
     section("Async IO enables concurrent work (fetch_data)");
     let start = Instant::now();
     fetch_data().await; // asyncio.run(fetch_data()) waits for it...
-    println!("more work done while fetching");
-    println!("(sequential, as in the seed: {})", secs(start.elapsed()));
+    say!("more work done while fetching");
+    say!("(sequential, as in the seed: {})", secs(start.elapsed()));
     // ...to really do other work meanwhile, run both concurrently.
     let start = Instant::now();
     tokio::join!(fetch_data(), async {
-        println!("more work done while fetching");
+        say!("more work done while fetching");
     });
-    println!("(concurrent with tokio::join!: {})", secs(start.elapsed()));
+    say!("(concurrent with tokio::join!: {})", secs(start.elapsed()));
 }
 
 /// Seed "Basic Example of an Asynchronous Generator".
@@ -72,15 +50,15 @@ fn async_counter(n: u32) -> impl Stream<Item = u32> {
     })
 }
 
-async fn async_counter_example() {
+pub(crate) async fn async_counter_example() {
     section("Basic example of an asynchronous generator (async_counter)");
     let start = Instant::now();
     let mut counter = std::pin::pin!(async_counter(5));
     // async for number in async_counter(5):
     while let Some(number) = counter.next().await {
-        println!("Count: {number}");
+        say!("Count: {number}");
     }
-    println!(
+    say!(
         "(5 counts, {} apart: {})",
         secs(delay(0.5)),
         secs(start.elapsed())
@@ -88,7 +66,7 @@ async fn async_counter_example() {
 }
 
 /// Seed 001, things 1 and 2: a regular generator and an async one.
-async fn regular_vs_async() {
+pub(crate) async fn regular_vs_async() {
     section("1-2. Regular vs async generators: definition and use");
     let regular = cogen::generator(async |mut co| {
         for i in 0..3 {
@@ -105,30 +83,30 @@ async fn regular_vs_async() {
     for x in regular {
         print!("{x} ");
     }
-    println!();
+    say!();
     print!("async for x in agen:     ");
     while let Some(x) = asynchronous.next().await {
         print!("{x} ");
     }
-    println!();
+    say!();
 }
 
 /// anext() instead of next(), plus the return value Python cannot have.
-async fn async_iteration_protocol() {
+pub(crate) async fn async_iteration_protocol() {
     section("anext(): one item at a time, and a return value");
     let mut g = async_generator(async |mut co| {
         co.yield_("first").await;
         co.yield_("second").await;
         "the return value (Python's async generators cannot return one)"
     });
-    println!("anext -> {:?}", g.anext().await);
-    println!("anext -> {:?}", g.anext().await);
-    println!("anext -> {:?}", g.anext().await);
-    println!("anext -> {:?}  (StopAsyncIteration)", g.anext().await);
+    say!("anext -> {:?}", g.anext().await);
+    say!("anext -> {:?}", g.anext().await);
+    say!("anext -> {:?}", g.anext().await);
+    say!("anext -> {:?}  (StopAsyncIteration)", g.anext().await);
 }
 
 /// Seed 001, thing 3: regular generators block; async generators do not.
-async fn non_blocking() {
+pub(crate) async fn non_blocking() {
     section("3. Regular generators block the event loop; async generators do not");
     let pause = delay(0.2);
     let ticks = Arc::new(Mutex::new(0u32));
@@ -158,7 +136,7 @@ async fn non_blocking() {
         _ = ticker() => {}
         _ = async { for _ in blocking {} } => {}
     }
-    println!(
+    say!(
         "regular generator (blocking sleep): {}, other task ran {} times",
         secs(start.elapsed()),
         ticks.lock().unwrap()
@@ -176,7 +154,7 @@ async fn non_blocking() {
         _ = ticker() => {}
         _ = non_blocking.for_each(|_| async {}) => {}
     }
-    println!(
+    say!(
         "async generator (awaited sleep):    {}, other task ran {} times",
         secs(start.elapsed()),
         ticks.lock().unwrap()
@@ -184,27 +162,27 @@ async fn non_blocking() {
 }
 
 /// Seed 001, thing 4: how control flows between consumer and producer.
-async fn producer_and_consumer() {
+pub(crate) async fn producer_and_consumer() {
     section("4. Consumer vs producer: how control flows");
     let mut producer = async_generator(async |mut co| {
         for item in ["a", "b"] {
-            println!("  producer does its stuff, and yields {item:?}");
+            say!("  producer does its stuff, and yields {item:?}");
             co.yield_(item).await;
-            println!("  producer resumes");
+            say!("  producer resumes");
         }
-        println!("  producer is done");
+        say!("  producer is done");
     });
     loop {
-        println!("consumer requests next item from producer");
+        say!("consumer requests next item from producer");
         match producer.next().await {
-            Some(item) => println!("consumer got {item:?}; producer is paused"),
+            Some(item) => say!("consumer got {item:?}; producer is paused"),
             None => break,
         }
     }
 }
 
 /// Seed 001, thing 5: async does not help CPU-bound work.
-async fn cpu_bound() {
+pub(crate) async fn cpu_bound() {
     section("5. Async generators do not help CPU-bound work");
     fn busy_sums(rounds: u64) -> impl Stream<Item = u64> {
         async_generator(async move |mut co| {
@@ -228,35 +206,35 @@ async fn cpu_bound() {
     let start = Instant::now();
     let _ = tokio::join!(busy_sums(rounds).count(), busy_sums(rounds).count());
     let two = start.elapsed();
-    println!(
+    say!(
         "one CPU-bound generator: {:.3}s; two \"concurrently\" on one thread: {:.3}s \
          ({:.1}x as long)",
         one.as_secs_f64(),
         two.as_secs_f64(),
         two.as_secs_f64() / one.as_secs_f64()
     );
-    println!("(CPU-bound work belongs on other threads: see the concurrency chapter)");
+    say!("(CPU-bound work belongs on other threads: see the concurrency chapter)");
 }
 
 /// Seed 001, thing 6: pull-based backpressure.
-async fn backpressure() {
+pub(crate) async fn backpressure() {
     section("6. Built-in backpressure: a slow consumer sets the pace");
     let start = Instant::now();
     let mut fast_producer = async_generator(async |mut co| {
         for i in 0..4 {
-            println!("  [{}] produce {i}", secs(start.elapsed()));
+            say!("  [{}] produce {i}", secs(start.elapsed()));
             co.yield_(i).await; // no delay on the producer side at all
         }
     });
     while let Some(i) = fast_producer.next().await {
-        println!("  [{}] consume {i}", secs(start.elapsed()));
+        say!("  [{}] consume {i}", secs(start.elapsed()));
         sleep(delay(0.3)).await; // a slow consumer
     }
-    println!("each item was produced only when the consumer asked for it");
+    say!("each item was produced only when the consumer asked for it");
 }
 
 /// asend: a value goes in at each yield.
-async fn asend_example() {
+pub(crate) async fn asend_example() {
     section("asend(): a value goes in at each yield");
     let mut running_total = async_coroutine(async |mut co: Co<'_, u32, u32>| {
         let mut total = 0;
@@ -266,14 +244,14 @@ async fn asend_example() {
             total += add;
         }
     });
-    println!("astart()   -> {:?}", running_total.astart().await);
+    say!("astart()   -> {:?}", running_total.astart().await);
     for add in [5, 10, 20] {
-        println!("asend({add:>2}) -> {:?}", running_total.asend(add).await);
+        say!("asend({add:>2}) -> {:?}", running_total.asend(add).await);
     }
 }
 
 /// Seed 001 thing 7 and seed 002 "Error Handling": athrow, handled or not.
-async fn athrow_example() {
+pub(crate) async fn athrow_example() {
     section("7. athrow(): inject an exception into the generator");
     let mut resilient = async_coroutine(async |mut co: Co<'_, String, (), String>| {
         let mut value = "ok".to_string();
@@ -286,15 +264,15 @@ async fn athrow_example() {
             }
         }
     });
-    println!(
+    say!(
         "anext                     -> {:?}",
         resilient.astart().await
     );
-    println!(
+    say!(
         "athrow(\"timeout\")         -> {:?}",
         resilient.athrow("timeout".to_string()).await
     );
-    println!(
+    say!(
         "anext                     -> {:?}",
         resilient.asend(()).await
     );
@@ -305,40 +283,40 @@ async fn athrow_example() {
     fragile.astart().await.unwrap();
     let r = fragile.athrow("fatal").await;
     assert_eq!(r, Err(ThrowError::Raised("fatal")));
-    println!(
+    say!(
         "unhandled athrow(\"fatal\") -> {r:?}; state now {:?}",
         fragile.state()
     );
     let mut fresh = async_coroutine(async |mut co: Co<'_, &str, (), &str>| {
-        println!("(never printed: athrow into a fresh generator runs nothing)");
+        say!("(never printed: athrow into a fresh generator runs nothing)");
         co.yield_("unreachable").await;
     });
-    println!(
+    say!(
         "athrow into a fresh one   -> {:?}",
         fresh.athrow("early").await
     );
 }
 
 /// Seed 001 thing 7: aclose, with cleanup that awaits.
-async fn aclose_example() {
+pub(crate) async fn aclose_example() {
     section("7. aclose(): close cleanly, with async cleanup");
     let mut lines = async_generator(async |mut co| {
         let mut n = 0;
         while co.yield_(format!("line {n}")).catching().await.is_ok() {
             n += 1;
         }
-        println!("  cleanup: flushing...");
+        say!("  cleanup: flushing...");
         sleep(delay(0.1)).await; // cleanup that awaits
-        println!("  cleanup: sent goodbye after {n} lines");
+        say!("  cleanup: sent goodbye after {n} lines");
     });
-    println!("{:?}", lines.next().await);
-    println!("{:?}", lines.next().await);
-    println!("aclose -> {:?}", lines.aclose().await);
-    println!(
+    say!("{:?}", lines.next().await);
+    say!("{:?}", lines.next().await);
+    say!("aclose -> {:?}", lines.aclose().await);
+    say!(
         "after aclose, next -> {:?} (no longer iterable)",
         lines.next().await
     );
-    println!("aclose again -> {:?} (does nothing)", lines.aclose().await);
+    say!("aclose again -> {:?} (does nothing)", lines.aclose().await);
 
     let mut stubborn = async_generator(async |mut co| {
         loop {
@@ -346,14 +324,14 @@ async fn aclose_example() {
         }
     });
     stubborn.next().await;
-    println!(
+    say!(
         "a generator that yields after aclose -> {:?} (Python: RuntimeError)",
         stubborn.aclose().await
     );
 }
 
 /// aclosing and asyncio's finalizer hook.
-async fn closing_and_finalizer() {
+pub(crate) async fn closing_and_finalizer() {
     section("async with aclosing(gen): cleanup even when the consumer stops early");
     let make = |name: &'static str| {
         async_generator(async move |mut co| {
@@ -363,23 +341,23 @@ async fn closing_and_finalizer() {
                 }
             }
             sleep(delay(0.01)).await;
-            println!("  {name}: async cleanup done");
+            say!("  {name}: async cleanup done");
         })
     };
     let first = closing(make("closing"), async |g| g.next().await).await;
-    println!("closing(..) -> {first:?}");
+    say!("closing(..) -> {first:?}");
 
     let finalizer = Finalizer::new();
     let mut g = finalizer.attach(make("finalizer"));
     g.next().await;
     drop(g); // dropped early: the runtime's finalizer runs the async cleanup
     finalizer.shutdown_asyncgens().await;
-    println!("finalizer.shutdown_asyncgens() waited for it");
+    say!("finalizer.shutdown_asyncgens() waited for it");
 }
 
 /// Seed 002 "Keep It Modular": composable generators chained together,
 /// with async delegation (which Python lacks).
-async fn modular_pipeline() {
+pub(crate) async fn modular_pipeline() {
     section("Keep it modular: chained generators and async yield from");
     fn numbers() -> impl Stream<Item = u32> {
         async_generator(async |mut co| {
@@ -401,10 +379,10 @@ async fn modular_pipeline() {
             "header sent"
         });
         let r = co.yield_from(sub).await; // async yield from, with its return value
-        println!("  yield_from returned {r:?}");
+        say!("  yield_from returned {r:?}");
         co.yield_from_stream(squares).await; // and from any Stream
     });
-    println!("{:?}", header_then_all.collect::<Vec<_>>().await);
+    say!("{:?}", header_then_all.collect::<Vec<_>>().await);
 
     let mut pair = async_coroutine(async |mut co: Co<'_, u32, u32>| {
         let sub = async_coroutine(async |mut co: Co<'_, u32, u32>| {
@@ -419,5 +397,175 @@ async fn modular_pipeline() {
     let _ = pair.asend(20).await;
     let r = pair.asend(22).await;
     assert_eq!(r, Ok(GeneratorState::Yielded(42)));
-    println!("asend forwarded through yield_from: 20 + 22 -> {r:?}");
+    say!("asend forwarded through yield_from: 20 + 22 -> {r:?}");
+}
+
+/// Seed 000, "Key Differences" and "When to Use Each": a generator as a
+/// state machine, processing data inside async code.
+pub(crate) async fn generators_inside_async_code() {
+    section("Key differences / When to use each: a generator state machine inside async code");
+    // The state machine: a sync coroutine that parses "key=value" records,
+    // one send() per line, and keeps its state (the section) between sends.
+    let mut parser = cogen::coroutine(async |mut co: Co<'_, Option<String>, String>| {
+        let mut section = String::from("top");
+        let mut line = co.yield_(None).await;
+        loop {
+            let out = if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                section = name.to_string();
+                None
+            } else {
+                line.split_once('=')
+                    .map(|(k, v)| format!("{section}.{}={}", k.trim(), v.trim()))
+            };
+            line = co.yield_(out).await;
+        }
+    });
+    parser.start().expect("a fresh coroutine starts");
+    // The data arrives asynchronously, from an async generator.
+    let mut incoming = async_generator(async |mut co| {
+        for line in [
+            "name = cogen",
+            "[tour]",
+            "quick = false",
+            "# a comment",
+            "chapters = 8",
+        ] {
+            sleep(delay(0.01)).await; // I/O-bound: awaited, the loop stays free
+            co.yield_(line.to_string()).await;
+        }
+    });
+    while let Some(line) = incoming.next().await {
+        if let Ok(GeneratorState::Yielded(Some(record))) = parser.send(line) {
+            say!("  {record}");
+        }
+    }
+    say!("the generator kept the state; async code kept the I/O non-blocking");
+}
+
+/// Seed 002, "When to use": a large file, line by line, in constant memory.
+pub(crate) async fn large_file_line_by_line() {
+    section("When to use async generators: processing a large file line by line");
+    let dir = std::env::temp_dir().join(format!("cogen-tour-lines-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let path = dir.join("large.log");
+    let n = if crate::quick() { 20_000 } else { 200_000 };
+    let text: String = (0..n)
+        .map(|i| {
+            format!(
+                "{i} {}\n",
+                if i % 7 == 0 {
+                    "ERROR disk full"
+                } else {
+                    "INFO ok"
+                }
+            )
+        })
+        .collect();
+    cogen::io::write(&path, &text).await.expect("write");
+    let size = text.len();
+    drop(text);
+    let start = Instant::now();
+    let (errors, held) = {
+        let region = stats_alloc::Region::new(crate::GLOBAL);
+        let mut lines = cogen::io::lines(&path);
+        let (mut errors, mut seen) = (0, 0);
+        while let Some(line) = lines.next().await {
+            seen += 1;
+            if line.expect("valid text").contains("ERROR") {
+                errors += 1;
+            }
+        }
+        assert_eq!(seen, n);
+        drop(lines);
+        let change = region.change();
+        (
+            errors,
+            change.bytes_allocated - change.bytes_deallocated.min(change.bytes_allocated),
+        )
+    };
+    say!(
+        "{n} lines ({:.1} MB) read in {}: {errors} errors; heap still held afterwards: {held} bytes",
+        size as f64 / 1e6,
+        secs(start.elapsed())
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Seed 002, "When to use": a real-time data stream, consumed as it arrives.
+pub(crate) async fn streaming_data() {
+    section("When to use async generators: streaming data as it arrives");
+    let server = cogen_testserver::TestServer::start();
+    let fetcher = cogen::http::Fetcher::with_client(crate::real_world::offline_client());
+    let start = Instant::now();
+    let url = server.url(&format!(
+        "/drip?numbytes=5&duration={}",
+        delay(1.0).as_secs_f64()
+    ));
+    let mut body = fetcher.body(url);
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.expect("the local server answers");
+        say!(
+            "  [{}] {} byte(s) arrived: {:?}",
+            secs(start.elapsed()),
+            chunk.len(),
+            String::from_utf8_lossy(&chunk)
+        );
+    }
+    let mut lines = fetcher.lines(server.url("/stream/3"));
+    while let Some(line) = lines.next().await {
+        say!("  line: {}", line.expect("the local server answers"));
+    }
+}
+
+/// Seed 002, "Best practices: error handling": try/except inside the async
+/// generator, so one bad input does not end the stream.
+pub(crate) async fn error_handling_inside() {
+    section("Best practices: error handling inside the async generator");
+    let dir = std::env::temp_dir().join(format!("cogen-tour-errors-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    cogen::io::write(dir.join("a.txt"), "alpha\n")
+        .await
+        .expect("write");
+    cogen::io::write(dir.join("c.txt"), "gamma\n")
+        .await
+        .expect("write");
+    let names = ["a.txt", "b.txt", "c.txt"];
+    let first_lines = async_generator(async |mut co| {
+        for name in names {
+            // try: ... except OSError as e: yield a placeholder and go on
+            match cogen::io::read_to_string(dir.join(name)).await {
+                Ok(text) => co.yield_(format!("{name}: {}", text.trim())).await,
+                Err(e) => co.yield_(format!("{name}: skipped ({})", e.kind())).await,
+            }
+        }
+    });
+    let out: Vec<String> = first_lines.collect().await;
+    for line in out {
+        say!("  {line}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Seed 002, "Best practices: testing asynchronous code": a test with
+/// tokio's paused clock runs `async_counter(5)` without waiting 2.5 s.
+pub(crate) fn testing_async_generators() {
+    section("Best practices: testing asynchronous code (tokio's paused clock)");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("a runtime");
+    let start = Instant::now();
+    let (counts, virtual_time) = rt.block_on(async {
+        let virtual_start = tokio::time::Instant::now();
+        let counts: Vec<u32> = async_counter(5).collect().await;
+        (counts, virtual_start.elapsed())
+    });
+    assert_eq!(counts, [1, 2, 3, 4, 5]);
+    say!(
+        "assert_eq!(async_counter(5).collect().await, [1, 2, 3, 4, 5]): passed, {} of virtual \
+         time in {:.1} ms (as #[tokio::test(start_paused = true)] does)",
+        secs(virtual_time),
+        start.elapsed().as_secs_f64() * 1e3
+    );
 }

@@ -15,20 +15,7 @@ use cogen::rt::{
 };
 use tokio::time::sleep;
 
-use crate::{delay, quick, section};
-
-pub(crate) fn run() {
-    say_after_sequential_and_concurrent();
-    await_expressions();
-    producer_consumer_with_sentinels();
-    producer_consumer_with_shutdown();
-    robust_main();
-    robust_main_with_a_task_group();
-    debugging();
-    blocking_against_non_blocking();
-    cpu_bound_with_to_thread();
-    limits_and_timeouts();
-}
+use crate::{delay, quick, say, section};
 
 fn secs(d: Duration) -> String {
     format!("{:.2}s", d.as_secs_f64())
@@ -41,42 +28,42 @@ fn ms(d: Duration) -> String {
 /// Seed 4.1: `say_after`.
 async fn say_after(secs: f64, message: &'static str) -> String {
     sleep(delay(secs)).await;
-    println!("{message}");
+    say!("{message}");
     format!("Done: {message}")
 }
 
-fn say_after_sequential_and_concurrent() {
+pub(crate) fn say_after_sequential_and_concurrent() {
     section("4.1 Basic concepts: say_after, one after the other");
     let elapsed = rt::run(async {
         let start = Instant::now();
-        println!("Start");
+        say!("Start");
         let result1 = say_after(2.0, "Hello").await;
         let result2 = say_after(1.0, "World").await;
-        println!("End");
-        println!("Results: {result1}, {result2}");
+        say!("End");
+        say!("Results: {result1}, {result2}");
         start.elapsed()
     });
-    println!("sequential took {} (2 s + 1 s)", secs(elapsed));
+    say!("sequential took {} (2 s + 1 s)", secs(elapsed));
 
     section("4.2 Concurrent execution: create_task and gather");
     let concurrent = rt::run(async {
         let start = Instant::now();
-        println!("Start");
+        say!("Start");
         let task1 = spawn("say Hello", say_after(2.0, "Hello"));
         let task2 = spawn("say World", say_after(1.0, "World"));
         let results = gather([task1, task2]).await.expect("neither task fails");
-        println!("End");
-        println!("All results: {results:?}");
+        say!("End");
+        say!("All results: {results:?}");
         start.elapsed()
     });
-    println!(
+    say!(
         "concurrent took {} (the longer of 2 s and 1 s): {:.1}x faster",
         secs(concurrent),
         elapsed.as_secs_f64() / concurrent.as_secs_f64()
     );
 }
 
-fn await_expressions() {
+pub(crate) fn await_expressions() {
     section("5.2 await expressions: a coroutine, a future, a task");
     async fn async_function() -> u32 {
         sleep(delay(0.1)).await;
@@ -94,7 +81,7 @@ fn await_expressions() {
         let result3 = task.await.expect("the task does not panic");
         (result1, result2, result3)
     });
-    println!("example() returned ({r1}, {r2:?}, {r3})");
+    say!("example() returned ({r1}, {r2:?}, {r3})");
 }
 
 /// Seed 6.3's producer: five items, random pauses, then the sentinel.
@@ -104,7 +91,7 @@ async fn producer(queue: Queue<Option<String>>, pid: u32, rng: Arc<Mutex<fastran
         let pause = rng.lock().unwrap().f64() * 0.4 + 0.1; // uniform(0.1, 0.5)
         sleep(delay(pause)).await;
         queue.put(Some(item.clone())).await.expect("not shut down");
-        println!("Producer {pid} produced: {item}");
+        say!("Producer {pid} produced: {item}");
     }
     queue.put(None).await.expect("not shut down"); // termination signal
 }
@@ -118,7 +105,7 @@ async fn consumer(queue: Queue<Option<String>>, cid: u32, rng: Arc<Mutex<fastran
             queue.put(None).await.expect("not shut down"); // pass the signal on
             break;
         };
-        println!("Consumer {cid} consumed: {item}");
+        say!("Consumer {cid} consumed: {item}");
         consumed += 1;
         let pause = rng.lock().unwrap().f64() * 0.6 + 0.2; // uniform(0.2, 0.8)
         sleep(delay(pause)).await;
@@ -126,7 +113,7 @@ async fn consumer(queue: Queue<Option<String>>, cid: u32, rng: Arc<Mutex<fastran
     consumed
 }
 
-fn producer_consumer_with_sentinels() {
+pub(crate) fn producer_consumer_with_sentinels() {
     section("6.3 Producer-consumer: 3 producers, 2 consumers, Queue(maxsize=10), None as the end");
     let (consumed, elapsed) = rt::run(async {
         let start = Instant::now();
@@ -150,7 +137,7 @@ fn producer_consumer_with_sentinels() {
     // As in the seed, the first sentinel stops everyone: items produced after
     // it are never consumed. Count them rather than hide it.
     let total: usize = consumed.iter().sum();
-    println!(
+    say!(
         "consumed {total} of 15 items ({} and {}) in {}; the seed's single sentinel can stop \
          the consumers before the other producers finish",
         consumed[0],
@@ -159,7 +146,7 @@ fn producer_consumer_with_sentinels() {
     );
 }
 
-fn producer_consumer_with_shutdown() {
+pub(crate) fn producer_consumer_with_shutdown() {
     section("6.3 again, with Python 3.13's Queue.shutdown: nothing is left behind");
     let (consumed, elapsed) = rt::run(async {
         let start = Instant::now();
@@ -183,7 +170,7 @@ fn producer_consumer_with_shutdown() {
                 spawn(format!("consumer {cid}"), async move {
                     let mut consumed = 0;
                     while let Ok(item) = q.get().await {
-                        println!("Consumer {cid} consumed: {item}");
+                        say!("Consumer {cid} consumed: {item}");
                         consumed += 1;
                         let pause = r.lock().unwrap().f64() * 0.6 + 0.2;
                         sleep(delay(pause)).await;
@@ -200,7 +187,7 @@ fn producer_consumer_with_shutdown() {
         (consumed, start.elapsed())
     });
     let total: usize = consumed.iter().sum();
-    println!(
+    say!(
         "consumed {total} of 15 items ({} and {}) in {}",
         consumed[0],
         consumed[1],
@@ -222,7 +209,7 @@ fn seeded_failures() -> Vec<bool> {
     (0..10).map(|_| rng.f64() < 0.3).collect()
 }
 
-fn robust_main() {
+pub(crate) fn robust_main() {
     section("8.1 Asynchronous exception handling: robust_main");
     rt::run(async {
         let tasks: Vec<_> = seeded_failures()
@@ -235,23 +222,23 @@ fn robust_main() {
             match task.await.expect("no panic") {
                 Ok(res) => results.push(res),
                 Err(e) => {
-                    println!("Task failed: {e}");
+                    say!("Task failed: {e}");
                     results.push("Failed");
                 }
             }
         }
-        println!("Final results: {results:?}");
+        say!("Final results: {results:?}");
         // The same with gather(return_exceptions=True):
         let all = gather_all(seeded_failures().into_iter().map(risky_operation)).await;
         let failed = all.iter().filter(|r| r.is_err()).count();
-        println!(
+        say!(
             "gather_all: {} succeeded, {failed} failed",
             all.len() - failed
         );
     });
 }
 
-fn robust_main_with_a_task_group() {
+pub(crate) fn robust_main_with_a_task_group() {
     section("8.1 with a TaskGroup: the first failure cancels the rest");
     rt::run(async {
         let mut group = TaskGroup::new();
@@ -263,9 +250,9 @@ fn robust_main_with_a_task_group() {
             });
         }
         match group.join().await {
-            Ok(results) => println!("all succeeded: {results:?}"),
+            Ok(results) => say!("all succeeded: {results:?}"),
             Err(e) => {
-                println!("TaskGroup: {e}");
+                say!("TaskGroup: {e}");
                 for (i, outcome) in e.outcomes().iter().enumerate() {
                     let what = match outcome {
                         TaskOutcome::Ok(v) => (*v).to_string(),
@@ -273,7 +260,7 @@ fn robust_main_with_a_task_group() {
                         TaskOutcome::Panicked(_) => "panicked".to_string(),
                         TaskOutcome::Cancelled => "cancelled".to_string(),
                     };
-                    println!("  task {i}: {what}");
+                    say!("  task {i}: {what}");
                 }
             }
         }
@@ -293,7 +280,7 @@ fn with_logging<T>(f: impl FnOnce() -> T) -> T {
     tracing::subscriber::with_default(subscriber, f)
 }
 
-fn debugging() {
+pub(crate) fn debugging() {
     section("8.2 Debugging: debug_coroutine under run(debug=True), logging at DEBUG");
     let out = with_logging(|| {
         Runner::new().debug(debug_mode()).run(async {
@@ -305,7 +292,7 @@ fn debugging() {
             "Finished"
         })
     });
-    println!("debug_coroutine() returned {out:?}");
+    say!("debug_coroutine() returned {out:?}");
 }
 
 /// Debug mode with asyncio's 100 ms slow-callback threshold, scaled as the
@@ -316,7 +303,7 @@ fn debug_mode() -> DebugMode {
         .slow_backpressure(delay(1.0))
 }
 
-fn blocking_against_non_blocking() {
+pub(crate) fn blocking_against_non_blocking() {
     section("9.2 Pitfall: a blocking call in an async body, caught by debug mode");
     with_logging(|| {
         Runner::new().debug(debug_mode()).run(async {
@@ -324,7 +311,7 @@ fn blocking_against_non_blocking() {
                 std::thread::sleep(delay(1.0)); // blocks the loop: should be sleep().await
             })
             .await;
-            println!(
+            say!(
                 "bad_example (time.sleep(1)): the loop stalled for {}",
                 ms(stall)
             );
@@ -332,7 +319,7 @@ fn blocking_against_non_blocking() {
                 sleep(delay(1.0)).await; // non-blocking
             })
             .await;
-            println!(
+            say!(
                 "good_example (await asyncio.sleep(1)): the loop stalled for at most {}, \
                  and no warning",
                 ms(stall)
@@ -372,22 +359,22 @@ fn count_primes(n: u64) -> usize {
         .count()
 }
 
-fn cpu_bound_with_to_thread() {
+pub(crate) fn cpu_bound_with_to_thread() {
     section("9.1 CPU-bound work: offloaded with to_thread, the loop stays responsive");
     let limit = if quick() { 200_000 } else { 2_000_000 };
     rt::run(async move {
         let start = Instant::now();
         let (primes, stall) =
             while_watching_the_loop("count_primes", to_thread(move || count_primes(limit))).await;
-        println!(
+        say!(
             "{primes} primes below {limit}, computed on a blocking thread in {}",
             secs(start.elapsed())
         );
-        println!("meanwhile the loop never stalled longer than {}", ms(stall));
+        say!("meanwhile the loop never stalled longer than {}", ms(stall));
     });
 }
 
-fn limits_and_timeouts() {
+pub(crate) fn limits_and_timeouts() {
     section("9.1 Best practices: concurrency limits and timeouts");
     rt::run(async {
         let start = Instant::now();
@@ -404,16 +391,94 @@ fn limits_and_timeouts() {
             }
         }))
         .await;
-        println!(
+        say!(
             "9 jobs of 0.5 s, at most 3 at a time: {} jobs in {}",
             done.len(),
             secs(start.elapsed())
         );
         match wait_for(say_after(5.0, "too late"), delay(1.0)).await {
-            Ok(v) => println!("wait_for: {v}"),
-            Err(_) => println!(
-                "wait_for(say_after(5, ...), timeout=1): TimeoutError, the call was cancelled"
-            ),
+            Ok(v) => say!("wait_for: {v}"),
+            Err(_) => {
+                say!("wait_for(say_after(5, ...), timeout=1): TimeoutError, the call was cancelled")
+            }
         }
     });
+}
+
+/// Seed 5.1: a generator-based coroutine against a native one.
+pub(crate) fn declaring_async_functions() {
+    section("5.1 Declaring async functions: generator-based coroutine vs async fn");
+    // def old_coroutine(): value = yield; return value
+    #[allow(clippy::let_and_return)] // the seed's shape: value = yield; return value
+    let mut old_coroutine = cogen::coroutine(async |mut co: cogen::Co<'_, (), &str>| {
+        let value = co.yield_(()).await;
+        value
+    });
+    old_coroutine.start().expect("fresh");
+    let returned = old_coroutine.send("sent in");
+    say!("old_coroutine: next(), then send(\"sent in\") -> {returned:?} (StopIteration.value)");
+
+    // async def modern_coroutine(): result = await some_async_operation()
+    async fn some_async_operation() -> u32 {
+        sleep(delay(0.01)).await;
+        42
+    }
+    async fn modern_coroutine() -> u32 {
+        some_async_operation().await
+    }
+    let result = rt::run(modern_coroutine());
+    say!("modern_coroutine() -> {result}");
+}
+
+/// Seed 9.2, "forgetting to await": a future not awaited does nothing (and
+/// the compiler says so: futures are `#[must_use]`).
+pub(crate) fn forgetting_to_await() {
+    section("9.2 Pitfall: forgetting to await");
+    rt::run(async {
+        #[allow(unused_must_use, clippy::let_underscore_future)]
+        let _ = say_after(0.01, "never printed: this future was never awaited");
+        say!("another_bad_example: say_after(...) without .await ran nothing");
+        let result = say_after(0.01, "printed: awaited").await;
+        say!("good_example: result = {result:?}");
+    });
+}
+
+/// Seed 10: the roadmap, each step with its cogen counterpart.
+pub(crate) fn evolution_roadmap() {
+    section("10. Summary: the evolution roadmap, in cogen");
+    let rows = [
+        (
+            "Python 2.2",
+            "generators (yield)",
+            "cogen::generator, Co::yield_",
+        ),
+        (
+            "Python 2.5",
+            "yield expression: send/throw/close",
+            "Gen::send, Gen::throw, Gen::close",
+        ),
+        (
+            "Python 3.3",
+            "yield from",
+            "Co::yield_from (send/throw/close forwarded, return value)",
+        ),
+        (
+            "Python 3.4",
+            "asyncio",
+            "cogen::rt on tokio (Queue, TaskGroup, gather, ...)",
+        ),
+        ("Python 3.5", "async / await", "Rust's async fn and .await"),
+        (
+            "Python 3.6",
+            "async generators",
+            "cogen::async_generator: asend/athrow/aclose",
+        ),
+        ("Python 3.7", "asyncio.run()", "cogen::rt::run, Runner"),
+    ];
+    for (version, feature, cogen) in rows {
+        say!("  {version:<11} {feature:<36} {cogen}");
+    }
+    say!(
+        "I/O-bound: async/await. CPU-bound: rt::to_thread (the seed: multiprocessing). Lazy: generators."
+    );
 }

@@ -5,47 +5,37 @@ use std::fmt;
 
 use cogen::{Co, GeneratorState, Interrupt, coroutine, generator};
 
-use crate::{heap_bytes_held, section};
-
-pub(crate) fn run() {
-    my_generator();
-    simple_generator();
-    memory_comparison();
-    generator_expressions();
-    interactive_generator();
-    coroutines();
-    yield_from();
-}
+use crate::{heap_bytes_held, say, section};
 
 /// Seed "Async IO and Generators": generators produce data on demand.
-fn my_generator() {
+pub(crate) fn my_generator() {
     section("Generators produce data on demand (my_generator)");
     let mut g = generator(async |mut co| {
         co.yield_(1).await;
         co.yield_(2).await;
         co.yield_(3).await;
     });
-    println!("{}", g.next().unwrap()); // Prints 1
-    println!("{}", g.next().unwrap()); // Prints 2
+    say!("{}", g.next().unwrap()); // Prints 1
+    say!("{}", g.next().unwrap()); // Prints 2
 }
 
 /// Seed "Generator Basics": each `next` runs the body to the next yield.
-fn simple_generator() {
+pub(crate) fn simple_generator() {
     section("1. Generator basics: the magic of yield (simple_generator)");
     let mut gen_ = generator(async |mut co| {
-        println!("Start execution");
+        say!("Start execution");
         co.yield_(1).await;
-        println!("Continue execution");
+        say!("Continue execution");
         co.yield_(2).await;
-        println!("End execution");
+        say!("End execution");
         co.yield_(3).await;
     });
-    println!("First call:");
-    println!("{}", gen_.next().unwrap());
-    println!("Second call:");
-    println!("{}", gen_.next().unwrap());
-    println!("Third call:");
-    println!("{}", gen_.next().unwrap());
+    say!("First call:");
+    say!("{}", gen_.next().unwrap());
+    say!("Second call:");
+    say!("{}", gen_.next().unwrap());
+    say!("Third call:");
+    say!("{}", gen_.next().unwrap());
 }
 
 fn get_numbers_list(n: u64) -> Vec<u64> {
@@ -86,19 +76,19 @@ fn measured<T>(build: impl FnOnce() -> T) -> (T, Bytes) {
 }
 
 /// Seed: "Memory efficiency comparison".
-fn memory_comparison() {
+pub(crate) fn memory_comparison() {
     section("Memory efficiency comparison (list of 1,000,000 numbers vs generator)");
     let n = 1_000_000;
     let (list, list_memory) = measured(|| get_numbers_list(n));
     let (gen_, gen_memory) = measured(|| get_numbers_gen(n));
-    println!("List memory usage: {list_memory}");
-    println!("Generator memory usage: {gen_memory}");
+    say!("List memory usage: {list_memory}");
+    say!("Generator memory usage: {gen_memory}");
     // Both describe the same numbers.
     assert_eq!(list.iter().sum::<u64>(), gen_.sum::<u64>());
 }
 
 /// Seed: "Generator expressions" (eager list comprehension vs lazy expression).
-fn generator_expressions() {
+pub(crate) fn generator_expressions() {
     section("Generator expressions: squares, eager vs lazy");
     // List comprehension (eager): [x * x for x in range(1000000)]
     let (squares_list, list_size) =
@@ -114,28 +104,28 @@ fn generator_expressions() {
             }
         })
     });
-    println!("List size: {list_size}");
-    println!("Iterator adapter size: {iter_size}");
-    println!("Generator size: {gen_size}");
+    say!("List size: {list_size}");
+    say!("Iterator adapter size: {iter_size}");
+    say!("Generator size: {gen_size}");
     let total: u64 = squares_list.iter().sum();
     assert_eq!(total, squares_iter.sum::<u64>());
     assert_eq!(total, squares_gen.sum::<u64>());
 }
 
 /// Seed "Two-way communication with yield" (interactive_generator).
-fn interactive_generator() {
+pub(crate) fn interactive_generator() {
     section("2. Two-way communication with yield (interactive_generator)");
     let mut gen_ = coroutine(async |mut co: Co<'_, &str, &str>| {
-        println!("Generator started");
+        say!("Generator started");
         let received = co.yield_("Please send data").await;
-        println!("Received: {received}");
+        say!("Received: {received}");
         let received = co.yield_("Send more data").await;
-        println!("Received: {received}");
+        say!("Received: {received}");
         co.yield_("Done").await;
     });
-    println!("{}", yielded(gen_.start())); // starts the generator
-    println!("{}", yielded(gen_.send("hello")));
-    println!("{}", yielded(gen_.send("world")));
+    say!("{}", yielded(gen_.start())); // starts the generator
+    say!("{}", yielded(gen_.send("hello")));
+    say!("{}", yielded(gen_.send("world")));
 }
 
 fn yielded<Y, R, E: fmt::Debug>(state: Result<GeneratorState<Y, R>, E>) -> Y {
@@ -161,13 +151,13 @@ fn coroutine_example() -> cogen::Gen<(), impl Future<Output = ()>, i32, ValueErr
     coroutine(async |mut co: Co<'_, (), i32, ValueError>| {
         loop {
             match co.yield_(()).catching().await {
-                Ok(value) => println!("Processing value: {value}"),
+                Ok(value) => say!("Processing value: {value}"),
                 Err(Interrupt::Close) => {
-                    println!("Coroutine closed");
+                    say!("Coroutine closed");
                     return;
                 }
                 Err(Interrupt::Throw(e)) => {
-                    println!("Exception occurred: {e}");
+                    say!("Exception occurred: {e}");
                     return;
                 }
             }
@@ -176,31 +166,31 @@ fn coroutine_example() -> cogen::Gen<(), impl Future<Output = ()>, i32, ValueErr
 }
 
 /// Seed: generators as simple coroutines with send(), throw() and close().
-fn coroutines() {
+pub(crate) fn coroutines() {
     section("Generators as simple coroutines: send(), throw(), close()");
     let mut coro = coroutine_example();
     coro.start().unwrap(); // next(coro): start the coroutine
     coro.send(10).unwrap(); // Processing value: 10
     coro.send(20).unwrap(); // Processing value: 20
     let after_throw = coro.throw(ValueError("test exception")); // Exception occurred: test exception
-    println!("  throw() -> {after_throw:?}");
-    println!(
+    say!("  throw() -> {after_throw:?}");
+    say!(
         "  (the handler returned, so the coroutine finished: Python's throw() raises \
          StopIteration here)"
     );
     let closed = coro.close(); // finished already: nothing runs
-    println!("  close() -> {closed:?} (closing a finished coroutine does nothing, as in Python)");
+    say!("  close() -> {closed:?} (closing a finished coroutine does nothing, as in Python)");
 
-    println!("Closing a live coroutine instead:");
+    say!("Closing a live coroutine instead:");
     let mut coro = coroutine_example();
     coro.start().unwrap();
     coro.send(30).unwrap();
     let closed = coro.close(); // Coroutine closed
-    println!("  close() -> {closed:?}");
+    say!("  close() -> {closed:?}");
 }
 
 /// Seed "yield from: generator delegation".
-fn yield_from() {
+pub(crate) fn yield_from() {
     section("3. yield from: generator delegation");
     fn sub_generator() -> cogen::Gen<String, impl Future<Output = ()>> {
         generator(async |mut co| {
@@ -219,5 +209,5 @@ fn yield_from() {
     for value in main_generator() {
         print!("{value} ");
     }
-    println!();
+    say!();
 }

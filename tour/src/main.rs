@@ -13,34 +13,64 @@ use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 
 mod async_generators;
 mod asyncio;
+mod chapters;
 mod generators;
+mod progress;
+mod real_world;
 
 /// Counts heap bytes, so the memory comparisons print measured figures.
 #[global_allocator]
-static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+pub(crate) static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
-/// A chapter: a name to select it by, a title, and the code that runs it.
+/// A chapter: a name to select it by, the seed (and sections) it mirrors,
+/// and the code that runs it.
 struct Chapter {
     name: &'static str,
     title: &'static str,
     run: fn(),
 }
 
+/// The seeds in their order; the fourth, long one in four chapters.
 const CHAPTERS: &[Chapter] = &[
     Chapter {
-        name: "generators",
-        title: "Generators: yield, send, throw, close, yield from",
-        run: generators::run,
+        name: "differences",
+        title: "Seed 1: Async IO and Generators: Key Differences in Python",
+        run: chapters::differences,
+    },
+    Chapter {
+        name: "seven_things",
+        title: "Seed 2: 7 Python Async Generator Things I Wish I Knew Earlier",
+        run: chapters::seven_things,
     },
     Chapter {
         name: "async_generators",
-        title: "Async generators: async for, anext, asend, athrow, aclose",
-        run: async_generators::run,
+        title: "Seed 3: Asynchronous Generators in Python",
+        run: chapters::async_generators,
+    },
+    Chapter {
+        name: "generators",
+        title: "Seed 4: Master Python Async, 1-3: generators, yield expressions, yield from",
+        run: chapters::generators,
     },
     Chapter {
         name: "asyncio",
-        title: "asyncio on tokio: tasks, gather, Queue, errors, debug mode, to_thread",
-        run: asyncio::run,
+        title: "Seed 4: Master Python Async, 4-5: asyncio, native coroutines, async/await",
+        run: chapters::asyncio,
+    },
+    Chapter {
+        name: "real_world",
+        title: "Seed 4: Master Python Async, 6-7: real-world cases, sync vs async",
+        run: chapters::real_world,
+    },
+    Chapter {
+        name: "errors",
+        title: "Seed 4: Master Python Async, 8-9: errors, debugging, best practices, pitfalls",
+        run: chapters::errors,
+    },
+    Chapter {
+        name: "summary",
+        title: "Seed 4: Master Python Async, 10: summary, the evolution roadmap",
+        run: chapters::summary,
     },
 ];
 
@@ -70,7 +100,7 @@ fn main() -> ExitCode {
     }
     if args.iter().any(|a| a == "--list") {
         for c in CHAPTERS {
-            println!("{:<18} {}", c.name, c.title);
+            println!("{:<17} {}", c.name, c.title);
         }
         return ExitCode::SUCCESS;
     }
@@ -102,7 +132,7 @@ fn main() -> ExitCode {
 
 /// Prints a section heading naming the seed section it mirrors.
 pub(crate) fn section(title: &str) {
-    println!("\n--- {title} ---");
+    say!("\n--- {title} ---");
 }
 
 /// Heap bytes still held at the end of `f`, and its result.

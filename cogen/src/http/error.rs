@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-/// Why a fetch failed.
+/// Why a fetch failed. Its `Display` is the reason alone, for printing next
+/// to the URL.
 ///
 /// # Examples
 ///
@@ -14,6 +15,7 @@ use reqwest::StatusCode;
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// let err = cogen::http::Fetcher::new().fetch("not a url").await.unwrap_err();
 /// assert_eq!(err.kind(), &FetchErrorKind::InvalidUrl);
+/// assert_eq!(err.kind().to_string(), "invalid url");
 /// # });
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,24 +211,29 @@ fn classify(e: &reqwest::Error) -> FetchErrorKind {
     FetchErrorKind::Other
 }
 
+impl fmt::Display for FetchErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FetchErrorKind::InvalidUrl => f.write_str("invalid url"),
+            FetchErrorKind::UnknownHost => f.write_str("unknown host"),
+            FetchErrorKind::Refused => f.write_str("connection refused"),
+            FetchErrorKind::Connect => f.write_str("cannot connect"),
+            FetchErrorKind::Timeout => f.write_str("timed out"),
+            FetchErrorKind::Status(s) => write!(f, "status {s}"),
+            FetchErrorKind::InvalidUtf8 { line } => write!(f, "invalid utf-8 in line {line}"),
+            FetchErrorKind::Body => f.write_str("body broke off"),
+            FetchErrorKind::Other => f.write_str("request failed"),
+        }
+    }
+}
+
 impl fmt::Display for FetchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.url)?;
-        match &self.kind {
-            FetchErrorKind::InvalidUrl => {
-                f.write_str("invalid url")?;
-                if let Some(s) = &self.source {
-                    write!(f, " ({s})")?;
-                }
-            }
-            FetchErrorKind::UnknownHost => f.write_str("unknown host")?,
-            FetchErrorKind::Refused => f.write_str("connection refused")?,
-            FetchErrorKind::Connect => f.write_str("cannot connect")?,
-            FetchErrorKind::Timeout => write!(f, "timed out after {:.2?}", self.elapsed)?,
-            FetchErrorKind::Status(s) => write!(f, "status {s}")?,
-            FetchErrorKind::InvalidUtf8 { line } => write!(f, "invalid utf-8 in line {line}")?,
-            FetchErrorKind::Body => f.write_str("body broke off")?,
-            FetchErrorKind::Other => f.write_str("request failed")?,
+        write!(f, "{}: {}", self.url, self.kind)?;
+        match (&self.kind, &self.source) {
+            (FetchErrorKind::InvalidUrl, Some(s)) => write!(f, " ({s})")?,
+            (FetchErrorKind::Timeout, _) => write!(f, " after {:.2?}", self.elapsed)?,
+            _ => {}
         }
         if self.bytes_received > 0 {
             write!(f, " ({} bytes received)", self.bytes_received)?;
