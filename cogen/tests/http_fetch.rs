@@ -128,13 +128,10 @@ async fn concurrency_limit_bounds_the_requests_in_flight() {
 async fn requests_in_flight_start_together_up_to_the_limit() {
     let server = TestServer::start();
     let urls: Vec<String> = (0..10).map(|_| server.url("/delay/0.5")).collect();
-    let start = std::time::Instant::now();
     let results: Vec<Fetched> = offline().concurrency(10).fetch_all(urls).collect().await;
-    let elapsed = start.elapsed();
     assert_eq!(results.len(), 10);
+    // All ten were at the server at once: none waited for another.
     assert_eq!(server.peak_in_flight(), 10);
-    // Ten half-second requests at once take about half a second, not five.
-    assert!(elapsed < Duration::from_millis(2500), "took {elapsed:?}");
 }
 
 #[tokio::test]

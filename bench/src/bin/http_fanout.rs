@@ -144,10 +144,20 @@ fn python_with_aiohttp() -> Option<String> {
 fn aiohttp_run(python: &str, base: &str, args: &Args, c: usize) -> Duration {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/py/http_fanout.py");
     let out = std::process::Command::new(python)
-        .args([script, base, &args.path, &args.requests.to_string(), &c.to_string()])
+        .args([
+            script,
+            base,
+            &args.path,
+            &args.requests.to_string(),
+            &c.to_string(),
+        ])
         .output()
         .expect("run python");
-    assert!(out.status.success(), "aiohttp run failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "aiohttp run failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let secs: f64 = String::from_utf8_lossy(&out.stdout)
         .trim()
         .parse()
@@ -157,7 +167,10 @@ fn aiohttp_run(python: &str, base: &str, args: &Args, c: usize) -> Duration {
 
 fn main() {
     let args = parse_args();
-    let server = args.server.is_none().then(cogen_testserver::TestServer::start);
+    let server = args
+        .server
+        .is_none()
+        .then(cogen_testserver::TestServer::start);
     let base = match (&args.server, &server) {
         (Some(url), _) => url.trim_end_matches('/').to_string(),
         (None, Some(s)) => s.url(""),
@@ -192,7 +205,12 @@ fn main() {
     );
     for &c in &args.concurrency {
         // Warm the pool and the server.
-        runtime.block_on(run_case("bare_buffered", &client, vec![url.clone(); c * 4], c));
+        runtime.block_on(run_case(
+            "bare_buffered",
+            &client,
+            vec![url.clone(); c * 4],
+            c,
+        ));
         let mut names: Vec<&str> = CASES.to_vec();
         if python.is_some() {
             names.push("python_aiohttp");

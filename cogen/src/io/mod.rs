@@ -3,7 +3,7 @@
 //!
 //! | Python (aiofiles) | cogen::io | built on |
 //! |---|---|---|
-//! | `f.write(s)` on a `'w'` file | [`write`] | `tokio::fs::write` |
+//! | `f.write(s)` on a `'w'` file | [`write()`] | `tokio::fs::write` |
 //! | `f.write(s)` on an `'a'` file | [`append`] | `tokio::fs::OpenOptions` |
 //! | `await f.read()` (binary) | [`read`] | `tokio::fs::read` |
 //! | `await f.read()` (text) | [`read_to_string`] | `tokio::fs::read` |
