@@ -393,3 +393,10 @@ async fn error_messages_name_the_url_and_the_cause() {
         msg(fetcher.fetch("not a url").await.unwrap_err()).starts_with("not a url: invalid url (")
     );
 }
+
+#[test]
+#[should_panic(expected = "Tokio")]
+fn fetch_all_polled_outside_a_tokio_runtime_panics_naming_tokio() {
+    let mut results = Fetcher::new().fetch_all(["http://localhost/"]);
+    futures::executor::block_on(results.next());
+}

@@ -324,3 +324,10 @@ async fn aclose_of_lines_closes_the_file_and_ends_the_generator() {
     lines.aclose().await.unwrap();
     assert!(lines.next().await.is_none());
 }
+
+#[test]
+#[should_panic(expected = "Tokio")]
+fn lines_polled_outside_a_tokio_runtime_panics_naming_tokio() {
+    let mut lines = cogen::io::lines("Cargo.toml");
+    futures::executor::block_on(lines.next());
+}

@@ -25,6 +25,10 @@ impl Fetcher {
     /// Relative: `reqwest::Response::bytes_stream`, with the request and its
     /// errors inside.
     ///
+    /// # Panics
+    ///
+    /// When polled outside a tokio runtime (as reqwest does).
+    ///
     /// # Examples
     ///
     /// ```

@@ -20,7 +20,8 @@ use crate::{AsyncGen, Co, async_generator};
 ///
 /// # Panics
 ///
-/// If `size` is 0, at the call (as [`slice::chunks`] does).
+/// If `size` is 0, at the call (as [`slice::chunks`] does); when polled
+/// outside a tokio runtime.
 ///
 /// # Examples
 ///

@@ -26,6 +26,11 @@ pub(super) const FILE_BUFFER: usize = 64 * 1024;
 /// Relative: tokio's [`AsyncBufReadExt::lines`], which stops at the first
 /// error without saying where.
 ///
+/// # Panics
+///
+/// When polled outside a tokio runtime (tokio's files need its blocking
+/// pool).
+///
 /// # Examples
 ///
 /// ```
