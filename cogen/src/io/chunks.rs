@@ -46,13 +46,8 @@ pub fn chunks(
     assert!(size > 0, "chunk size must be non-zero");
     let path: PathBuf = path.as_ref().to_path_buf();
     async_generator(async move |mut co| {
-        let file = match tokio::fs::File::open(&path).await {
-            Ok(file) => file,
-            Err(e) => {
-                co.yield_(Err(FileError::new(Some(&path), FileOp::Open, e)))
-                    .await;
-                return;
-            }
+        let Some(file) = super::open_or_yield(&mut co, &path).await else {
+            return;
         };
         pump_chunks(&mut co, Some(&path), file, size).await;
     })

@@ -59,13 +59,8 @@ pub fn lines(
 ) -> AsyncGen<Result<String, FileError>, impl Future<Output = ()>> {
     let path: PathBuf = path.as_ref().to_path_buf();
     async_generator(async move |mut co| {
-        let file = match tokio::fs::File::open(&path).await {
-            Ok(file) => file,
-            Err(e) => {
-                co.yield_(Err(FileError::new(Some(&path), FileOp::Open, e)))
-                    .await;
-                return;
-            }
+        let Some(file) = super::open_or_yield(&mut co, &path).await else {
+            return;
         };
         let reader = BufReader::with_capacity(FILE_BUFFER, file);
         pump_lines(&mut co, Some(&path), reader).await;

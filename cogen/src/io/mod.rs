@@ -150,6 +150,22 @@ pub async fn read_to_string(path: impl AsRef<Path>) -> Result<String, FileError>
     })
 }
 
+/// Opens `path` for a reader generator; on failure yields the error as the
+/// generator's one item and gives `None`.
+async fn open_or_yield<T>(
+    co: &mut crate::Co<'_, Result<T, FileError>>,
+    path: &Path,
+) -> Option<tokio::fs::File> {
+    match tokio::fs::File::open(path).await {
+        Ok(file) => Some(file),
+        Err(e) => {
+            co.yield_(Err(FileError::new(Some(path), FileOp::Open, e)))
+                .await;
+            None
+        }
+    }
+}
+
 /// The number of whole lines in `valid`, and where the last, partial one
 /// starts.
 fn count_lines(valid: &[u8]) -> (u64, usize) {
