@@ -1,6 +1,7 @@
 use core::future::Future;
 
 use futures_util::StreamExt;
+use tokio::time::Instant;
 
 use super::{FetchError, FetchErrorKind, Fetcher};
 use crate::{AsyncGen, async_generator};
@@ -39,6 +40,7 @@ impl Fetcher {
         let url: String = url.into();
         let mut body = self.body(url.clone());
         async_generator(async move |mut co| {
+            let start = Instant::now();
             let (mut pending, mut delivered, mut line_no) = (Vec::<u8>::new(), 0u64, 0u64);
             let mut outcome: Option<FetchError> = None;
             'read: loop {
@@ -63,7 +65,7 @@ impl Fetcher {
                             co.yield_(Ok(line)).await;
                         }
                         Err(e) => {
-                            outcome = Some(invalid_utf8(&url, line_no, e));
+                            outcome = Some(invalid_utf8(&url, line_no, e).at(start.elapsed(), 0));
                             break 'read;
                         }
                     }
@@ -81,7 +83,7 @@ impl Fetcher {
                     Ok(line) => co.yield_(Ok(line)).await,
                     Err(e) => {
                         co.yield_(Err(
-                            invalid_utf8(&url, line_no + 1, e).at(Default::default(), delivered)
+                            invalid_utf8(&url, line_no + 1, e).at(start.elapsed(), delivered)
                         ))
                         .await
                     }
