@@ -1,4 +1,5 @@
-//! Chapter 2: the seeds' async-generator examples (PEP 525), on tokio.
+//! The seeds' async-generator examples (PEP 525), on tokio; `chapters.rs`
+//! puts them in the seeds' order.
 //!
 //! Delays are the seeds' own (`asyncio.sleep(2)`, `asyncio.sleep(0.5)`, ...);
 //! `--quick` divides them by 100.
@@ -213,7 +214,7 @@ pub(crate) async fn cpu_bound() {
         two.as_secs_f64(),
         two.as_secs_f64() / one.as_secs_f64()
     );
-    say!("(CPU-bound work belongs on other threads: see the concurrency chapter)");
+    say!("(CPU-bound work belongs on other threads: see chapter errors, 9.1)");
 }
 
 /// Seed 001, thing 6: pull-based backpressure.

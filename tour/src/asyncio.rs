@@ -1,5 +1,5 @@
-//! Chapter 3: the seeds' asyncio examples (sections 4 to 9 of the asyncio
-//! tutorial) on `cogen::rt`, with elapsed times. Each example is its own
+//! The seeds' asyncio examples (sections 4, 5, 6.3, 8, 9 and 10 of the
+//! fourth seed) on `cogen::rt`, with elapsed times. Each example is its own
 //! `rt::run`, as each is its own `asyncio.run` in the seed.
 //!
 //! Randomness comes from a seeded generator, so every run prints the same

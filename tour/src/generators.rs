@@ -1,5 +1,6 @@
-//! Chapter 1: the seeds' generator examples (Python 2.2's `yield`, 2.5's
-//! `send`/`throw`/`close`, 3.3's `yield from`).
+//! The seeds' generator examples (Python 2.2's `yield`, 2.5's
+//! `send`/`throw`/`close`, 3.3's `yield from`); `chapters.rs` puts them in
+//! the seeds' order.
 
 use std::fmt;
 
