@@ -149,6 +149,158 @@ async fn a_panic_upstream_of_a_buffer_resumes_in_the_consumer() {
     unreachable!("{got:?}");
 }
 
+/// Forces a buffer's end-of-stream interleaving without timing: a waker
+/// that, the second time the consumer's poll clones it, runs a hook. The
+/// first clone is the consumer's registration under the ring's lock; a second
+/// one in the same poll happens after that lock is released (until the fix,
+/// when the consumer polled its producer task's handle), which is exactly
+/// where the producer must be able to push everything and finish.
+mod end_race {
+    use std::cell::{Cell, RefCell};
+    use std::task::{RawWaker, RawWakerVTable, Waker};
+
+    thread_local! {
+        static CLONES: Cell<usize> = const { Cell::new(0) };
+        static HOOK: RefCell<Option<Box<dyn FnOnce()>>> = const { RefCell::new(None) };
+    }
+
+    fn clone(_: *const ()) -> RawWaker {
+        CLONES.set(CLONES.get() + 1);
+        if CLONES.get() == 2 {
+            if let Some(hook) = take_hook() {
+                hook();
+            }
+        }
+        RawWaker::new(std::ptr::null(), &VTABLE)
+    }
+
+    fn noop(_: *const ()) {}
+
+    static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, noop, noop, noop);
+
+    /// A waker that does nothing when woken, and runs `hook` (on this
+    /// thread) at its second clone.
+    pub fn waker(hook: impl FnOnce() + 'static) -> Waker {
+        CLONES.set(0);
+        HOOK.set(Some(Box::new(hook)));
+        // SAFETY: the data pointer is null and never read; every function in
+        // the vtable is safe to call from any thread, any number of times.
+        unsafe { Waker::from_raw(RawWaker::new(std::ptr::null(), &VTABLE)) }
+    }
+
+    /// The hook, if it has not run.
+    pub fn take_hook() -> Option<Box<dyn FnOnce()>> {
+        HOOK.take()
+    }
+}
+
+/// A buffer over five items whose producer (on a runtime thread) is held at
+/// its first item until the consumer's first poll has found the ring empty,
+/// then pushes everything (panicking before the fifth item if `then_panic`)
+/// and finishes before that poll goes on. What the consumer got, and the
+/// panic message it got if any.
+fn buffer_end_race(then_panic: bool) -> (Vec<u32>, Option<String>) {
+    use futures::FutureExt;
+    use std::panic::AssertUnwindSafe;
+    use std::task::{Context, Poll};
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .unwrap();
+    let _in_rt = rt.enter();
+    let (go, held) = std::sync::mpsc::channel::<()>();
+    let upstream = futures::stream::iter(0..5u32).map(move |i| {
+        if i == 0 {
+            held.recv().unwrap();
+        }
+        if then_panic && i == 4 {
+            panic!("source failed after 4 items");
+        }
+        i
+    });
+    let mut b = no_cleanup(upstream).buffer(8, Overflow::Wait);
+    let metrics = rt.metrics();
+    let waker = end_race::waker(move || {
+        go.send(()).unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while metrics.num_alive_tasks() > 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the buffer's producer task did not finish"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+    let message = |panic: Box<dyn std::any::Any + Send>| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+    };
+    let mut got = Vec::new();
+    let first = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        b.poll_next_unpin(&mut Context::from_waker(&waker))
+    }));
+    // A poll that never looked past the lock: let the producer finish now.
+    if let Some(hook) = end_race::take_hook() {
+        hook();
+    }
+    match first {
+        Ok(Poll::Ready(Some(i))) => got.push(i),
+        Ok(Poll::Ready(None)) => return (got, None),
+        Ok(Poll::Pending) => {}
+        Err(panic) => return (got, message(panic)),
+    }
+    loop {
+        match futures::executor::block_on(AssertUnwindSafe(b.next()).catch_unwind()) {
+            Ok(Some(i)) => got.push(i),
+            Ok(None) => return (got, None),
+            Err(panic) => return (got, message(panic)),
+        }
+    }
+}
+
+#[test]
+fn a_buffer_delivers_every_item_its_producer_pushed_before_finishing() {
+    assert_eq!(buffer_end_race(false), (vec![0, 1, 2, 3, 4], None));
+}
+
+#[test]
+fn a_buffer_delivers_every_item_pushed_before_an_upstream_panic_then_the_panic() {
+    assert_eq!(
+        buffer_end_race(true),
+        (
+            vec![0, 1, 2, 3],
+            Some("source failed after 4 items".to_string())
+        )
+    );
+}
+
+#[test]
+fn a_buffer_whose_runtime_shut_down_mid_stream_delivers_what_it_holds_then_panics() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let upstream = futures::stream::iter([1, 2]).chain(futures::stream::pending());
+    let mut b = no_cleanup(upstream).buffer(4, Overflow::Wait);
+    assert_eq!(rt.block_on(b.next()), Some(1));
+    assert_eq!(b.len(), 1);
+    drop(rt); // drops the producer's task, its upstream unfinished
+    assert_eq!(futures::executor::block_on(b.next()), Some(2));
+    let ended = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        futures::executor::block_on(b.next())
+    }))
+    .unwrap_err();
+    assert_eq!(
+        ended.downcast_ref::<&str>().copied(),
+        Some(
+            "cogen: a buffer's upstream task was dropped before its stream ended \
+             (was its runtime shut down?)"
+        )
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn closing_a_pipeline_closes_every_generator_across_buffer_boundaries() {
     let events = Events::new();

@@ -1,4 +1,6 @@
+use core::any::Any;
 use core::future::{Future, poll_fn};
+use core::panic::AssertUnwindSafe;
 use core::pin::{Pin, pin};
 use core::task::{Context, Poll, Waker, ready};
 use std::collections::VecDeque;
@@ -32,15 +34,33 @@ pub enum Overflow {
 }
 
 /// The channel between the upstream's task and the consumer.
+///
+/// The producer records how its side ended ([`Upstream`]) under the same lock
+/// as its pushes, after the last one, and the consumer ends the stream only
+/// when it finds the ring empty *and* that record under one lock: whatever
+/// was pushed is delivered first, whichever way the producer ends.
 struct Ring<T> {
     state: Mutex<RingState<T>>,
+}
+
+/// How the producer's side stands.
+enum Upstream {
+    /// Still producing.
+    Running,
+    /// The upstream ended.
+    Ended,
+    /// The upstream panicked; the consumer resumes the panic.
+    Panicked(Box<dyn Any + Send>),
+    /// The task went away without either (it was dropped: its runtime shut
+    /// down, or it stopped because the consumer left).
+    Vanished,
 }
 
 struct RingState<T> {
     items: VecDeque<T>,
     capacity: usize,
     policy: Overflow,
-    upstream_done: bool,
+    upstream: Upstream,
     consumer_gone: bool,
     dropped: u64,
     consumer: Option<Waker>,
@@ -94,9 +114,13 @@ impl<T> Ring<T> {
         state.consumer_gone
     }
 
-    fn finish_upstream(&self) {
+    /// Producer side: records how it ended (after its last push), unless it
+    /// already did, and wakes the consumer.
+    fn finish_upstream(&self, end: Upstream) {
         let mut state = self.lock();
-        state.upstream_done = true;
+        if matches!(state.upstream, Upstream::Running) {
+            state.upstream = end;
+        }
         let wake = state.consumer.take();
         drop(state);
         if let Some(w) = wake {
@@ -121,6 +145,16 @@ impl<T> Ring<T> {
 pin_project_lite::pin_project! {
     /// Stream for [`OpsExt::buffer`](super::OpsExt::buffer): the upstream runs
     /// ahead in its own task, up to `capacity` items.
+    ///
+    /// Every item the task pushed is delivered before the stream ends, and
+    /// before a panic of the upstream, which is resumed in the consumer.
+    ///
+    /// # Panics
+    ///
+    /// When polled after the upstream panicked (with its panic, once the
+    /// items before it are delivered), or after the task was dropped before
+    /// the upstream ended, e.g. because its runtime shut down (once what is
+    /// buffered is delivered).
     ///
     /// # Examples
     ///
@@ -173,7 +207,7 @@ where
                     items: VecDeque::with_capacity(capacity.min(1024)),
                     capacity,
                     policy,
-                    upstream_done: false,
+                    upstream: Upstream::Running,
                     consumer_gone: false,
                     dropped: 0,
                     consumer: None,
@@ -242,25 +276,44 @@ impl<St: Stream> Buffer<St> {
     }
 }
 
+/// Marks the producer's side [`Upstream::Vanished`] when its task ends
+/// without recording anything else (it is dropped with the task: a runtime
+/// shutting down), so the consumer is never left waiting.
+struct Departure<'a, T>(&'a Ring<T>);
+
+impl<T> Drop for Departure<'_, T> {
+    fn drop(&mut self) {
+        self.0.finish_upstream(Upstream::Vanished);
+    }
+}
+
 /// The upstream's task: pull, push, and on the consumer's leaving, close the
-/// upstream with its async cleanup.
+/// upstream with its async cleanup. A panic in the upstream is caught here
+/// and handed to the consumer through the ring, after the items before it.
 async fn produce<St>(upstream: St, ring: Arc<Ring<St::Item>>)
 where
     St: Stream + AsyncClose,
 {
+    let _departure = Departure(&ring);
     let mut upstream = pin!(upstream);
     loop {
         let next = poll_fn(|cx| {
             if ring.poll_consumer_gone(cx) {
                 return Poll::Ready(None);
             }
-            upstream.as_mut().poll_next(cx).map(Some)
+            match std::panic::catch_unwind(AssertUnwindSafe(|| upstream.as_mut().poll_next(cx))) {
+                Ok(poll) => poll.map(|item| Some(Ok(item))),
+                Err(panic) => Poll::Ready(Some(Err(panic))),
+            }
         })
         .await;
         match next {
             None => break,
-            Some(None) => return ring.finish_upstream(),
-            Some(Some(item)) => {
+            Some(Ok(None)) => return ring.finish_upstream(Upstream::Ended),
+            // Not closed: a stream that panicked is in no state to clean up;
+            // it is dropped with the task.
+            Some(Err(panic)) => return ring.finish_upstream(Upstream::Panicked(panic)),
+            Some(Ok(Some(item))) => {
                 let mut item = Some(item);
                 let placed = backpressure(
                     "a cogen::ops::buffer",
@@ -298,27 +351,27 @@ where
             }
             return Poll::Ready(Some(item));
         }
-        if state.upstream_done || state.consumer_gone {
+        // The ring is empty, and the producer records its end under this
+        // lock after its last push: nothing it pushed can still be on the way.
+        if state.consumer_gone || matches!(state.upstream, Upstream::Ended) {
             drop(state);
             *this.finished = true;
             return Poll::Ready(None);
         }
-        state.consumer = Some(cx.waker().clone());
-        drop(state);
-        // A task that died (a panic in the upstream) never finishes the ring.
-        if let Some(task) = this.task {
-            if let Poll::Ready(done) = Pin::new(task).poll(cx) {
-                *this.task = None;
-                *this.finished = true;
-                if let Err(e) = done {
-                    if let Ok(panic) = e.try_into_panic() {
-                        std::panic::resume_unwind(panic);
-                    }
-                }
-                return Poll::Ready(this.ring.lock().items.pop_front());
-            }
+        if matches!(state.upstream, Upstream::Running) {
+            state.consumer = Some(cx.waker().clone());
+            return Poll::Pending;
         }
-        Poll::Pending
+        let end = core::mem::replace(&mut state.upstream, Upstream::Ended);
+        drop(state);
+        *this.finished = true;
+        match end {
+            Upstream::Panicked(panic) => std::panic::resume_unwind(panic),
+            _ => panic!(
+                "cogen: a buffer's upstream task was dropped before its stream ended \
+                 (was its runtime shut down?)"
+            ),
+        }
     }
 }
 
