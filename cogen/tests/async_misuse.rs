@@ -65,7 +65,7 @@ fn a_handle_lent_to_a_nested_generator_yields_through_its_own_generator() {
 }
 
 #[test]
-#[should_panic(expected = "yielded twice without being resumed")]
+#[should_panic(expected = "and then yielded again; the value would be lost")]
 fn two_yields_raced_in_one_step_panic_instead_of_losing_a_value() {
     // Two handles' yields cannot be raced (`&mut`); a nested generator lent the
     // outer handle can, by yielding while the outer body also yields.
@@ -117,4 +117,113 @@ fn a_yield_that_loses_a_select_race_after_posting_delivers_its_value_once() {
     });
     let got: Vec<_> = block_on((&mut g).collect());
     assert_eq!(got, [1, 10, 2, 20, 3, 30]);
+}
+
+fn panic_text(err: Box<dyn std::any::Any + Send>) -> String {
+    err.downcast_ref::<String>()
+        .cloned()
+        .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
+
+/// Runs `step` to completion on a paused current-thread runtime and returns
+/// its panic message.
+fn panic_of<T>(step: impl Future<Output = T>) -> String {
+    use futures::FutureExt;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    let caught = rt.block_on(std::panic::AssertUnwindSafe(step).catch_unwind());
+    panic_text(caught.err().expect("the step should panic"))
+}
+
+#[test]
+fn a_yield_abandoned_by_a_timeout_then_return_panics_instead_of_losing_the_value() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let live = Rc::new(Cell::new(0));
+    let made = live.clone();
+    let mut g = async_generator(async move |mut co| {
+        // Timeout zero: the yield posts its value, then the timer wins and
+        // drops the yield future before the consumer saw the value.
+        let _ = tokio::time::timeout(
+            std::time::Duration::ZERO,
+            co.yield_(common::Live::new(&made)),
+        )
+        .await;
+        "r"
+    });
+    let msg = panic_of(g.anext());
+    assert!(
+        msg.contains("and then returned; the value would be lost"),
+        "{msg}"
+    );
+    assert!(msg.contains("timeout, select! or join!"), "{msg}");
+    assert_eq!(g.state(), State::Finished);
+    assert_eq!(live.get(), 0, "the value is dropped exactly once");
+}
+
+#[test]
+fn a_yield_abandoned_by_a_timeout_then_raise_panics_instead_of_losing_the_value() {
+    let mut g = cogen::async_coroutine(async |mut co: cogen::Co<'_, i32, (), &str>| {
+        let _ = tokio::time::timeout(std::time::Duration::ZERO, co.yield_(1)).await;
+        co.raise::<()>("gave up").await;
+    });
+    let msg = panic_of(g.astart());
+    assert!(
+        msg.contains("and then raised; the value would be lost"),
+        "{msg}"
+    );
+    assert_eq!(g.state(), State::Finished);
+}
+
+#[test]
+fn a_yield_abandoned_by_a_timeout_then_yield_again_panics_instead_of_losing_the_value() {
+    let mut g = async_generator(async |mut co| {
+        let _ = tokio::time::timeout(std::time::Duration::ZERO, co.yield_(1)).await;
+        co.yield_(2).await;
+    });
+    let msg = panic_of(g.next());
+    assert!(
+        msg.contains("and then yielded again; the value would be lost"),
+        "{msg}"
+    );
+    assert_eq!(g.state(), State::Finished);
+}
+
+#[test]
+fn a_yield_abandoned_inside_a_delegation_then_return_panics() {
+    let mut g = async_generator(async |mut co| {
+        let sub = async_generator(async |mut co| co.yield_(1).await);
+        let _ = tokio::time::timeout(std::time::Duration::ZERO, co.yield_from(sub)).await;
+        "r"
+    });
+    let msg = panic_of(g.anext());
+    assert!(
+        msg.contains("and then returned; the value would be lost"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_completed_timeout_around_a_yield_loses_nothing() {
+    // The same shape when the consumer resumes in time: every value arrives.
+    let got = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let g = async_generator(async |mut co| {
+                for i in 0..3 {
+                    tokio::time::timeout(std::time::Duration::from_secs(60), co.yield_(i))
+                        .await
+                        .unwrap();
+                }
+                "r"
+            });
+            g.collect::<Vec<_>>().await
+        });
+    assert_eq!(got, [0, 1, 2]);
 }

@@ -95,7 +95,7 @@ fn two_yields_in_one_resume_panic_instead_of_losing_the_first() {
         co.yield_(2).await;
     });
     let err = catch_unwind(AssertUnwindSafe(|| g.next())).unwrap_err();
-    assert!(panic_message(err).contains("yielded twice without being resumed"));
+    assert!(panic_message(err).contains("and then yielded again; the value would be lost"));
     assert!(lost_check.load(Ordering::SeqCst));
     assert_eq!(g.state(), State::Finished);
 }
@@ -153,4 +153,48 @@ fn reentrancy_is_impossible_a_refcell_guarded_generator_cannot_resume_itself() {
     );
     // The slot owns the generator, which owns the slot: break the cycle.
     slot.borrow_mut().take();
+}
+
+/// Polls `fut` once and drops it, as a zero timeout or a lost `select!` race
+/// would.
+async fn poll_once_then_drop<F: Future>(fut: F) {
+    let mut fut = std::pin::pin!(fut);
+    std::future::poll_fn(|cx| {
+        let _ = fut.as_mut().poll(cx);
+        Poll::Ready(())
+    })
+    .await;
+}
+
+#[test]
+fn a_yield_abandoned_after_posting_then_return_panics_instead_of_losing_the_value() {
+    let live = std::rc::Rc::new(std::cell::Cell::new(0));
+    let made = live.clone();
+    let mut g = generator(async move |mut co| {
+        poll_once_then_drop(co.yield_(common::Live::new(&made))).await;
+        "r"
+    });
+    let msg = panic_message(catch_unwind(AssertUnwindSafe(|| g.resume())).unwrap_err());
+    assert!(
+        msg.contains("and then returned; the value would be lost"),
+        "{msg}"
+    );
+    assert_eq!(g.state(), State::Finished);
+    assert_eq!(live.get(), 0, "the value is dropped exactly once");
+}
+
+#[test]
+fn a_yield_abandoned_after_posting_then_raise_panics_instead_of_losing_the_value() {
+    let mut g = cogen::coroutine(async |mut co: cogen::Co<'_, i32, (), &str>| {
+        co.yield_(0).await;
+        poll_once_then_drop(co.yield_(1)).await;
+        co.raise::<()>("boom").await;
+    });
+    g.start().unwrap();
+    let msg = panic_message(catch_unwind(AssertUnwindSafe(|| g.send(()))).unwrap_err());
+    assert!(
+        msg.contains("and then raised; the value would be lost"),
+        "{msg}"
+    );
+    assert_eq!(g.state(), State::Finished);
 }

@@ -103,10 +103,26 @@ struct DeallocOnUnwind<Y, S, E, F>(*mut Inner<Y, S, E, F>);
 
 impl<Y, S, E, F> Drop for DeallocOnUnwind<Y, S, E, F> {
     fn drop(&mut self) {
-        // SAFETY: the pointer came from `Box::into_raw` of a
-        // `Box<MaybeUninit<Inner>>`; the slot holds `Slot::Empty` (no resources)
-        // and the body was never written, so freeing without dropping is right.
-        drop(unsafe { Box::from_raw(self.0.cast::<core::mem::MaybeUninit<Inner<Y, S, E, F>>>()) });
+        /// Frees the allocation even if dropping the slot's message unwinds.
+        struct Free<Y, S, E, F>(*mut Inner<Y, S, E, F>);
+        impl<Y, S, E, F> Drop for Free<Y, S, E, F> {
+            fn drop(&mut self) {
+                // SAFETY: the pointer came from `Box::into_raw` of a
+                // `Box<MaybeUninit<Inner>>` (invariant 1: nothing else frees
+                // it); as `MaybeUninit` it is freed without dropping anything.
+                drop(unsafe {
+                    Box::from_raw(self.0.cast::<core::mem::MaybeUninit<Inner<Y, S, E, F>>>())
+                });
+            }
+        }
+        let free = Free(self.0);
+        // SAFETY: the slot was written before `make` ran and the body was
+        // never written (invariant 3: it does not exist yet). `make` may have
+        // posted a value through the handle before it unwound (a body-making
+        // closure that polls a yield in its synchronous part): drop it in
+        // place (invariant 2: the unwinding `make` was the only other user).
+        unsafe { core::ptr::drop_in_place((&raw mut (*self.0).slot).cast::<Slot<Y, S, E>>()) };
+        drop(free);
     }
 }
 
@@ -338,6 +354,13 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
         match poll {
             Poll::Ready(value) => {
+                if self.slot().holds_yield() {
+                    // The body returned with a value posted but never taken:
+                    // its yield future was dropped after posting.
+                    self.finish();
+                    drop(value);
+                    super::slot::yield_abandoned("returned")
+                }
                 self.finish();
                 Poll::Ready(Outcome::Returned(value))
             }
@@ -372,14 +395,27 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
     }
 }
 
+/// Frees a fully initialised allocation whose body has been dropped, also
+/// when dropping the body unwinds (a panicking destructor of a body local).
+struct FreeInner<Y, S, E, F>(NonNull<Inner<Y, S, E, F>>);
+
+impl<Y, S, E, F> Drop for FreeInner<Y, S, E, F> {
+    fn drop(&mut self) {
+        // SAFETY: the pointer came from `Box::into_raw` of a fully initialised
+        // `Inner` (see `new`) and only `Core::drop` makes this guard, once
+        // (invariant 1). The body is wrapped in `ManuallyDrop` and `finish`
+        // has dropped it or unwound while dropping it (invariant 4: it is
+        // never dropped twice), so this frees the allocation and drops only
+        // the slot and whatever message it still holds. No `SlotPtr` remains:
+        // they lived in the body.
+        drop(unsafe { Box::from_raw(self.0.as_ptr()) });
+    }
+}
+
 impl<Y, S, E, F: Future> Drop for Core<Y, S, E, F> {
     fn drop(&mut self) {
+        let _free = FreeInner(self.inner);
         self.finish();
-        // SAFETY: the pointer came from `Box::into_raw` of a fully initialised
-        // `Inner` (see `new`); the body was dropped by `finish` and is wrapped
-        // in `ManuallyDrop`, so this frees the allocation and drops only the
-        // (now empty) slot. No `SlotPtr` remains: they lived in the body.
-        drop(unsafe { Box::from_raw(self.inner.as_ptr()) });
     }
 }
 

@@ -34,6 +34,12 @@ impl<Y, S, E> Slot<Y, S, E> {
         )
     }
 
+    /// Whether a yielded value is waiting to be taken.
+    #[inline]
+    pub(crate) fn holds_yield(&self) -> bool {
+        matches!(self, Slot::Yield(..))
+    }
+
     /// Body side: post a message for the driver.
     ///
     /// # Panics
@@ -43,7 +49,7 @@ impl<Y, S, E> Slot<Y, S, E> {
     #[inline(always)]
     pub(crate) fn post(&mut self, message: Slot<Y, S, E>) {
         if self.holds_body_message() {
-            posted_twice()
+            posted_twice(self, &message)
         }
         // An action the body never consumed (its yield future was dropped before
         // completing) is discarded here; see DESIGN.md, "stale actions".
@@ -54,11 +60,34 @@ impl<Y, S, E> Slot<Y, S, E> {
 #[cold]
 #[inline(never)]
 #[track_caller]
-fn posted_twice() -> ! {
+fn posted_twice<Y, S, E>(held: &Slot<Y, S, E>, next: &Slot<Y, S, E>) -> ! {
+    if let Slot::Yield(..) = held {
+        yield_abandoned(match next {
+            Slot::Yield(..) => "yielded again",
+            Slot::Raise(_) => "raised",
+            _ => "let a close or an error out of a delegation",
+        })
+    }
     panic!(
-        "cogen: a generator body yielded twice without being resumed; a yield \
-                 handle's future must be awaited to completion, one at a time, by its own \
-                 generator's body"
+        "cogen: a generator body posted a second message before its generator took the \
+         first; a yield handle's future must be awaited to completion, one at a time, by its \
+         own generator's body"
+    )
+}
+
+/// A body posted a value, dropped (or forgot) the yield future before the
+/// driver took the value, and then went on to finish or post again. The value
+/// has nowhere to go: fail loudly instead of losing it (DESIGN.md,
+/// "abandoned yields").
+#[cold]
+#[inline(never)]
+#[track_caller]
+pub(crate) fn yield_abandoned(then: &str) -> ! {
+    panic!(
+        "cogen: a generator body yielded a value, dropped that yield's future before the \
+         value was delivered (a yield inside a timeout, select! or join! that another branch \
+         won), and then {then}; the value would be lost. Await a yield to completion, one at \
+         a time, in its own generator's body"
     )
 }
 
