@@ -222,3 +222,114 @@ async fn a_generator_upstream_is_pulled_lazily_within_the_limit() {
     assert!(s.next().await.is_some());
     assert!(pulled.load(SeqCst) <= 3, "pulled {}", pulled.load(SeqCst));
 }
+
+/// What one poll of a stream gave.
+#[derive(Debug, PartialEq)]
+enum Step<T> {
+    Item(T),
+    Panic(String),
+    End,
+    /// `Pending` with nothing left to wait for (every future here is ready
+    /// at once): the stream would hang.
+    Stalled,
+}
+
+/// Polls `s` as a consumer that catches panics and keeps polling, until it
+/// ends, stalls, or `max` polls: every poll's outcome.
+fn poll_past_panics<S: futures::Stream + Unpin>(s: &mut S, max: usize) -> Vec<Step<S::Item>> {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    use std::task::{Context, Poll, Waker};
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut steps = Vec::new();
+    for _ in 0..max {
+        let step = match catch_unwind(AssertUnwindSafe(|| s.poll_next_unpin(&mut cx))) {
+            Ok(Poll::Ready(Some(item))) => Step::Item(item),
+            Ok(Poll::Ready(None)) => Step::End,
+            Ok(Poll::Pending) => Step::Stalled,
+            Err(panic) => Step::Panic(
+                panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default(),
+            ),
+        };
+        let last = matches!(step, Step::End | Step::Stalled);
+        steps.push(step);
+        if last {
+            break;
+        }
+    }
+    steps
+}
+
+/// Item `x` maps to itself at once, except item 2, whose future panics.
+async fn item_2_panics(x: u32) -> u32 {
+    if x == 2 {
+        panic!("item 2 failed");
+    }
+    x
+}
+
+fn items_and_panics(steps: &[Step<u32>]) -> (Vec<u32>, Vec<&str>) {
+    let items = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Item(i) => Some(*i),
+            _ => None,
+        })
+        .collect();
+    let panics = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Panic(p) => Some(p.as_str()),
+            _ => None,
+        })
+        .collect();
+    (items, panics)
+}
+
+#[test]
+fn ordered_mode_polled_past_a_panic_delivers_every_other_result_in_order_then_ends() {
+    let mut s = futures::stream::iter(0..6u32).map_concurrent(3, item_2_panics);
+    let steps = poll_past_panics(&mut s, 20);
+    assert_eq!(
+        items_and_panics(&steps),
+        (vec![0, 1, 3, 4, 5], vec!["item 2 failed"]),
+        "{steps:?}"
+    );
+    assert_eq!(steps.last(), Some(&Step::End), "{steps:?}");
+    assert!(futures::stream::FusedStream::is_terminated(&s));
+}
+
+#[test]
+fn ordered_mode_does_not_stall_when_the_panicked_item_fills_the_window() {
+    let mut s = futures::stream::iter(0..4u32)
+        .map_concurrent(1, |x| item_2_panics(x + 2))
+        .with_window(1);
+    let steps = poll_past_panics(&mut s, 20);
+    assert_eq!(
+        steps,
+        [
+            Step::Panic("item 2 failed".into()),
+            Step::Item(3),
+            Step::Item(4),
+            Step::Item(5),
+            Step::End
+        ]
+    );
+}
+
+#[test]
+fn unordered_mode_polled_past_a_panic_delivers_every_other_result_then_ends() {
+    let mut s = futures::stream::iter(0..6u32).map_concurrent_unordered(3, item_2_panics);
+    let steps = poll_past_panics(&mut s, 20);
+    let (mut items, panics) = items_and_panics(&steps);
+    items.sort_unstable();
+    assert_eq!(
+        (items, panics),
+        (vec![0, 1, 3, 4, 5], vec!["item 2 failed"]),
+        "{steps:?}"
+    );
+    assert_eq!(steps.last(), Some(&Step::End), "{steps:?}");
+}

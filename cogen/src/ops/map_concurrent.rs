@@ -1,4 +1,5 @@
 use core::future::Future;
+use core::panic::AssertUnwindSafe;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 use std::collections::VecDeque;
@@ -25,6 +26,37 @@ pin_project_lite::pin_project! {
     /// assert_eq!(doubled.collect::<Vec<_>>().await, [2, 4, 6, 8]);
     /// # });
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// A mapped future's panic is resumed from the poll that ran it. A
+    /// consumer that catches it and polls on loses nothing else: it gets
+    /// every other item's output (in input order in the ordered mode, the
+    /// panicked item's place skipped), then the end.
+    ///
+    /// ```
+    /// use cogen::ops::OpsExt;
+    /// use futures::{FutureExt, StreamExt};
+    /// use std::panic::AssertUnwindSafe;
+    ///
+    /// # futures::executor::block_on(async {
+    /// let mut s = futures::stream::iter(0..4).map_concurrent(2, |x| async move {
+    ///     if x == 1 {
+    ///         panic!("item 1 failed");
+    ///     }
+    ///     x
+    /// });
+    /// let (mut got, mut panics) = (Vec::new(), 0);
+    /// loop {
+    ///     match AssertUnwindSafe(s.next()).catch_unwind().await {
+    ///         Ok(Some(x)) => got.push(x),
+    ///         Ok(None) => break,
+    ///         Err(_) => panics += 1,
+    ///     }
+    /// }
+    /// assert_eq!((got, panics), (vec![0, 2, 3], 1));
+    /// # });
+    /// ```
     #[must_use = "streams do nothing unless polled"]
     pub struct MapConcurrent<St, F, Fut: Future> {
         #[pin]
@@ -32,8 +64,9 @@ pin_project_lite::pin_project! {
         upstream_done: bool,
         f: F,
         running: FuturesUnordered<Indexed<Fut>>,
-        // Ordered mode: the outputs from `next_out` on, `None` while running.
-        reorder: VecDeque<Option<Fut::Output>>,
+        // Ordered mode: the items from `next_out` on. Never a `Panicked`
+        // slot at the front between polls.
+        reorder: VecDeque<Slot<Fut::Output>>,
         next_in: u64,
         next_out: u64,
         limit: usize,
@@ -42,8 +75,29 @@ pin_project_lite::pin_project! {
     }
 }
 
+/// The ordered mode's record of one started item.
+enum Slot<T> {
+    Running,
+    Done(T),
+    /// Its future panicked; the panic was resumed when it happened, and its
+    /// place is skipped.
+    Panicked,
+}
+
+/// Drops the slots of panicked items from the front, so that the front is
+/// an item still running or done.
+fn skip_panicked<T>(reorder: &mut VecDeque<Slot<T>>, next_out: &mut u64) {
+    while let Some(Slot::Panicked) = reorder.front() {
+        reorder.pop_front();
+        *next_out += 1;
+    }
+}
+
 pin_project_lite::pin_project! {
-    /// A future tagged with its position in the input.
+    /// A future tagged with its position in the input. It reports its
+    /// output or its panic, so every started item reports exactly once (a
+    /// future that unwinds out of `FuturesUnordered` would vanish from it
+    /// and leave its reorder slot waiting forever).
     struct Indexed<Fut> {
         index: u64,
         #[pin]
@@ -52,11 +106,16 @@ pin_project_lite::pin_project! {
 }
 
 impl<Fut: Future> Future for Indexed<Fut> {
-    type Output = (u64, Fut::Output);
+    type Output = (u64, std::thread::Result<Fut::Output>);
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        this.fut.poll(cx).map(|out| (*this.index, out))
+        let fut = this.fut;
+        match std::panic::catch_unwind(AssertUnwindSafe(|| fut.poll(cx))) {
+            Ok(Poll::Ready(out)) => Poll::Ready((*this.index, Ok(out))),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(panic) => Poll::Ready((*this.index, Err(panic))),
+        }
     }
 }
 
@@ -169,31 +228,47 @@ where
                         });
                         *this.next_in += 1;
                         if this.window.is_some() {
-                            this.reorder.push_back(None);
+                            this.reorder.push_back(Slot::Running);
                         }
                     }
                     Poll::Ready(None) => *this.upstream_done = true,
                     Poll::Pending => break,
                 }
             }
-            if let Some(Some(_)) = this.reorder.front() {
-                *this.next_out += 1;
-                return Poll::Ready(this.reorder.pop_front().flatten());
+            match this.reorder.pop_front() {
+                Some(Slot::Done(out)) => {
+                    *this.next_out += 1;
+                    skip_panicked(this.reorder, this.next_out);
+                    return Poll::Ready(Some(out));
+                }
+                Some(head) => this.reorder.push_front(head),
+                None => {}
             }
             match Pin::new(&mut *this.running).poll_next(cx) {
                 Poll::Ready(Some((index, out))) => {
                     if this.window.is_none() {
-                        return Poll::Ready(Some(out));
+                        return Poll::Ready(Some(
+                            out.unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                        ));
                     }
                     let slot = usize::try_from(index - *this.next_out)
                         .expect("the reorder window fits in memory");
-                    this.reorder[slot] = Some(out);
+                    match out {
+                        Ok(out) => this.reorder[slot] = Slot::Done(out),
+                        Err(panic) => {
+                            // Resumed now, where it happened; the later
+                            // items' outputs stay for the polls after it.
+                            this.reorder[slot] = Slot::Panicked;
+                            skip_panicked(this.reorder, this.next_out);
+                            std::panic::resume_unwind(panic);
+                        }
+                    }
                     // Loop: deliver the head if it is ready, start more work.
                 }
-                Poll::Ready(None) if *this.upstream_done => {
-                    debug_assert!(this.reorder.is_empty());
-                    return Poll::Ready(None);
-                }
+                // Every started item reports once, with its output or its
+                // panic (`Indexed`), and the head is neither done nor
+                // panicked: with nothing running, nothing is left.
+                Poll::Ready(None) if *this.upstream_done => return Poll::Ready(None),
                 // Nothing running: waiting on the upstream, whose waker is set.
                 Poll::Ready(None) | Poll::Pending => return Poll::Pending,
             }
@@ -201,7 +276,12 @@ where
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let queued = self.running.len() + self.reorder.iter().filter(|o| o.is_some()).count();
+        let queued = self.running.len()
+            + self
+                .reorder
+                .iter()
+                .filter(|o| matches!(o, Slot::Done(_)))
+                .count();
         let (lower, upper) = if self.upstream_done {
             (0, Some(0))
         } else {

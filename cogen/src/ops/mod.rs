@@ -122,7 +122,9 @@ pub trait OpsExt: Stream {
     ///
     /// # Panics
     ///
-    /// If `limit` is zero.
+    /// If `limit` is zero. A mapped future's panic is resumed from the poll
+    /// that ran it; polled on, the stream delivers every other output in
+    /// input order, the panicked item's place skipped (see [`MapConcurrent`]).
     ///
     /// # Examples
     ///
@@ -157,7 +159,8 @@ pub trait OpsExt: Stream {
     ///
     /// # Panics
     ///
-    /// If `limit` is zero.
+    /// If `limit` is zero. A mapped future's panic is resumed from the poll
+    /// that ran it; polled on, the stream delivers every other output.
     ///
     /// # Examples
     ///
