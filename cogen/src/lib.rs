@@ -76,7 +76,8 @@ mod sync;
 
 pub use async_gen::{
     AClose, ANext, ASend, AStart, AThrow, AsyncClose, AsyncGen, FinishStep, ThrowError,
-    YieldFromStream, YieldFromStreamCatching, async_coroutine, async_generator, closing,
+    YieldFromStream, YieldFromStreamCatching, async_coroutine, async_coroutine_scoped,
+    async_generator, async_generator_scoped, closing,
 };
 pub use engine::{
     CloseError, Co, Delegate, GeneratorState, Interrupt, Raise, ResumeError, SendError, StartError,

@@ -6,8 +6,8 @@ use std::cell::Cell;
 use std::time::Duration;
 
 use cogen::{
-    CloseError, Co, GeneratorState, Interrupt, State, ThrowError, async_coroutine, async_generator,
-    closing,
+    CloseError, Co, GeneratorState, Interrupt, State, ThrowError, async_coroutine,
+    async_coroutine_scoped, async_generator, async_generator_scoped, closing,
 };
 use common::{Log, s};
 use futures::StreamExt;
@@ -16,7 +16,7 @@ use futures::StreamExt;
 async fn athrow_into_a_fresh_generator_gives_the_error_back_and_runs_nothing() {
     // Python: await g.athrow(ValueError()) on a fresh generator raises it; body never ran.
     let log = Log::new();
-    let mut g = async_coroutine(async |mut co: Co<'_, u8, (), &str>| {
+    let mut g = async_coroutine_scoped(async |mut co: Co<'_, u8, (), &str>| {
         log.push("body ran");
         let _g = log.guard("local");
         co.yield_(1).await;
@@ -29,7 +29,7 @@ async fn athrow_into_a_fresh_generator_gives_the_error_back_and_runs_nothing() {
 #[tokio::test]
 async fn athrow_at_a_plain_yield_unwinds_the_body_and_gives_the_error_back() {
     let log = Log::new();
-    let mut g = async_coroutine(async |mut co: Co<'_, u8, (), &str>| {
+    let mut g = async_coroutine_scoped(async |mut co: Co<'_, u8, (), &str>| {
         let _g = log.guard("local");
         co.yield_(1).await;
         log.push("never");
@@ -104,7 +104,7 @@ async fn athrow_into_a_finished_generator_hands_the_error_back() {
 async fn aclose_awaits_the_bodys_async_cleanup() {
     // Python: try: yield ... finally: await asyncio.sleep(0); log(...)
     let log = Log::new();
-    let mut g = async_generator(async |mut co| {
+    let mut g = async_generator_scoped(async |mut co| {
         log.push("start");
         let mut i = 0;
         while co.yield_(i).catching().await.is_ok() {
@@ -144,7 +144,7 @@ async fn aclose_polls_the_cleanup_until_it_completes_and_no_further() {
 #[tokio::test]
 async fn aclose_at_a_plain_yield_drops_locals_without_running_more_body() {
     let log = Log::new();
-    let mut g = async_generator(async |mut co| {
+    let mut g = async_generator_scoped(async |mut co| {
         let _a = log.guard("a");
         let _b = log.guard("b");
         co.yield_(1).await;
@@ -158,7 +158,7 @@ async fn aclose_at_a_plain_yield_drops_locals_without_running_more_body() {
 #[tokio::test]
 async fn aclose_on_a_fresh_generator_runs_nothing_and_finishes_it() {
     let log = Log::new();
-    let mut g = async_generator(async |mut co| {
+    let mut g = async_generator_scoped(async |mut co| {
         log.push("ran");
         co.yield_(1).await;
     });
@@ -207,7 +207,7 @@ async fn aclose_reports_an_error_raised_by_the_cleanup() {
 async fn closing_awaits_cleanup_after_the_consumer_stops_early() {
     // Python: async with aclosing(g) as g: async for x in g: break
     let log = Log::new();
-    let g = async_generator(async |mut co| {
+    let g = async_generator_scoped(async |mut co| {
         for i in 0.. {
             if co.yield_(i).catching().await.is_err() {
                 break;

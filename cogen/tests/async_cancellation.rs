@@ -9,7 +9,10 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use cogen::{Co, GeneratorState, SendError, State, ThrowError, async_coroutine, async_generator};
+use cogen::{
+    Co, GeneratorState, SendError, State, ThrowError, async_coroutine_scoped, async_generator,
+    async_generator_scoped,
+};
 use common::{Log, s};
 use futures::StreamExt;
 use tokio::time::{Instant, sleep, timeout};
@@ -87,7 +90,7 @@ impl Drop for Watched<'_> {
 async fn a_body_cancelled_mid_await_is_kept_as_is_neither_polled_nor_dropped() {
     let log = Log::new();
     let polls = Cell::new(0);
-    let mut g = async_generator(async |mut co| {
+    let mut g = async_generator_scoped(async |mut co| {
         Watched {
             log: &log,
             polls: &polls,
@@ -115,7 +118,7 @@ async fn a_body_cancelled_mid_await_is_kept_as_is_neither_polled_nor_dropped() {
 #[tokio::test]
 async fn an_item_sent_after_the_consumer_gave_up_is_still_delivered() {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<u32>(1);
-    let mut g = async_generator(async |mut co| {
+    let mut g = async_generator_scoped(async |mut co| {
         while let Some(x) = rx.recv().await {
             co.yield_(x).await;
         }
@@ -146,7 +149,7 @@ async fn anext_after_a_cancelled_anext_continues_the_step() {
 #[tokio::test(start_paused = true)]
 async fn asend_and_athrow_during_a_cancelled_step_hand_their_value_back() {
     let log = Log::new();
-    let mut g = async_coroutine(async |mut co: Co<'_, u32, u32, &str>| {
+    let mut g = async_coroutine_scoped(async |mut co: Co<'_, u32, u32, &str>| {
         let mut n = co.yield_(0).await;
         loop {
             sleep(n * MS).await;
@@ -171,7 +174,7 @@ async fn asend_and_athrow_during_a_cancelled_step_hand_their_value_back() {
 #[tokio::test(start_paused = true)]
 async fn aclose_during_a_cancelled_step_drops_the_body_at_its_await() {
     let log = Log::new();
-    let mut g = async_generator(async |mut co| {
+    let mut g = async_generator_scoped(async |mut co| {
         let _g = log.guard("local");
         loop {
             sleep(100 * MS).await;
@@ -196,7 +199,7 @@ async fn aclose_during_a_cancelled_step_drops_the_body_at_its_await() {
 #[tokio::test(start_paused = true)]
 async fn a_cancelled_aclose_is_continued_by_the_next_aclose() {
     let log = Log::new();
-    let mut g = async_generator(async |mut co| {
+    let mut g = async_generator_scoped(async |mut co| {
         let _ = co.yield_(()).catching().await;
         log.push("cleanup begins");
         sleep(100 * MS).await;

@@ -7,8 +7,8 @@ mod common;
 use std::time::Duration;
 
 use cogen::{
-    CloseError, Co, GeneratorState, Interrupt, State, ThrowError, async_coroutine, async_generator,
-    generator,
+    CloseError, Co, GeneratorState, Interrupt, State, ThrowError, async_coroutine,
+    async_coroutine_scoped, async_generator, async_generator_scoped, generator,
 };
 use common::{Log, s};
 use futures::{StreamExt, stream};
@@ -73,8 +73,8 @@ async fn athrow_handled_by_the_sub_generator_continues_the_delegation() {
 #[tokio::test]
 async fn athrow_not_handled_by_the_sub_generator_surfaces_in_the_outer_body() {
     let log = Log::new();
-    let mut outer = async_coroutine(async |mut co: Co<'_, i32, (), String>| {
-        let sub = async_coroutine(async |mut co: Co<'_, i32, (), String>| {
+    let mut outer = async_coroutine_scoped(async |mut co: Co<'_, i32, (), String>| {
+        let sub = async_coroutine_scoped(async |mut co: Co<'_, i32, (), String>| {
             let _g = log.guard("sub local");
             co.yield_(1).await;
         });
@@ -104,8 +104,8 @@ async fn athrow_not_handled_anywhere_comes_back_out() {
 #[tokio::test]
 async fn aclose_closes_the_sub_generator_first_awaiting_both_cleanups() {
     let log = Log::new();
-    let mut outer = async_generator(async |mut co| {
-        let sub = async_generator(async |mut co| {
+    let mut outer = async_generator_scoped(async |mut co| {
+        let sub = async_generator_scoped(async |mut co| {
             while co.yield_(1).catching().await.is_ok() {}
             tokio::task::yield_now().await;
             log.push("sub cleanup");
@@ -175,7 +175,7 @@ async fn yield_from_stream_yields_every_item_awaiting_between_them() {
 async fn yield_from_stream_pulls_one_item_per_resume() {
     let pulled = std::cell::Cell::new(0);
     let source = stream::iter(0..100).inspect(|_| pulled.set(pulled.get() + 1));
-    let mut g = async_generator(async |mut co| co.yield_from_stream(source).await);
+    let mut g = async_generator_scoped(async |mut co| co.yield_from_stream(source).await);
     assert_eq!(g.next().await, Some(0));
     assert_eq!(pulled.get(), 1);
     assert_eq!(g.next().await, Some(1));
@@ -201,7 +201,7 @@ async fn aclose_while_delegating_to_a_stream_arrives_at_the_delegation() {
 #[tokio::test]
 async fn athrow_while_delegating_to_a_stream_without_catching_raises_out() {
     let log = Log::new();
-    let mut g = async_coroutine(async |mut co: Co<'_, i32, (), &str>| {
+    let mut g = async_coroutine_scoped(async |mut co: Co<'_, i32, (), &str>| {
         let _g = log.guard("local");
         co.yield_from_stream(stream::iter([1, 2])).await;
     });

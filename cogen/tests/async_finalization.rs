@@ -7,7 +7,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use cogen::rt::Finalizer;
-use cogen::{State, async_generator};
+use cogen::{State, async_generator, async_generator_scoped};
 use common::{Captured, Log, s};
 use futures::StreamExt;
 
@@ -16,7 +16,7 @@ async fn dropping_at_a_plain_yield_runs_sync_cleanup_without_a_warning() {
     let logs = Captured::default();
     let _sub = logs.install();
     let log = Log::new();
-    let mut g = async_generator(async |mut co| {
+    let mut g = async_generator_scoped(async |mut co| {
         let _g = log.guard("local");
         co.yield_(1).await;
     });
@@ -31,7 +31,7 @@ async fn dropping_at_a_catching_yield_runs_cleanup_that_does_not_wait() {
     let logs = Captured::default();
     let _sub = logs.install();
     let log = Log::new();
-    let mut g = async_generator(async |mut co| {
+    let mut g = async_generator_scoped(async |mut co| {
         let _g = log.guard("local");
         while co.yield_(1).catching().await.is_ok() {}
         log.push("cleanup");
@@ -47,7 +47,7 @@ async fn dropping_with_cleanup_that_awaits_warns_naming_where_it_was_created() {
     let logs = Captured::default();
     let _sub = logs.install();
     let log = Log::new();
-    let mut g = async_generator(async |mut co| {
+    let mut g = async_generator_scoped(async |mut co| {
         let _g = log.guard("local");
         while co.yield_(1).catching().await.is_ok() {}
         log.push("cleanup begins");
@@ -75,7 +75,7 @@ async fn dropping_mid_await_drops_the_body_and_warns() {
     let logs = Captured::default();
     let _sub = logs.install();
     let log = Log::new();
-    let mut g = async_generator(async |mut co| {
+    let mut g = async_generator_scoped(async |mut co| {
         let _g = log.guard("local");
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         co.yield_(1).await;
@@ -134,9 +134,10 @@ async fn finalizer_logs_a_generator_that_ignores_its_close() {
     g.next().await;
     drop(g);
     finalizer.shutdown_asyncgens().await;
+    let text = logs.text();
     assert!(
-        logs.text()
-            .contains("ignored its close or raised while closing")
+        text.contains("ignored its close (it yielded again) when it was closed because it was closed through AsyncClose"),
+        "{text}"
     );
 }
 
@@ -208,4 +209,130 @@ fn a_generator_dropped_after_its_finalizers_runtime_shut_down_is_dropped_with_a_
         alive.upgrade().is_none(),
         "the body and its locals were dropped"
     );
+}
+
+#[tokio::test]
+async fn finalizer_reports_the_error_a_generator_raises_while_closing() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let finalizer = Finalizer::new();
+    let mut g = finalizer.attach(cogen::async_coroutine(
+        async |mut co: cogen::Co<'_, u8, (), String>| {
+            let _ = co.yield_(1).catching().await;
+            tokio::task::yield_now().await;
+            co.raise::<()>("disk full".to_string()).await;
+        },
+    ));
+    g.astart().await.unwrap();
+    drop(g);
+    finalizer.shutdown_asyncgens().await;
+    let text = logs.text();
+    assert!(
+        text.contains("raised \"disk full\" while it was closed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("created at cogen/tests/async_finalization.rs:"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn dropping_a_generator_whose_close_raises_warns_with_the_error_and_where_it_was_made() {
+    // Python: "Exception ignored in: <async_generator ...>" through the
+    // unraisable hook.
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let mut g = cogen::async_coroutine(async |mut co: cogen::Co<'_, u8, (), String>| {
+        let _ = co.yield_(1).catching().await;
+        co.raise::<()>("disk full".to_string()).await;
+    });
+    let created = line!() - 4;
+    g.astart().await.unwrap();
+    drop(g);
+    let text = logs.text();
+    assert!(text.contains("WARN"), "{text}");
+    assert!(
+        text.contains("raised \"disk full\" while it was closed because it was dropped"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("async_finalization.rs:{created}:")),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn dropping_a_generator_that_ignores_its_close_warns() {
+    // Python: "RuntimeError: async generator ignored GeneratorExit".
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let mut g = async_generator(async |mut co| {
+        loop {
+            let _ = co.yield_(1).catching().await;
+        }
+    });
+    g.next().await;
+    drop(g);
+    let text = logs.text();
+    assert!(
+        text.contains(
+            "ignored its close (it yielded again) when it was closed because it was dropped"
+        ),
+        "{text}"
+    );
+}
+
+/// A pipeline stand-in whose close panics: its cleanup task panics.
+struct PanicsWhileClosing;
+
+impl cogen::AsyncClose for PanicsWhileClosing {
+    fn poll_aclose(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        panic!("cleanup failed");
+    }
+
+    fn closes_asynchronously(&self) -> bool {
+        true
+    }
+}
+
+/// One whose close finishes at its first poll.
+struct ClosesAtOnce;
+
+impl cogen::AsyncClose for ClosesAtOnce {
+    fn poll_aclose(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        std::task::Poll::Ready(())
+    }
+
+    fn closes_asynchronously(&self) -> bool {
+        true
+    }
+}
+
+#[tokio::test]
+async fn finalizer_resumes_a_cleanups_panic_even_after_later_finalizations_were_tracked() {
+    use futures::FutureExt;
+    let finalizer = Finalizer::new();
+    drop(finalizer.attach(PanicsWhileClosing));
+    tokio::task::yield_now().await; // its cleanup task runs and panics
+    // Many more finalizations, each finished before the next is tracked:
+    // tracking reaps finished tasks, and must not lose the panic doing so.
+    for _ in 0..300 {
+        drop(finalizer.attach(ClosesAtOnce));
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(finalizer.pending(), 1, "the panic is still to be reported");
+    let shutdown = std::panic::AssertUnwindSafe(finalizer.shutdown_asyncgens())
+        .catch_unwind()
+        .await;
+    let panic = shutdown.expect_err("the cleanup's panic is resumed");
+    assert_eq!(panic.downcast_ref::<&str>(), Some(&"cleanup failed"));
+    assert_eq!(finalizer.pending(), 0);
+    finalizer.shutdown_asyncgens().await;
 }

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
-use cogen::{GeneratorState, State, async_generator, generator};
+use cogen::{GeneratorState, State, async_generator, async_generator_scoped, generator};
 use futures::StreamExt;
 use futures::executor::block_on;
 
@@ -48,7 +48,7 @@ fn a_handle_lent_to_a_nested_generator_yields_through_its_own_generator() {
         co.yield_("outer 1").await;
         {
             let co = &mut co;
-            let mut inner = async_generator(async move |_inner_co: cogen::Co<'_, &str>| {
+            let mut inner = async_generator_scoped(async move |_inner_co: cogen::Co<'_, &str>| {
                 co.yield_("inner via outer").await;
                 "inner done"
             });
@@ -72,7 +72,7 @@ fn two_yields_raced_in_one_step_panic_instead_of_losing_a_value() {
     let mut outer = async_generator(async |mut co| {
         let mut inner = {
             let co = &mut co;
-            async_generator(async move |_c: cogen::Co<'_, u8>| {
+            async_generator_scoped(async move |_c: cogen::Co<'_, u8>| {
                 co.yield_(1).await;
             })
         };

@@ -197,3 +197,60 @@ fn close_state_after_ignored_close_can_be_closed_again_successfully() {
     assert_eq!(g.resume(), Err(cogen::ResumeError::Finished));
     let _ = GeneratorState::<(), ()>::Complete(());
 }
+
+#[test]
+fn dropping_a_generator_whose_close_raises_warns_with_the_error_and_where_it_was_made() {
+    // Python: "Exception ignored in: <generator ...>" through the unraisable
+    // hook.
+    let logs = common::Captured::default();
+    let _sub = logs.install();
+    let mut g = coroutine(async |mut co: Co<'_, u8, (), String>| {
+        let _ = co.yield_(1).catching().await;
+        co.raise::<()>("disk full".to_string()).await;
+    });
+    let created = line!() - 4;
+    g.start().unwrap();
+    drop(g);
+    let text = logs.text();
+    assert!(text.contains("WARN"), "{text}");
+    assert!(text.contains("generator created at"), "{text}");
+    assert!(
+        text.contains("raised \"disk full\" while it was closed because it was dropped"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("close.rs:{created}:")), "{text}");
+}
+
+#[test]
+fn dropping_a_generator_that_ignores_its_close_warns() {
+    // Python: "RuntimeError: generator ignored GeneratorExit".
+    let logs = common::Captured::default();
+    let _sub = logs.install();
+    let mut g = generator(async |mut co| {
+        loop {
+            let _ = co.yield_(1).catching().await;
+        }
+    });
+    g.next();
+    drop(g);
+    let text = logs.text();
+    assert!(
+        text.contains(
+            "ignored its close (it yielded again) when it was closed because it was dropped"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn dropping_a_generator_whose_close_succeeds_reports_nothing() {
+    let logs = common::Captured::default();
+    let _sub = logs.install();
+    let mut g = generator(async |mut co| {
+        while co.yield_(1).catching().await.is_ok() {}
+        "closed"
+    });
+    g.next();
+    drop(g);
+    assert_eq!(logs.text(), "");
+}

@@ -5,9 +5,9 @@ mod common;
 
 use std::time::Duration;
 
-use cogen::async_generator;
 use cogen::ops::{OpsExt, Overflow};
 use cogen::rt::{DebugMode, Finalizer, Queue, Runner, run, spawn};
+use cogen::{async_coroutine, async_generator, async_generator_scoped};
 use common::{Captured, Events};
 use futures::StreamExt;
 
@@ -230,7 +230,8 @@ fn dropping_a_generator_with_skipped_async_cleanup_is_reported_in_debug_mode() {
     let logs = Captured::default();
     let _sub = logs.install();
     Runner::new().debug(DebugMode::new()).run(async {
-        let mut g = async_generator(async |mut co| {
+        // Scoped: its body may borrow, so the run cannot take its cleanup over.
+        let mut g = async_generator_scoped(async |mut co| {
             let _ = co.yield_(1).catching().await;
             tokio::task::yield_now().await;
         });
@@ -247,4 +248,162 @@ fn dropping_a_generator_with_skipped_async_cleanup_is_reported_in_debug_mode() {
 #[should_panic(expected = "the slow-poll threshold must not be zero")]
 fn a_zero_slow_poll_threshold_panics_with_a_clear_message() {
     let _ = DebugMode::new().slow_poll(Duration::ZERO);
+}
+
+/// A generator whose cleanup awaits a timer and then records that it ran.
+fn with_awaited_cleanup(
+    events: &Events,
+    name: &'static str,
+) -> impl futures::Stream<Item = u32> + use<> {
+    let events = events.clone();
+    async_generator(async move |mut co| {
+        let mut n = 0;
+        while co.yield_(n).catching().await.is_ok() {
+            n += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        events.push(format!("{name} cleaned up"));
+    })
+}
+
+#[test]
+fn run_awaits_the_cleanup_of_a_generator_dropped_mid_stream_without_attaching_it() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let events = Events::new();
+    let e = events.clone();
+    run(async move {
+        let mut g = Box::pin(with_awaited_cleanup(&e, "g"));
+        assert_eq!(g.next().await, Some(0));
+        assert_eq!(g.next().await, Some(1));
+        drop(g);
+        e.push("main returns");
+    });
+    assert_eq!(events.get(), ["main returns", "g cleaned up"]);
+    assert_eq!(logs.text(), "", "nothing was skipped");
+}
+
+#[test]
+fn run_runs_a_dropped_generators_cleanup_while_main_goes_on() {
+    let events = Events::new();
+    let e = events.clone();
+    run(async move {
+        let mut g = Box::pin(with_awaited_cleanup(&e, "g"));
+        g.next().await;
+        drop(g);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        e.push("main returns");
+    });
+    assert_eq!(events.get(), ["g cleaned up", "main returns"]);
+}
+
+#[test]
+fn run_awaits_the_cleanup_of_generators_dropped_in_spawned_tasks() {
+    let events = Events::new();
+    let e = events.clone();
+    run(async move {
+        for name in ["a", "b"] {
+            let e = e.clone();
+            tokio::spawn(async move {
+                let mut g = Box::pin(with_awaited_cleanup(&e, name));
+                g.next().await;
+                // Dropped with the task.
+            })
+            .await
+            .unwrap();
+        }
+    });
+    let mut got = events.get();
+    got.sort();
+    assert_eq!(got, ["a cleaned up", "b cleaned up"]);
+}
+
+#[test]
+fn run_awaits_the_cleanup_of_a_generator_dropped_by_another_cleanup() {
+    let events = Events::new();
+    let e = events.clone();
+    run(async move {
+        let inner = with_awaited_cleanup(&e, "inner");
+        let e2 = e.clone();
+        let mut outer = async_generator(async move |mut co| {
+            let mut inner = Box::pin(inner);
+            inner.next().await;
+            while co.yield_(0).catching().await.is_ok() {}
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            drop(inner); // its own cleanup now has to wait
+            e2.push("outer cleaned up");
+        });
+        outer.next().await;
+        drop(outer);
+    });
+    assert_eq!(events.get(), ["outer cleaned up", "inner cleaned up"]);
+}
+
+#[test]
+fn a_deferred_cleanup_that_raises_is_reported_with_its_error() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    run(async {
+        let mut g = async_coroutine(async |mut co: cogen::Co<'_, u8, (), String>| {
+            let _ = co.yield_(1).catching().await;
+            tokio::task::yield_now().await;
+            co.raise::<()>("disk full".to_string()).await;
+        });
+        g.astart().await.unwrap();
+        drop(g);
+    });
+    let text = logs.text();
+    assert!(
+        text.contains("raised \"disk full\" while it was closed"),
+        "{text}"
+    );
+    assert!(text.contains("rt_run_debug.rs:"), "{text}");
+}
+
+#[test]
+fn a_scoped_generator_dropped_in_run_skips_its_awaited_cleanup_and_warns() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let events = Events::new();
+    run(async {
+        let mut g = async_generator_scoped(async |mut co| {
+            while co.yield_(1).catching().await.is_ok() {}
+            tokio::task::yield_now().await;
+            events.push("never: the scoped generator's cleanup");
+        });
+        g.next().await;
+        drop(g);
+    });
+    assert!(events.get().is_empty());
+    let text = logs.text();
+    assert!(
+        text.contains("was finished without awaiting its cleanup because it was dropped"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_generator_dropped_on_a_worker_thread_skips_its_awaited_cleanup_and_warns() {
+    // Documented: a multi-thread runtime's workers cannot hand a generator
+    // that is not known to be `Send` to the run's thread.
+    let logs = Captured::default();
+    let events = Events::new();
+    let (l, e) = (logs.clone(), events.clone());
+    Runner::new().worker_threads(1).run(async move {
+        tokio::spawn(async move {
+            let _sub = l.install();
+            let mut g = Box::pin(with_awaited_cleanup(&e, "g"));
+            g.next().await;
+            drop(g);
+        })
+        .await
+        .unwrap();
+    });
+    assert!(events.get().is_empty());
+    assert!(
+        logs.text()
+            .contains("was finished without awaiting its cleanup because it was dropped"),
+        "{}",
+        logs.text()
+    );
 }

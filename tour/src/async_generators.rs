@@ -8,7 +8,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use cogen::rt::Finalizer;
-use cogen::{Co, GeneratorState, Interrupt, ThrowError, async_coroutine, async_generator, closing};
+use cogen::{
+    Co, GeneratorState, Interrupt, ThrowError, async_coroutine, async_generator,
+    async_generator_scoped, closing,
+};
 use futures::{Stream, StreamExt};
 use tokio::time::sleep;
 
@@ -143,7 +146,7 @@ pub(crate) async fn non_blocking() {
         ticks.lock().unwrap()
     );
 
-    let non_blocking = async_generator(async |mut co| {
+    let non_blocking = async_generator_scoped(async |mut co| {
         for i in 0..3 {
             sleep(pause).await;
             co.yield_(i).await;
@@ -221,7 +224,7 @@ pub(crate) async fn cpu_bound() {
 pub(crate) async fn backpressure() {
     section("6. Built-in backpressure: a slow consumer sets the pace");
     let start = Instant::now();
-    let mut fast_producer = async_generator(async |mut co| {
+    let mut fast_producer = async_generator_scoped(async |mut co| {
         for i in 0..4 {
             say!("  [{}] produce {i}", secs(start.elapsed()));
             co.yield_(i).await; // no delay on the producer side at all
@@ -531,7 +534,7 @@ pub(crate) async fn error_handling_inside() {
         .await
         .expect("write");
     let names = ["a.txt", "b.txt", "c.txt"];
-    let first_lines = async_generator(async |mut co| {
+    let first_lines = async_generator_scoped(async |mut co| {
         for name in names {
             // try: ... except OSError as e: yield a placeholder and go on
             match cogen::io::read_to_string(dir.join(name)).await {

@@ -17,19 +17,20 @@ use crate::engine::{Action, Phase};
 /// awaits each one's cleanup. Wrap a stream with no cleanup in
 /// `cogen::ops::no_cleanup` to put it in a pipeline that needs this trait.
 ///
-/// Closing reports nothing: an error while closing (a generator that ignored
-/// the close or raised) is logged with `tracing`. Use
-/// [`AsyncGen::aclose`] to get it instead.
+/// Closing returns nothing: an error while closing (a generator that ignored
+/// the close, or raised) is logged with `tracing` at warn level, naming where
+/// the generator was made, which of the two happened, and the error's
+/// `Debug`. Use [`AsyncGen::aclose`] to get it instead.
 ///
 /// # Examples
 ///
 /// ```
-/// use cogen::{async_generator, AsyncClose};
+/// use cogen::{async_generator_scoped, AsyncClose};
 /// use std::cell::Cell;
 ///
 /// # futures::executor::block_on(async {
 /// let cleaned = Cell::new(false);
-/// let mut g = async_generator(async |mut co| {
+/// let mut g = async_generator_scoped(async |mut co| {
 ///     let _ = co.yield_(1).catching().await;
 ///     async { cleaned.set(true) }.await; // cleanup that awaits
 /// });
@@ -66,26 +67,18 @@ impl<Y, F: Future, S, E> AsyncClose for AsyncGen<Y, F, S, E> {
             Phase::Created | Phase::Suspended(_) => Some(Action::Close),
         };
         let outcome = core::task::ready!(this.poll_step(cx, action));
-        if outcome.into_close().is_err() {
-            close_failed(this.origin());
-        }
+        // `poll_aclose` has no result: report what it cannot hand back.
+        this.origin.report_close(
+            "async generator",
+            "it was closed through AsyncClose (a pipeline's aclose, a buffer, or a Finalizer)",
+            &outcome,
+        );
         Poll::Ready(())
     }
 
     fn closes_asynchronously(&self) -> bool {
         AsyncGen::closes_asynchronously(self)
     }
-}
-
-/// Logs a close that ended in an error nobody can receive.
-#[cold]
-#[inline(never)]
-pub(crate) fn close_failed(origin: &'static core::panic::Location<'static>) {
-    tracing::warn!(
-        target: "cogen",
-        created_at = %origin,
-        "async generator created at {origin} ignored its close or raised while closing"
-    );
 }
 
 impl<T: AsyncClose + Unpin + ?Sized> AsyncClose for &mut T {

@@ -23,13 +23,13 @@ use crate::engine::CloseError;
 /// # Examples
 ///
 /// ```
-/// use cogen::{async_generator, closing};
+/// use cogen::{async_generator_scoped, closing};
 /// use futures::StreamExt;
 /// use std::cell::RefCell;
 ///
 /// # futures::executor::block_on(async {
 /// let log = RefCell::new(Vec::new());
-/// let lines = async_generator(async |mut co| {
+/// let lines = async_generator_scoped(async |mut co| {
 ///     for line in ["a", "b", "c"] {
 ///         if co.yield_(line).catching().await.is_err() {
 ///             break;

@@ -12,6 +12,7 @@ mod async_close;
 mod athrow;
 mod closing;
 mod error;
+pub(crate) mod finalize;
 mod finish_step;
 pub(crate) mod watch;
 mod yield_from_stream;
@@ -25,6 +26,7 @@ use core::task::{Context, Poll, Waker};
 use futures_core::{FusedStream, Stream};
 
 use crate::engine::raw::Core;
+use crate::engine::report::Origin;
 use crate::engine::{Action, Co, Delegate, Mode, Outcome, Phase, State};
 
 pub use aclose::AClose;
@@ -92,12 +94,24 @@ pub use yield_from_stream::{YieldFromStream, YieldFromStreamCatching};
 /// Dropping a generator that is suspended at a yield point that handles
 /// interrupts (`.catching()`, or a delegation) delivers a close and polls the
 /// body once, with a no-op waker: cleanup that completes without waiting runs
-/// as in Python. Cleanup that has to wait (and a body dropped in the middle of
-/// an await) cannot be awaited by `Drop`; its locals are dropped, and a
-/// `tracing` warning names the line that created the generator. To never skip
-/// async cleanup, close it explicitly ([`aclose`](AsyncGen::aclose)), use
-/// [`closing`], or hand it to the runtime's finalizer
-/// (`cogen::rt::Finalizer`, feature `rt`).
+/// as in Python. If the body raises while closing, or ignores the close by
+/// yielding again, nobody can receive that: a `tracing` warning names the
+/// line that created the generator and the error (Python's unraisable hook).
+///
+/// Cleanup that has to wait cannot be awaited by `Drop`. Inside
+/// `cogen::rt::run` (feature `tokio`), a generator made by
+/// [`async_generator`] or [`async_coroutine`] (whose body is `'static`) and
+/// dropped on the thread that runs `run`'s main future (every task of the
+/// default current-thread runtime) hands its unfinished cleanup to the run,
+/// which awaits it on that thread before `run` returns, as `asyncio.run`
+/// finalizes async generators. Otherwise (a generator made by
+/// [`async_generator_scoped`] or [`async_coroutine_scoped`], dropped outside
+/// `run`, on a worker thread of a multi-thread runtime or a blocking thread,
+/// or in the middle of an await of a cancelled step) its locals are dropped
+/// at once and a `tracing` warning names the line that created the generator
+/// (in `cogen::rt` debug mode, also on standard error). To never skip async
+/// cleanup there, close it explicitly ([`aclose`](AsyncGen::aclose)), use
+/// [`closing`], or hand it to a `cogen::rt::Finalizer`.
 ///
 /// # Examples
 ///
@@ -120,14 +134,26 @@ pub use yield_from_stream::{YieldFromStream, YieldFromStreamCatching};
 #[must_use = "async generators are lazy and do nothing unless resumed"]
 pub struct AsyncGen<Y, F: Future, S = (), E = Infallible> {
     core: Core<Y, S, E, F>,
-    origin: &'static Location<'static>,
+    origin: Origin<E>,
+    /// Hands the unfinished cleanup of a dropped generator to the run
+    /// (`finalize::defer`); `None` for scoped generators.
+    defer: Option<DeferCleanup<Y, F, S, E>>,
 }
+
+/// Moves a dropped generator's waiting cleanup to the run (`finalize.rs`).
+type DeferCleanup<Y, F, S, E> = fn(&mut AsyncGen<Y, F, S, E>) -> bool;
 
 /// Makes a plain async generator from an async closure that receives the
 /// yield handle. It receives `()`, cannot be thrown into, and is a [`Stream`].
 ///
 /// The closure is called at once but runs none of its body until the first
 /// item is requested.
+///
+/// The body is `'static`: it owns what it uses (`async move`), as a task's
+/// does. That lets `cogen::rt::run` take over a dropped generator's cleanup
+/// when it has to wait, and await it before returning (see [`AsyncGen`]'s
+/// "Dropping"). For a body that borrows from its caller, use
+/// [`async_generator_scoped`].
 ///
 /// # Examples
 ///
@@ -149,18 +175,21 @@ pub struct AsyncGen<Y, F: Future, S = (), E = Infallible> {
 #[track_caller]
 pub fn async_generator<Y, R, B>(body: B) -> AsyncGen<Y, impl Future<Output = R>>
 where
-    B: for<'co> AsyncFnOnce(Co<'co, Y>) -> R,
+    B: for<'co> AsyncFnOnce(Co<'co, Y>) -> R + 'static,
+    Y: 'static,
 {
-    AsyncGen {
-        core: Core::new(move |slot| body(Co::new(slot))),
-        origin: Location::caller(),
-    }
+    AsyncGen::finalized(Core::new(move |slot| body(Co::new(slot))))
 }
 
 /// Makes an async generator that receives values of type `S` with
 /// [`asend`](AsyncGen::asend) and errors of type `E` with
 /// [`athrow`](AsyncGen::athrow). Name the types on the handle:
-/// `async |mut co: Co<'_, Y, S, E>| ...`.
+/// `async_coroutine(async |mut co: Co<'_, Y, S, E>| ...)`.
+///
+/// The body is `'static` (it owns what it uses), so a generator dropped with
+/// its cleanup unfinished inside `cogen::rt::run` has that cleanup awaited by
+/// the run (see [`AsyncGen`]'s "Dropping"); for a body that borrows, use
+/// [`async_coroutine_scoped`].
 ///
 /// # Examples
 ///
@@ -168,24 +197,110 @@ where
 /// use cogen::{async_coroutine, Co, GeneratorState};
 ///
 /// # futures::executor::block_on(async {
-/// let mut doubler = async_coroutine(async |mut co: Co<'_, i32, i32>| {
-///     let mut x = co.yield_(0).await;
+/// let mut total = async_coroutine(async |mut co: Co<'_, u32, u32, String>| {
+///     let mut sum = 0;
 ///     loop {
-///         x = co.yield_(x * 2).await;
+///         sum += co.yield_(sum).await;
 ///     }
 /// });
-/// doubler.astart().await.unwrap();
-/// assert_eq!(doubler.asend(21).await, Ok(GeneratorState::Yielded(42)));
+/// total.astart().await.unwrap();
+/// assert_eq!(total.asend(5).await, Ok(GeneratorState::Yielded(5)));
+/// assert_eq!(total.asend(7).await, Ok(GeneratorState::Yielded(12)));
 /// # });
 /// ```
 #[track_caller]
 pub fn async_coroutine<Y, S, E, R, B>(body: B) -> AsyncGen<Y, impl Future<Output = R>, S, E>
 where
-    B: for<'co> AsyncFnOnce(Co<'co, Y, S, E>) -> R,
+    B: for<'co> AsyncFnOnce(Co<'co, Y, S, E>) -> R + 'static,
+    Y: 'static,
+    S: 'static,
+    E: core::fmt::Debug + 'static,
 {
-    AsyncGen {
-        core: Core::new(move |slot| body(Co::new(slot))),
-        origin: Location::caller(),
+    AsyncGen::finalized(Core::new(move |slot| body(Co::new(slot))))
+}
+
+/// [`async_generator`] for a body that borrows from its caller (it need not be
+/// `'static`). The generator cannot outlive what it borrows, so if it is
+/// dropped with cleanup that has to wait, that cleanup is skipped (its locals
+/// are dropped and a warning is logged) even inside `cogen::rt::run`: close it
+/// with [`aclose`](AsyncGen::aclose) or [`closing`] when its cleanup awaits.
+///
+/// # Examples
+///
+/// ```
+/// use cogen::async_generator_scoped;
+/// use futures::StreamExt;
+///
+/// let words = vec!["a".to_string(), "b".to_string()];
+/// # futures::executor::block_on(async {
+/// let lens = async_generator_scoped(async |mut co| {
+///     for w in &words {
+///         co.yield_(w.len()).await;
+///     }
+/// });
+/// assert_eq!(lens.collect::<Vec<_>>().await, [1, 1]);
+/// # });
+/// ```
+#[track_caller]
+pub fn async_generator_scoped<Y, R, B>(body: B) -> AsyncGen<Y, impl Future<Output = R>>
+where
+    B: for<'co> AsyncFnOnce(Co<'co, Y>) -> R,
+{
+    AsyncGen::scoped(Core::new(move |slot| body(Co::new(slot))))
+}
+
+/// [`async_coroutine`] for a body that borrows from its caller; see
+/// [`async_generator_scoped`] for what that means for its cleanup.
+///
+/// # Examples
+///
+/// ```
+/// use cogen::{async_coroutine_scoped, Co, GeneratorState};
+///
+/// let mut seen = Vec::new();
+/// # futures::executor::block_on(async {
+/// let mut g = async_coroutine_scoped(async |mut co: Co<'_, (), u8, &str>| loop {
+///     seen.push(co.yield_(()).await);
+/// });
+/// g.astart().await.unwrap();
+/// g.asend(1).await.unwrap();
+/// g.asend(2).await.unwrap();
+/// drop(g);
+/// # });
+/// assert_eq!(seen, [1, 2]);
+/// ```
+#[track_caller]
+pub fn async_coroutine_scoped<Y, S, E, R, B>(body: B) -> AsyncGen<Y, impl Future<Output = R>, S, E>
+where
+    B: for<'co> AsyncFnOnce(Co<'co, Y, S, E>) -> R,
+    E: core::fmt::Debug,
+{
+    AsyncGen::scoped(Core::new(move |slot| body(Co::new(slot))))
+}
+
+impl<Y: 'static, F: Future + 'static, S: 'static, E: core::fmt::Debug + 'static>
+    AsyncGen<Y, F, S, E>
+{
+    /// A generator whose unfinished cleanup a run can take over on drop.
+    #[track_caller]
+    fn finalized(core: Core<Y, S, E, F>) -> Self {
+        AsyncGen {
+            core,
+            origin: Origin::here(),
+            defer: Some(finalize::defer_cleanup::<Y, F, S, E>),
+        }
+    }
+}
+
+impl<Y, F: Future, S, E: core::fmt::Debug> AsyncGen<Y, F, S, E> {
+    /// A generator whose cleanup cannot outlive its caller's borrows.
+    #[track_caller]
+    fn scoped(core: Core<Y, S, E, F>) -> Self {
+        AsyncGen {
+            core,
+            origin: Origin::here(),
+            defer: None,
+        }
     }
 }
 
@@ -212,7 +327,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
         action: Option<Action<S, E>>,
         threshold: std::time::Duration,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        let origin = self.origin;
+        let origin = self.origin.location;
         watch::timed(
             threshold,
             || self.core.poll_step(cx, action),
@@ -227,7 +342,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// Drops the body where it stands; warns if that skips async cleanup.
     pub(crate) fn finish_now(&mut self, why: &'static str) {
         if self.needs_async_cleanup() {
-            skipped_async_cleanup(self.origin, why);
+            skipped_async_cleanup(self.origin.location, why);
         }
         self.core.finish();
     }
@@ -480,7 +595,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// assert_eq!(g.origin().line(), line!() - 1);
     /// ```
     pub fn origin(&self) -> &'static Location<'static> {
-        self.origin
+        self.origin.location
     }
 }
 
@@ -539,7 +654,7 @@ impl<Y, F: Future, E> AsyncGen<Y, F, (), E> {
         cx: &mut Context<'_>,
         threshold: std::time::Duration,
     ) -> Poll<Outcome<Y, F::Output, (), E>> {
-        let origin = self.origin;
+        let origin = self.origin.location;
         watch::timed(
             threshold,
             || self.core.poll_advance(cx, ()),
@@ -586,17 +701,26 @@ impl<Y, F: Future, E> FusedStream for AsyncGen<Y, F, (), E> {
 }
 
 impl<Y, F: Future, S, E> Drop for AsyncGen<Y, F, S, E> {
-    /// Closes the generator as far as `Drop` can: see
-    /// [Dropping](AsyncGen#dropping).
     fn drop(&mut self) {
-        if let Phase::Suspended(Mode::Catch | Mode::Delegate) = self.core.phase() {
-            let mut cx = Context::from_waker(Waker::noop());
-            if self
-                .core
-                .poll_resume(&mut cx, Some(Action::Close))
-                .is_ready()
-            {
-                // Closed, returned, raised or ignored: the result has nowhere to go.
+        match self.core.phase() {
+            Phase::Suspended(Mode::Catch | Mode::Delegate) => {
+                let mut cx = Context::from_waker(Waker::noop());
+                if let Poll::Ready(outcome) = self.core.poll_resume(&mut cx, Some(Action::Close)) {
+                    // Closed or returned; an error or an ignored close has
+                    // nowhere to go but the report.
+                    self.origin
+                        .report_close("async generator", "it was dropped", &outcome);
+                    return;
+                }
+            }
+            // A cancelled `aclose`: its cleanup is under way.
+            Phase::Running { closing: true } => {}
+            // Nothing to await (or a cancelled step, which `finish_now` reports).
+            _ => return self.finish_now("it was dropped"),
+        }
+        // The close is waiting for something: let the run await the rest.
+        if let Some(defer) = self.defer {
+            if defer(self) {
                 return;
             }
         }
@@ -604,7 +728,6 @@ impl<Y, F: Future, S, E> Drop for AsyncGen<Y, F, S, E> {
     }
 }
 
-/// Logs that a generator's async cleanup was skipped.
 #[cold]
 #[inline(never)]
 pub(crate) fn skipped_async_cleanup(origin: &'static Location<'static>, why: &str) {
@@ -614,6 +737,13 @@ pub(crate) fn skipped_async_cleanup(origin: &'static Location<'static>, why: &st
         "async generator created at {origin} was finished without awaiting its cleanup \
          because {why}; close it with aclose(), cogen::closing, or a cogen::rt::Finalizer"
     );
+    if watch::slow_poll().is_some() {
+        // Debug mode: visible without a `tracing` subscriber.
+        eprintln!(
+            "cogen debug: async generator created at {origin} was finished without \
+             awaiting its cleanup because {why}"
+        );
+    }
 }
 
 impl<Y, F: Future, S, E> Delegate for AsyncGen<Y, F, S, E> {
@@ -638,7 +768,7 @@ impl<Y, F: Future, S, E> core::fmt::Debug for AsyncGen<Y, F, S, E> {
         f.debug_struct("AsyncGen")
             .field("state", &self.state())
             .field("delegating", &self.is_delegating())
-            .field("origin", &format_args!("{}", self.origin))
+            .field("origin", &format_args!("{}", self.origin.location))
             .finish()
     }
 }

@@ -10,6 +10,7 @@ pub(crate) mod items;
 mod outcome;
 mod raise;
 pub(crate) mod raw;
+pub(crate) mod report;
 mod slot;
 mod yield_;
 mod yield_from;

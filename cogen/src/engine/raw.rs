@@ -22,6 +22,8 @@
 //!    never moved until it is dropped in place.
 //! 4. **Liveness flag.** The body future is alive exactly while
 //!    `phase != Phase::Finished`; it is dropped at most once, by `finish`.
+//!    Exactly one `Core` owns an allocation: `Core::take` moves it to a new
+//!    `Core` and leaves the old one `Finished` and `detached`, never freeing.
 //!
 //! All pointers are derived from the single `Box::into_raw` pointer, and the
 //! driver never creates a `&mut Inner` (only `&mut` to the body future's bytes
@@ -81,6 +83,10 @@ impl<Y, S, E> core::fmt::Debug for SlotPtr<Y, S, E> {
 pub(crate) struct Core<Y, S, E, F: Future> {
     inner: NonNull<Inner<Y, S, E, F>>,
     phase: Phase,
+    /// Set by [`Core::take`] on the `Core` left behind: the allocation now
+    /// belongs to the `Core` it returned, so this one must not free it. The
+    /// phase of a detached `Core` is `Finished`, so nothing reads `inner`.
+    detached: bool,
     /// Owns `Inner` (for drop check).
     _owns: PhantomData<Inner<Y, S, E, F>>,
     /// Invariant in `Y`, `S`, `E`: `send` and `throw` pass values in.
@@ -163,6 +169,7 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
             // SAFETY: `Box::into_raw` never returns null.
             inner: unsafe { NonNull::new_unchecked(raw) },
             phase: Phase::Created,
+            detached: false,
             _owns: PhantomData,
             _invariant: PhantomData,
         }
@@ -171,6 +178,24 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
     #[inline]
     pub(crate) fn phase(&self) -> Phase {
         self.phase
+    }
+
+    /// Moves the generator out, leaving behind a `Core` that is finished and
+    /// owns nothing (as `Option::take` does). Used to hand a dropped
+    /// generator's unfinished cleanup to someone who can await it.
+    pub(crate) fn take(&mut self) -> Self {
+        let taken = Core {
+            inner: self.inner,
+            phase: self.phase,
+            detached: self.detached,
+            _owns: PhantomData,
+            _invariant: PhantomData,
+        };
+        // `Finished`: no method of the `Core` left behind reads `inner`
+        // (invariant 4), and `detached` keeps its `Drop` from freeing it.
+        self.phase = Phase::Finished;
+        self.detached = true;
+        taken
     }
 
     #[inline(always)]
@@ -402,8 +427,8 @@ struct FreeInner<Y, S, E, F>(NonNull<Inner<Y, S, E, F>>);
 impl<Y, S, E, F> Drop for FreeInner<Y, S, E, F> {
     fn drop(&mut self) {
         // SAFETY: the pointer came from `Box::into_raw` of a fully initialised
-        // `Inner` (see `new`) and only `Core::drop` makes this guard, once
-        // (invariant 1). The body is wrapped in `ManuallyDrop` and `finish`
+        // `Inner` (see `new`) and only `Core::drop` of the one `Core` that
+        // owns it (not detached by `take`) makes this guard, once (invariant 1). The body is wrapped in `ManuallyDrop` and `finish`
         // has dropped it or unwound while dropping it (invariant 4: it is
         // never dropped twice), so this frees the allocation and drops only
         // the slot and whatever message it still holds. No `SlotPtr` remains:
@@ -414,6 +439,9 @@ impl<Y, S, E, F> Drop for FreeInner<Y, S, E, F> {
 
 impl<Y, S, E, F: Future> Drop for Core<Y, S, E, F> {
     fn drop(&mut self) {
+        if self.detached {
+            return; // `take` moved the allocation to another `Core`.
+        }
         let _free = FreeInner(self.inner);
         self.finish();
     }

@@ -3,7 +3,7 @@ use core::future::Future;
 use tokio::task::JoinSet;
 
 use super::{Fetched, Fetcher};
-use crate::{AsyncGen, async_generator};
+use crate::{AsyncGen, async_generator_scoped};
 
 impl Fetcher {
     /// Fetches every URL, at most [`concurrency`](Fetcher::concurrency) at a
@@ -55,7 +55,7 @@ impl Fetcher {
     {
         let fetcher = self.clone();
         let urls = urls.into_iter();
-        async_generator(async move |mut co| {
+        async_generator_scoped(async move |mut co| {
             let mut urls = urls.enumerate();
             let mut running = JoinSet::new();
             loop {

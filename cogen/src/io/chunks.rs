@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 use super::{FileError, FileOp};
-use crate::{AsyncGen, Co, async_generator};
+use crate::{AsyncGen, Co, async_generator, async_generator_scoped};
 
 /// An async generator of the bytes of the file at `path`, `size` at a time
 /// (Python's `await f.read(size)` in a loop).
@@ -81,7 +81,7 @@ where
     R: AsyncRead + Unpin,
 {
     assert!(size > 0, "chunk size must be non-zero");
-    async_generator(async move |mut co| pump_chunks(&mut co, None, reader, size).await)
+    async_generator_scoped(async move |mut co| pump_chunks(&mut co, None, reader, size).await)
 }
 
 async fn pump_chunks<R: AsyncRead + Unpin>(

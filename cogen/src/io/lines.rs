@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
 
 use super::{FileError, FileOp};
-use crate::{AsyncGen, Co, async_generator};
+use crate::{AsyncGen, Co, async_generator, async_generator_scoped};
 
 /// Read buffer for files: large enough that tokio's blocking-pool round trip
 /// per read is paid rarely.
@@ -89,7 +89,7 @@ pub fn lines_from<R>(reader: R) -> AsyncGen<Result<String, FileError>, impl Futu
 where
     R: AsyncBufRead + Unpin,
 {
-    async_generator(async move |mut co| pump_lines(&mut co, None, reader).await)
+    async_generator_scoped(async move |mut co| pump_lines(&mut co, None, reader).await)
 }
 
 async fn pump_lines<R: AsyncBufRead + Unpin>(

@@ -3,7 +3,7 @@ use core::future::Future;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
-use crate::{AsyncGen, async_generator};
+use crate::{AsyncGen, async_generator_scoped};
 
 /// An async generator of `(index, output)` pairs, in the order the futures
 /// complete (asyncio's `as_completed`, which also tells you which one).
@@ -46,7 +46,7 @@ where
         .enumerate()
         .map(|(index, fut)| async move { (index, fut.await) })
         .collect();
-    async_generator(async move |mut co| {
+    async_generator_scoped(async move |mut co| {
         while let Some(done) = pending.next().await {
             co.yield_(done).await;
         }

@@ -22,6 +22,7 @@
 mod as_completed;
 mod blocking_iter;
 mod debug;
+mod deferred;
 mod finalizer;
 mod gather;
 mod limiter;

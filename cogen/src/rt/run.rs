@@ -4,6 +4,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use super::Finalizer;
 use super::debug::{self, DebugMode, Watched};
+use super::deferred::Cleanups;
 
 /// Where a run's threads find its finalizer. Emptied when the run ends: the
 /// runtime keeps the thread-start hook (and so this slot) alive, and the
@@ -55,9 +56,18 @@ pub fn run<F: Future>(main: F) -> F::Output {
 /// 1. builds a tokio runtime with time (and every other enabled driver);
 /// 2. runs `main` to completion on the calling thread (it need not be `Send`);
 ///    debug mode watches it as the task `"main"`;
-/// 3. awaits the async cleanup of every async generator handed to the run's
-///    [`Finalizer`] (see [`Finalizer::current`]) and of every
-///    `cogen::ops::buffer` dropped unfinished: asyncio's `shutdown_asyncgens`;
+/// 3. while `main` runs and after it returns, awaits the unfinished cleanup
+///    of every async generator made by [`async_generator`](crate::async_generator)
+///    or [`async_coroutine`](crate::async_coroutine) and dropped on this
+///    thread (with the default current-thread runtime, in any task), and of
+///    every generator handed to the run's [`Finalizer`] (see
+///    [`Finalizer::current`]) and every `cogen::ops::buffer` dropped
+///    unfinished: asyncio's async-generator finalizer and
+///    `shutdown_asyncgens`. A generator dropped on a worker thread of a
+///    multi-thread runtime (or a blocking thread) cannot move here unless it
+///    is `Send`, which its type does not promise: attach it to the
+///    [`Finalizer`] to have its cleanup awaited; otherwise it is skipped and
+///    logged (on standard error too, in debug mode);
 /// 4. shuts the runtime down: tasks still running are dropped (tokio cannot
 ///    throw a cancellation into them as asyncio does), and blocking work
 ///    started with [`to_thread`](crate::rt::to_thread) is waited for
@@ -179,8 +189,24 @@ impl Runner {
         let _restore = RestoreFinalizer(previous);
 
         let out = rt.block_on(async {
-            let out = Watched::new(Arc::from("main"), main).await;
-            finalizer.shutdown_asyncgens().await;
+            // Generators dropped on this thread hand their unfinished
+            // cleanup here; it runs next to `main` and is awaited below.
+            let mut cleanups = Cleanups::install();
+            let mut main = core::pin::pin!(Watched::new(Arc::from("main"), main));
+            let out = core::future::poll_fn(|cx| {
+                let _ = cleanups.poll_all(cx);
+                main.as_mut().poll(cx)
+            })
+            .await;
+            // asyncio's `shutdown_asyncgens`: until neither kind has work
+            // left (a cleanup may drop another generator).
+            loop {
+                cleanups.settle().await;
+                finalizer.shutdown_asyncgens().await;
+                if cleanups.is_idle() {
+                    break;
+                }
+            }
             out
         });
         drop(finalizer);

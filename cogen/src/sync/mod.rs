@@ -7,6 +7,7 @@ use core::iter::FusedIterator;
 use core::task::{Context, Poll, Waker};
 
 use crate::engine::raw::Core;
+use crate::engine::report::Origin;
 use crate::engine::{
     Action, CloseError, Co, Delegate, GeneratorState, Mode, Outcome, Phase, ResumeError, SendError,
     StartError, State,
@@ -39,6 +40,7 @@ use crate::engine::{
 #[must_use = "generators are lazy and do nothing unless resumed"]
 pub struct Gen<Y, F: Future, S = (), E = Infallible> {
     core: Core<Y, S, E, F>,
+    origin: Origin<E>,
 }
 
 /// Makes a plain generator from an async closure that receives the yield
@@ -59,12 +61,14 @@ pub struct Gen<Y, F: Future, S = (), E = Infallible> {
 /// }
 /// assert_eq!(count_to(3).collect::<Vec<_>>(), [1, 2, 3]);
 /// ```
+#[track_caller]
 pub fn generator<Y, R, B>(body: B) -> Gen<Y, impl Future<Output = R>>
 where
     B: for<'co> AsyncFnOnce(Co<'co, Y>) -> R,
 {
     Gen {
         core: Core::new(move |slot| body(Co::new(slot))),
+        origin: Origin::here(),
     }
 }
 
@@ -92,12 +96,15 @@ where
 /// assert_eq!(avg.send(10.0), Ok(GeneratorState::Yielded(10.0)));
 /// assert_eq!(avg.send(20.0), Ok(GeneratorState::Yielded(15.0)));
 /// ```
+#[track_caller]
 pub fn coroutine<Y, S, E, R, B>(body: B) -> Gen<Y, impl Future<Output = R>, S, E>
 where
     B: for<'co> AsyncFnOnce(Co<'co, Y, S, E>) -> R,
+    E: core::fmt::Debug,
 {
     Gen {
         core: Core::new(move |slot| body(Co::new(slot))),
+        origin: Origin::here(),
     }
 }
 
@@ -374,16 +381,16 @@ impl<Y, F: Future, E> Iterator for Gen<Y, F, (), E> {
 impl<Y, F: Future, E> FusedIterator for Gen<Y, F, (), E> {}
 
 impl<Y, F: Future, S, E> Drop for Gen<Y, F, S, E> {
-    /// Closes a suspended generator, as Python does when a generator is
-    /// garbage-collected: a catching body runs its close handling. If the body
-    /// ignores the close or raises, its locals are dropped anyway and the
-    /// result is discarded.
     fn drop(&mut self) {
         if matches!(
             self.core.phase(),
             Phase::Suspended(Mode::Catch | Mode::Delegate)
         ) {
-            let _ = self.close();
+            // Python's generator finalizer: close, and report what nobody can
+            // receive (an error raised while closing, or an ignored close).
+            let outcome = self.step(Action::Close);
+            self.origin
+                .report_close("generator", "it was dropped", &outcome);
         }
         // `Core::drop` drops whatever is left of the body.
     }

@@ -1,0 +1,97 @@
+//! Reports of what a generator could not hand to anyone: a close that failed
+//! while the generator was being dropped or finalized (Python reports these
+//! through `sys.unraisablehook`). Sent to `tracing` at warn level, naming where
+//! the generator was made and the error's `Debug`.
+
+use core::fmt;
+use core::panic::Location;
+
+use super::Outcome;
+
+/// How to show the error type, captured where the generator is made (the
+/// constructors require `E: Debug`; a `Drop` impl cannot).
+pub(crate) type DescribeError<E> = fn(&E, &mut fmt::Formatter<'_>) -> fmt::Result;
+
+/// Where a generator was made, and how to show its errors.
+pub(crate) struct Origin<E> {
+    pub(crate) location: &'static Location<'static>,
+    describe_error: DescribeError<E>,
+}
+
+impl<E> Clone for Origin<E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<E> Copy for Origin<E> {}
+
+impl<E: fmt::Debug> Origin<E> {
+    /// The caller's location (through `#[track_caller]` constructors).
+    #[track_caller]
+    #[inline]
+    pub(crate) fn here() -> Self {
+        Origin {
+            location: Location::caller(),
+            describe_error: <E as fmt::Debug>::fmt,
+        }
+    }
+}
+
+/// Shows an error through a captured `DescribeError`.
+struct Described<'a, E>(&'a E, DescribeError<E>);
+
+impl<E> fmt::Debug for Described<'_, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (self.1)(self.0, f)
+    }
+}
+
+impl<E> Origin<E> {
+    /// Reports a close whose result nobody receives when it did not succeed:
+    /// `kind` is "generator" or "async generator", `how` says who closed it.
+    pub(crate) fn report_close<Y, R, S>(
+        &self,
+        kind: &str,
+        how: &str,
+        outcome: &Outcome<Y, R, S, E>,
+    ) {
+        match outcome {
+            Outcome::Raised(error) => self.raised_while_closing(kind, how, error),
+            Outcome::IgnoredClose(_) => self.ignored_close(kind, how),
+            _ => {}
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn raised_while_closing(&self, kind: &str, how: &str, error: &E) {
+        let origin = self.location;
+        let error = Described(error, self.describe_error);
+        tracing::warn!(
+            target: "cogen",
+            created_at = %origin,
+            error = ?error,
+            "{kind} created at {origin} raised {error:?} while it was closed because {how}; \
+             nobody could receive the error"
+        );
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn ignored_close(&self, kind: &str, how: &str) {
+        let origin = self.location;
+        tracing::warn!(
+            target: "cogen",
+            created_at = %origin,
+            "{kind} created at {origin} ignored its close (it yielded again) when it was \
+             closed because {how}; its body was dropped without finishing"
+        );
+    }
+}
+
+impl<E> fmt::Debug for Origin<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.location, f)
+    }
+}
