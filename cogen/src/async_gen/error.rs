@@ -2,6 +2,10 @@ use core::fmt;
 
 /// Error from [`AsyncGen::athrow`](crate::AsyncGen::athrow).
 ///
+/// `Display` names the raised error ("generator raised: rate limited"); it is
+/// a `std::error::Error` whenever `E` is `Debug` and `Display`, so a thrown
+/// `&str` or `String` works with `?` into `Box<dyn Error>` and anyhow.
+///
 /// # Examples
 ///
 /// ```
@@ -40,20 +44,16 @@ impl<E> ThrowError<E> {
     }
 }
 
-impl<E> fmt::Display for ThrowError<E> {
+impl<E: fmt::Display> fmt::Display for ThrowError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ThrowError::Raised(_) => "generator raised an error",
-            ThrowError::Running(_) => "generator is already running",
-        })
-    }
-}
-
-impl<E: fmt::Debug + std::error::Error + 'static> std::error::Error for ThrowError<E> {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ThrowError::Raised(e) => Some(e),
-            ThrowError::Running(_) => None,
+            ThrowError::Raised(e) => write!(f, "generator raised: {e}"),
+            ThrowError::Running(_) => f.write_str("generator is already running"),
         }
     }
 }
+
+/// Needs only `Debug + Display` of `E` (as tokio's `SendError<T>`): the inner
+/// error is in the message, and [`into_inner`](ThrowError::into_inner) gives
+/// it back.
+impl<E: fmt::Debug + fmt::Display> std::error::Error for ThrowError<E> {}

@@ -5,6 +5,11 @@ use core::fmt;
 /// Error from [`Gen::start`](crate::Gen::start) and
 /// [`AsyncGen::astart`](crate::AsyncGen::astart).
 ///
+/// `Display` names the raised error ("generator raised: rate limited"); it is
+/// a `std::error::Error` whenever the values are `Debug` and the error
+/// `Display`, so a thrown `&str` or `String` works with `?` into
+/// `Box<dyn Error>` and anyhow.
+///
 /// # Examples
 ///
 /// ```
@@ -26,6 +31,11 @@ pub enum StartError<E> {
 
 /// Error from [`Gen::send`](crate::Gen::send) and
 /// [`AsyncGen::asend`](crate::AsyncGen::asend); hands the value back.
+///
+/// `Display` names the raised error ("generator raised: rate limited"); it is
+/// a `std::error::Error` whenever the values are `Debug` and the error
+/// `Display`, so a thrown `&str` or `String` works with `?` into
+/// `Box<dyn Error>` and anyhow.
 ///
 /// # Examples
 ///
@@ -57,6 +67,11 @@ pub enum SendError<S, E> {
 /// Error from [`Gen::resume`](crate::Gen::resume) and
 /// [`AsyncGen::anext`](crate::AsyncGen::anext).
 ///
+/// `Display` names the raised error ("generator raised: rate limited"); it is
+/// a `std::error::Error` whenever the values are `Debug` and the error
+/// `Display`, so a thrown `&str` or `String` works with `?` into
+/// `Box<dyn Error>` and anyhow.
+///
 /// # Examples
 ///
 /// ```
@@ -76,6 +91,11 @@ pub enum ResumeError<E> {
 
 /// Error from [`Gen::close`](crate::Gen::close) and
 /// [`AsyncGen::aclose`](crate::AsyncGen::aclose).
+///
+/// `Display` names the raised error ("generator raised: rate limited"); it is
+/// a `std::error::Error` whenever the values are `Debug` and the error
+/// `Display`, so a thrown `&str` or `String` works with `?` into
+/// `Box<dyn Error>` and anyhow.
 ///
 /// # Examples
 ///
@@ -97,61 +117,54 @@ pub enum CloseError<Y, E> {
     Raised(E),
 }
 
-impl<E> fmt::Display for StartError<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            StartError::AlreadyStarted => "generator already started",
-            StartError::Finished => "generator already finished",
-            StartError::Raised(_) => "generator raised an error",
-        })
-    }
-}
+// `Display` names the inner error when there is one ("generator raised:
+// rate limited"); the `Error` impls need only `Debug + Display` of the values,
+// as tokio's `SendError<T>` does, so a thrown `&str` or `String` works with `?`
+// into `Box<dyn Error>` and anyhow. The inner error is in the message, not in
+// `source()` (which would need `E: Error`); match the variant to get it back.
 
-impl<S, E> fmt::Display for SendError<S, E> {
+impl<E: fmt::Display> fmt::Display for StartError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            SendError::NotStarted(_) => "can't send a value to a just-started generator",
-            SendError::Finished(_) => "generator already finished",
-            SendError::Raised(_) => "generator raised an error",
-            SendError::Running(_) => "generator is already running",
-        })
-    }
-}
-
-impl<E> fmt::Display for ResumeError<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ResumeError::Finished => "generator already finished",
-            ResumeError::Raised(_) => "generator raised an error",
-        })
-    }
-}
-
-impl<Y, E> fmt::Display for CloseError<Y, E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            CloseError::Ignored(_) => "generator ignored close",
-            CloseError::Raised(_) => "generator raised an error while closing",
-        })
-    }
-}
-
-macro_rules! error_with_source {
-    ($ty:ident<$($p:ident),*>, $raised:path) => {
-        impl<$($p: fmt::Debug),*> std::error::Error for $ty<$($p),*>
-        where
-            E: std::error::Error + 'static,
-        {
-            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                match self {
-                    $raised(e) => Some(e),
-                    _ => None,
-                }
-            }
+        match self {
+            StartError::AlreadyStarted => f.write_str("generator already started"),
+            StartError::Finished => f.write_str("generator already finished"),
+            StartError::Raised(e) => write!(f, "generator raised: {e}"),
         }
-    };
+    }
 }
-error_with_source!(StartError<E>, StartError::Raised);
-error_with_source!(SendError<S, E>, SendError::Raised);
-error_with_source!(ResumeError<E>, ResumeError::Raised);
-error_with_source!(CloseError<Y, E>, CloseError::Raised);
+
+impl<S, E: fmt::Display> fmt::Display for SendError<S, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SendError::NotStarted(_) => {
+                f.write_str("can't send a value to a just-started generator")
+            }
+            SendError::Finished(_) => f.write_str("generator already finished"),
+            SendError::Raised(e) => write!(f, "generator raised: {e}"),
+            SendError::Running(_) => f.write_str("generator is already running"),
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for ResumeError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResumeError::Finished => f.write_str("generator already finished"),
+            ResumeError::Raised(e) => write!(f, "generator raised: {e}"),
+        }
+    }
+}
+
+impl<Y, E: fmt::Display> fmt::Display for CloseError<Y, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CloseError::Ignored(_) => f.write_str("generator ignored close"),
+            CloseError::Raised(e) => write!(f, "generator raised while closing: {e}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for StartError<E> {}
+impl<S: fmt::Debug, E: fmt::Debug + fmt::Display> std::error::Error for SendError<S, E> {}
+impl<E: fmt::Debug + fmt::Display> std::error::Error for ResumeError<E> {}
+impl<Y: fmt::Debug, E: fmt::Debug + fmt::Display> std::error::Error for CloseError<Y, E> {}
