@@ -241,3 +241,34 @@ async fn closing_reports_a_generator_that_ignores_the_close() {
     let r = closing(g, async |g| g.next().await).await;
     assert_eq!(r, Err(CloseError::Ignored(7)));
 }
+
+#[tokio::test(start_paused = true)]
+async fn propagate_lets_aclose_go_on_after_awaited_cleanup() {
+    let log = Log::new();
+    let mut g = async_coroutine_scoped(async |mut co: Co<'_, u8, (), &str>| {
+        if let Err(interrupt) = co.yield_(1).catching().await {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            log.push("flushed");
+            co.propagate::<()>(interrupt).await;
+        }
+    });
+    g.astart().await.unwrap();
+    assert_eq!(g.aclose().await, Ok(None));
+    assert_eq!(g.state(), State::Finished);
+    assert_eq!(log.events(), s(&["flushed"]));
+}
+
+#[tokio::test(start_paused = true)]
+async fn propagate_raises_a_thrown_error_again_after_awaited_cleanup() {
+    let log = Log::new();
+    let mut g = async_coroutine_scoped(async |mut co: Co<'_, u8, (), &str>| {
+        if let Err(interrupt) = co.yield_(1).catching().await {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            log.push("flushed");
+            co.propagate::<()>(interrupt).await;
+        }
+    });
+    g.astart().await.unwrap();
+    assert_eq!(g.athrow("boom").await, Err(ThrowError::Raised("boom")));
+    assert_eq!(log.events(), s(&["flushed"]));
+}

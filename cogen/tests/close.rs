@@ -254,3 +254,59 @@ fn dropping_a_generator_whose_close_succeeds_reports_nothing() {
     drop(g);
     assert_eq!(logs.text(), "");
 }
+
+#[test]
+fn propagate_lets_a_close_go_on_after_cleanup_without_a_return_value() {
+    let log = Log::new();
+    let mut g = coroutine(async |mut co: Co<'_, u8, (), &str>| {
+        if let Err(interrupt) = co.yield_(1).catching().await {
+            log.push("cleanup");
+            co.propagate::<()>(interrupt).await;
+        }
+        log.push("never: after propagate");
+    });
+    g.start().unwrap();
+    assert_eq!(g.close(), Ok(None));
+    assert_eq!(g.state(), State::Finished);
+    assert_eq!(log.events(), s(&["cleanup"]));
+}
+
+#[test]
+fn propagate_raises_a_thrown_error_again_after_cleanup() {
+    let log = Log::new();
+    let mut g = coroutine(async |mut co: Co<'_, u8, (), &str>| {
+        if let Err(interrupt) = co.yield_(1).catching().await {
+            log.push("cleanup");
+            co.propagate::<()>(interrupt).await;
+        }
+    });
+    g.start().unwrap();
+    assert_eq!(g.throw("boom"), Err("boom"));
+    assert_eq!(g.state(), State::Finished);
+    assert_eq!(log.events(), s(&["cleanup"]));
+}
+
+#[test]
+fn propagating_a_close_that_is_not_in_progress_panics_clearly() {
+    let mut g = coroutine(async |mut co: Co<'_, u8, (), &str>| {
+        let Err(kept) = co.yield_(1).catching().await else {
+            return;
+        };
+        // Ignore the close, then propagate it on a later, ordinary step.
+        co.yield_(2).await;
+        co.propagate::<()>(kept).await;
+    });
+    g.start().unwrap();
+    assert_eq!(g.close(), Err(CloseError::Ignored(2)));
+    let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| g.send(()))).unwrap_err();
+    let msg = err
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| err.downcast_ref::<&str>().map(|m| m.to_string()))
+        .unwrap_or_default();
+    assert!(
+        msg.contains("propagated Interrupt::Close while no close was in progress"),
+        "{msg}"
+    );
+    assert_eq!(g.state(), State::Finished);
+}

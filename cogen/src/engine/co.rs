@@ -2,7 +2,8 @@ use core::convert::Infallible;
 use core::marker::PhantomData;
 
 use super::raw::SlotPtr;
-use super::{Delegate, Mode, Raise, Yield, YieldFrom, YieldFromIter};
+use super::slot::Slot;
+use super::{Delegate, Interrupt, Mode, Raise, Yield, YieldFrom, YieldFromIter};
 
 /// The yield handle a generator body receives: Python's `yield`, as a value.
 ///
@@ -93,6 +94,54 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     /// ```
     pub fn raise<T>(&mut self, error: E) -> Raise<'_, Y, S, E, T> {
         Raise::new(&mut self.slot, error)
+    }
+
+    /// Lets an interrupt received at a `.catching()` yield point go on, once
+    /// the body has done its cleanup (which may await): a close continues, so
+    /// the generator finishes closed and `close`/`aclose` returns `Ok(None)`;
+    /// a thrown error is raised again. This is Python's `finally:` block,
+    /// which runs and then lets `GeneratorExit` or the exception through,
+    /// without the body inventing a return value. Evaluates to any type,
+    /// because it never completes.
+    ///
+    /// # Panics
+    ///
+    /// Propagating [`Interrupt::Close`](crate::Interrupt::Close) when no close
+    /// is in progress (one kept from an earlier, ignored close) panics: there
+    /// is no close to continue.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{async_coroutine, Co};
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// # futures::executor::block_on(async {
+    /// let flushed = Arc::new(Mutex::new(false));
+    /// let f = flushed.clone();
+    /// let mut g = async_coroutine(async move |mut co: Co<'_, u32, (), String>| {
+    ///     let mut n = 0;
+    ///     loop {
+    ///         if let Err(interrupt) = co.yield_(n).catching().await {
+    ///             async { *f.lock().unwrap() = true }.await; // awaited cleanup
+    ///             return co.propagate(interrupt).await;
+    ///         }
+    ///         n += 1;
+    ///     }
+    /// });
+    /// g.astart().await.unwrap();
+    /// assert_eq!(g.aclose().await, Ok(None)); // closed, no value made up
+    /// assert!(*flushed.lock().unwrap());
+    /// # });
+    /// ```
+    pub fn propagate<T>(&mut self, interrupt: Interrupt<E>) -> Raise<'_, Y, S, E, T> {
+        Raise::posting(
+            &mut self.slot,
+            match interrupt {
+                Interrupt::Throw(e) => Slot::Raise(e),
+                Interrupt::Close => Slot::Exit,
+            },
+        )
     }
 
     /// Delegates to a sub-generator (Python's `yield from`), evaluating to its

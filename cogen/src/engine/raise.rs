@@ -6,7 +6,8 @@ use core::task::{Context, Poll};
 use super::raw::SlotPtr;
 use super::slot::Slot;
 
-/// Future returned by [`Co::raise`](crate::Co::raise): lets an error out of
+/// Future returned by [`Co::raise`](crate::Co::raise) and
+/// [`Co::propagate`](crate::Co::propagate): lets an error (or a close) out of
 /// the generator. It never completes, so it evaluates to any type `T`.
 ///
 /// # Examples
@@ -24,15 +25,20 @@ use super::slot::Slot;
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Raise<'a, Y, S, E, T> {
     slot: &'a mut SlotPtr<Y, S, E>,
-    error: Option<E>,
+    /// `Slot::Raise(e)`, or `Slot::Exit` to let a close go on; `None` once posted.
+    message: Option<Slot<Y, S, E>>,
     _never: PhantomData<fn() -> T>,
 }
 
 impl<'a, Y, S, E, T> Raise<'a, Y, S, E, T> {
     pub(crate) fn new(slot: &'a mut SlotPtr<Y, S, E>, error: E) -> Self {
+        Self::posting(slot, Slot::Raise(error))
+    }
+
+    pub(crate) fn posting(slot: &'a mut SlotPtr<Y, S, E>, message: Slot<Y, S, E>) -> Self {
         Raise {
             slot,
-            error: Some(error),
+            message: Some(message),
             _never: PhantomData,
         }
     }
@@ -45,8 +51,8 @@ impl<Y, S, E, T> Future for Raise<'_, Y, S, E, T> {
 
     fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<T> {
         let this = self.get_mut();
-        if let Some(error) = this.error.take() {
-            this.slot.with(|slot| slot.post(Slot::Raise(error)));
+        if let Some(message) = this.message.take() {
+            this.slot.with(|slot| slot.post(message));
         }
         // The driver finishes the generator on seeing the error; this future
         // is dropped with the body and never polled again by it.
@@ -57,7 +63,7 @@ impl<Y, S, E, T> Future for Raise<'_, Y, S, E, T> {
 impl<Y, S, E, T> core::fmt::Debug for Raise<'_, Y, S, E, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Raise")
-            .field("raised", &self.error.is_none())
+            .field("raised", &self.message.is_none())
             .finish()
     }
 }

@@ -413,6 +413,9 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
                 Some(_) => {
                     // `Slot::Exit`: the body lets the close request propagate.
                     self.finish();
+                    if !closing {
+                        super::slot::close_not_in_progress()
+                    }
                     Poll::Ready(Outcome::Closed)
                 }
             },

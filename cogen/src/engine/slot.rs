@@ -75,6 +75,18 @@ fn posted_twice<Y, S, E>(held: &Slot<Y, S, E>, next: &Slot<Y, S, E>) -> ! {
     )
 }
 
+/// A body let a close go on ([`Co::propagate`](crate::Co::propagate) of an
+/// `Interrupt::Close`) during a step that was not a close.
+#[cold]
+#[inline(never)]
+#[track_caller]
+pub(crate) fn close_not_in_progress() -> ! {
+    panic!(
+        "cogen: a generator body propagated Interrupt::Close while no close was in progress \
+         (an interrupt kept from an earlier, ignored close); there is no close to continue"
+    )
+}
+
 /// A body posted a value, dropped (or forgot) the yield future before the
 /// driver took the value, and then went on to finish or post again. The value
 /// has nowhere to go: fail loudly instead of losing it (DESIGN.md,
