@@ -4,6 +4,7 @@
 # which excludes start-up. Deterministic: same binary, same counts.
 #
 # usage: bench/callgrind.sh [case ...]     (default: every case, then CPython)
+# The spawn-scaling cases (*_beside_*) use SPAWN_N1 / SPAWN_N2 instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N1=${N1:-100000}
@@ -41,6 +42,9 @@ for c in "${cases[@]}"; do
     python_queue_*) slope "$c" "$PY" bench/py/toolkit.py "${c#python_}" ;;
     python_async_*) slope "$c" "$PY" bench/py/async_generators.py "${c#python_}" ;;
     python_*) slope "$c" "$PY" bench/py/generators.py "${c#python_}" ;;
+    # Spawn scaling: each spawned group task's outcome is held until a join,
+    # so these run at smaller sizes (SPAWN_N1, SPAWN_N2).
+    *_beside_*) (N1=${SPAWN_N1:-10000}; N2=${SPAWN_N2:-60000}; slope "$c" "$bin" "$c") ;;
     *) slope "$c" "$bin" "$c" ;;
   esac
 done

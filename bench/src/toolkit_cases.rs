@@ -2,6 +2,12 @@
 //! producer task and consumer as `tokio_mpsc_*`), and `map_concurrent`
 //! against futures' `buffered` / `buffer_unordered`, each mapping an
 //! immediately ready future so that the operator's own cost is measured.
+//! And the spawn-scaling cases: spawning beside many running tasks.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::task::{Context, Poll};
 
 use cogen::ops::OpsExt;
 use futures::StreamExt;
@@ -136,4 +142,173 @@ pub fn cogen_map_concurrent_unordered_8(n: u64) -> u64 {
         }
         sum
     })
+}
+
+/// Tasks spawned between two turns of the runtime in the spawn-scaling cases.
+const CHUNK: u64 = 64;
+
+/// The spawn-scaling cases (issue 11): the cost of one more short task while
+/// many others are still running, `TaskGroup::spawn` beside tasks of the same
+/// group, and a finalization (`Finalizer::attach`, then dropping a stream
+/// whose close must be awaited: `Finalizer`'s tracking) beside pending ones.
+/// For callgrind, each case sets up the running tasks and then spawns `n`
+/// short ones (the slope removes the set-up); criterion times the spawns
+/// alone (`SPAWN_SCALING` and `benches/generators.rs`).
+pub const SPAWN_CASES: &[Case] = &[
+    ("task_group_spawn_beside_5k", |n| {
+        SpawnScaling::task_group(5_000).spawn(n)
+    }),
+    ("task_group_spawn_beside_50k", |n| {
+        SpawnScaling::task_group(50_000).spawn(n)
+    }),
+    ("finalizer_track_beside_5k", |n| {
+        SpawnScaling::finalizer(5_000).spawn(n)
+    }),
+    ("finalizer_track_beside_50k", |n| {
+        SpawnScaling::finalizer(50_000).spawn(n)
+    }),
+];
+
+/// A named spawn-scaling set-up, for criterion.
+pub type SetUp = (&'static str, fn() -> SpawnScaling);
+
+/// The same cases for criterion: each makes the set-up, untimed.
+pub const SPAWN_SCALING: &[SetUp] = &[
+    ("task_group_spawn_beside_5k", || {
+        SpawnScaling::task_group(5_000)
+    }),
+    ("task_group_spawn_beside_50k", || {
+        SpawnScaling::task_group(50_000)
+    }),
+    ("finalizer_track_beside_5k", || {
+        SpawnScaling::finalizer(5_000)
+    }),
+    ("finalizer_track_beside_50k", || {
+        SpawnScaling::finalizer(50_000)
+    }),
+];
+
+/// A current-thread runtime with tasks that never finish, to which
+/// [`spawn`](SpawnScaling::spawn) adds short ones.
+#[derive(Debug)]
+pub struct SpawnScaling {
+    // Dropped before the runtime.
+    beside: Beside,
+    /// How many tasks have run (the running ones: their first poll).
+    ran: Arc<AtomicU64>,
+    rt: tokio::runtime::Runtime,
+}
+
+#[derive(Debug)]
+enum Beside {
+    Group(cogen::rt::TaskGroup<u64, ()>),
+    Finalizer(cogen::rt::Finalizer),
+}
+
+/// A stream stand-in whose close never finishes: a pending finalization.
+struct ClosesNever(Arc<AtomicU64>);
+
+impl cogen::AsyncClose for ClosesNever {
+    fn poll_aclose(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        self.0.fetch_add(1, Relaxed);
+        Poll::Pending
+    }
+
+    fn closes_asynchronously(&self) -> bool {
+        true
+    }
+}
+
+/// One whose close finishes at its first poll.
+struct ClosesAtOnce(Arc<AtomicU64>);
+
+impl cogen::AsyncClose for ClosesAtOnce {
+    fn poll_aclose(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        self.0.fetch_add(1, Relaxed);
+        Poll::Ready(())
+    }
+
+    fn closes_asynchronously(&self) -> bool {
+        true
+    }
+}
+
+impl SpawnScaling {
+    /// A `TaskGroup` with `running` tasks that never finish.
+    pub fn task_group(running: u64) -> Self {
+        let rt = current_thread();
+        let ran = Arc::new(AtomicU64::new(0));
+        let mut group = cogen::rt::TaskGroup::new();
+        {
+            let _in = rt.enter();
+            for _ in 0..running {
+                let ran = ran.clone();
+                group.spawn(async move {
+                    ran.fetch_add(1, Relaxed);
+                    std::future::pending().await
+                });
+            }
+        }
+        Self::settle(rt, Beside::Group(group), ran, running)
+    }
+
+    /// A `Finalizer` with `running` finalizations that never finish.
+    pub fn finalizer(running: u64) -> Self {
+        let rt = current_thread();
+        let ran = Arc::new(AtomicU64::new(0));
+        let finalizer = cogen::rt::Finalizer::on(rt.handle().clone());
+        for _ in 0..running {
+            drop(finalizer.attach(ClosesNever(ran.clone())));
+        }
+        Self::settle(rt, Beside::Finalizer(finalizer), ran, running)
+    }
+
+    /// Runs the runtime until `tasks` tasks have run.
+    fn settle(
+        rt: tokio::runtime::Runtime,
+        beside: Beside,
+        ran: Arc<AtomicU64>,
+        tasks: u64,
+    ) -> Self {
+        let s = SpawnScaling { rt, beside, ran };
+        s.run_until(tasks);
+        s
+    }
+
+    fn run_until(&self, tasks: u64) {
+        while self.ran.load(Relaxed) < tasks {
+            self.rt.block_on(tokio::task::yield_now());
+        }
+    }
+
+    /// Spawns `n` short tasks (a group task that returns at once, or the
+    /// finalization of a dropped stream whose close finishes at once),
+    /// `CHUNK` at a time, running each chunk to its end before the next: the
+    /// running tasks stay those of the set-up, plus at most a chunk.
+    pub fn spawn(&mut self, n: u64) -> u64 {
+        let _in = self.rt.enter();
+        let mut target = self.ran.load(Relaxed);
+        let mut spawned = 0;
+        while spawned < n {
+            let k = CHUNK.min(n - spawned);
+            for i in spawned..spawned + k {
+                match &mut self.beside {
+                    Beside::Group(group) => {
+                        let ran = self.ran.clone();
+                        group.spawn(async move {
+                            ran.fetch_add(1, Relaxed);
+                            Ok(i)
+                        });
+                    }
+                    Beside::Finalizer(finalizer) => {
+                        drop(finalizer.attach(ClosesAtOnce(self.ran.clone())));
+                    }
+                }
+            }
+            spawned += k;
+            target += k;
+            self.run_until(target);
+        }
+        n
+    }
 }

@@ -367,3 +367,42 @@ async fn limiter_spawned_tasks_share_the_limit() {
 fn limiter_of_zero_panics_with_a_clear_message() {
     let _ = Limiter::new(0);
 }
+
+/// Spawning reaps the handles of finished tasks in batches (amortised O(1)
+/// per spawn); the running ones must all stay reachable by a cancel.
+#[tokio::test(start_paused = true)]
+async fn cancelling_reaches_every_running_task_however_many_finished_ones_were_reaped() {
+    let events = Events::new();
+    let mut group = TaskGroup::<u32, ()>::new();
+    let mut sleepers = Vec::new();
+    for i in 0..2_000u32 {
+        if i % 100 == 7 {
+            let e = events.clone();
+            sleepers.push(group.spawn(async move {
+                let _g = OnDrop(e, format!("sleeper {i}"));
+                nap(100).await;
+                Ok(i)
+            }));
+        } else {
+            group.spawn(async move { Ok(i) });
+        }
+        tokio::task::yield_now().await; // the short ones finish as we go
+    }
+    group.cancel();
+    let outcomes = group.join().await.unwrap_err().into_outcomes();
+    assert_eq!(outcomes.len(), 2_000);
+    for (i, outcome) in outcomes.iter().enumerate() {
+        if sleepers.contains(&i) {
+            assert!(
+                matches!(outcome, TaskOutcome::Cancelled),
+                "{i}: {outcome:?}"
+            );
+        } else {
+            assert!(
+                matches!(outcome, TaskOutcome::Ok(v) if *v as usize == i),
+                "{i}: {outcome:?}"
+            );
+        }
+    }
+    assert_eq!(events.get().len(), 20);
+}

@@ -8,6 +8,7 @@ fn main() {
             .iter()
             .chain(cogen_bench::ASYNC_CASES)
             .chain(cogen_bench::TOOLKIT_CASES)
+            .chain(cogen_bench::SPAWN_CASES)
         {
             eprintln!("  {name}");
         }
@@ -18,6 +19,7 @@ fn main() {
         .iter()
         .chain(cogen_bench::ASYNC_CASES)
         .chain(cogen_bench::TOOLKIT_CASES)
+        .chain(cogen_bench::SPAWN_CASES)
         .find(|(name, _)| *name == case)
     else {
         eprintln!("unknown case {case:?}");

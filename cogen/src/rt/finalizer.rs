@@ -1,13 +1,16 @@
+use core::any::Any;
 use core::future::Future;
 use core::ops::{Deref, DerefMut};
 use core::pin::Pin;
-use core::task::{Context, Poll};
+use core::task::{Context, Poll, ready};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use futures_core::{FusedStream, Stream};
+use futures_util::FutureExt;
 use tokio::runtime::Handle;
 use tokio::task::JoinHandle;
 
+use super::task_group::Tracked;
 use crate::AsyncClose;
 
 /// Runs the async cleanup of dropped, unfinished async generators as tasks on
@@ -50,7 +53,31 @@ use crate::AsyncClose;
 #[derive(Debug, Clone)]
 pub struct Finalizer {
     handle: Handle,
-    pending: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    pending: Arc<Mutex<Pending>>,
+}
+
+/// The finalizations [`Finalizer::shutdown_asyncgens`] has yet to account
+/// for: the tasks (finished ones reaped in batches as more are tracked), and
+/// the panics of reaped ones, which it resumes.
+#[derive(Debug, Default)]
+struct Pending {
+    tasks: Tracked<JoinHandle<()>>,
+    panics: Vec<Box<dyn Any + Send>>,
+}
+
+impl Pending {
+    /// Drops finished tasks, keeping their panics.
+    fn reaped(panics: &mut Vec<Box<dyn Any + Send>>) -> impl FnMut(JoinHandle<()>) + '_ {
+        |done| {
+            // Finished, so its result is there to take without waiting (and
+            // without spending the caller's task budget).
+            if let Some(Err(e)) = tokio::task::unconstrained(done).now_or_never() {
+                if e.is_panic() {
+                    panics.push(e.into_panic());
+                }
+            }
+        }
+    }
 }
 
 impl Finalizer {
@@ -146,14 +173,13 @@ impl Finalizer {
     /// [`shutdown_asyncgens`](Finalizer::shutdown_asyncgens) waits for.
     #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
     pub(crate) fn track(&self, task: JoinHandle<()>) {
-        let mut pending = self.lock();
-        pending.retain(|t| !t.is_finished());
-        pending.push(task);
+        let Pending { tasks, panics } = &mut *self.lock();
+        tasks.push(task, Pending::reaped(panics));
     }
 
-    /// How many finalizations have been spawned and not yet awaited by
-    /// [`shutdown_asyncgens`](Finalizer::shutdown_asyncgens) (finished ones
-    /// included until then).
+    /// How many finalizations [`shutdown_asyncgens`](Finalizer::shutdown_asyncgens)
+    /// has yet to account for: those still running, and those that panicked
+    /// (whose panic it resumes).
     ///
     /// # Examples
     ///
@@ -164,13 +190,21 @@ impl Finalizer {
     /// # }
     /// ```
     pub fn pending(&self) -> usize {
-        self.lock().len()
+        let Pending { tasks, panics } = &mut *self.lock();
+        tasks.reap(Pending::reaped(panics));
+        tasks.len() + panics.len()
     }
 
     /// Waits for every finalization spawned so far, and for any they cause
     /// (asyncio's `loop.shutdown_asyncgens()`). Call it before the runtime
     /// shuts down: tasks still pending then are dropped, their cleanup
-    /// skipped (and logged).
+    /// skipped (and logged). Cancel-safe: a finalization not yet awaited
+    /// stays pending.
+    ///
+    /// # Panics
+    ///
+    /// With the panic of a finalization that panicked (one per call, the
+    /// earliest first); the others stay pending for the next call.
     ///
     /// # Examples
     ///
@@ -182,22 +216,35 @@ impl Finalizer {
     /// # }
     /// ```
     pub async fn shutdown_asyncgens(&self) {
-        loop {
-            let tasks = core::mem::take(&mut *self.lock());
-            if tasks.is_empty() {
-                return;
-            }
-            for task in tasks {
-                if let Err(e) = task.await {
+        core::future::poll_fn(|cx| {
+            let mut pending = self.lock();
+            loop {
+                // Panics found while reaping first (they happened first).
+                // What is still tracked stays so, for the next call.
+                if !pending.panics.is_empty() {
+                    let panic = pending.panics.remove(0);
+                    drop(pending);
+                    std::panic::resume_unwind(panic);
+                }
+                // Each task is awaited where it is tracked, so a cancelled
+                // wait loses none.
+                let Some(task) = pending.tasks.last_mut() else {
+                    return Poll::Ready(());
+                };
+                let done = ready!(Pin::new(task).poll(cx));
+                pending.tasks.pop();
+                if let Err(e) = done {
                     if e.is_panic() {
+                        drop(pending);
                         std::panic::resume_unwind(e.into_panic());
                     }
                 }
             }
-        }
+        })
+        .await;
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<JoinHandle<()>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
         self.pending.lock().unwrap_or_else(PoisonError::into_inner)
     }
 

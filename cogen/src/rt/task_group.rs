@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use futures_util::FutureExt;
-use tokio::task::{AbortHandle, Id, JoinSet};
+use tokio::task::{AbortHandle, Id, JoinHandle, JoinSet};
 
 use super::debug::Watched;
 
@@ -55,19 +55,108 @@ pub struct TaskGroup<T, E> {
 #[derive(Debug, Default)]
 struct Shared {
     cancelled: AtomicBool,
-    running: Mutex<Vec<AbortHandle>>,
+    running: Mutex<Tracked<AbortHandle>>,
 }
 
 impl Shared {
-    fn running(&self) -> std::sync::MutexGuard<'_, Vec<AbortHandle>> {
+    fn running(&self) -> std::sync::MutexGuard<'_, Tracked<AbortHandle>> {
         self.running.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn cancel(&self) {
         self.cancelled.store(true, Ordering::SeqCst);
-        for task in core::mem::take(&mut *self.running()) {
+        for task in self.running().take() {
             task.abort();
         }
+    }
+}
+
+/// A handle to a task that can say whether the task has finished.
+pub(crate) trait TaskHandle {
+    fn is_finished(&self) -> bool;
+}
+
+impl TaskHandle for AbortHandle {
+    fn is_finished(&self) -> bool {
+        AbortHandle::is_finished(self)
+    }
+}
+
+impl<T> TaskHandle for JoinHandle<T> {
+    fn is_finished(&self) -> bool {
+        JoinHandle::is_finished(self)
+    }
+}
+
+/// Handles of tasks that may still be running, with the finished ones
+/// reaped in batches: [`push`](Tracked::push) looks at the handles only once
+/// there are twice as many as it left at its last look (and at least
+/// [`REAP_FLOOR`]), so a push costs amortised O(1) however many tasks run,
+/// and at most about twice as many handles as running tasks are held.
+/// `TaskGroup` keeps its abort handles in one, and `Finalizer` its cleanup
+/// tasks' join handles (order is not kept).
+#[derive(Debug)]
+pub(crate) struct Tracked<H> {
+    handles: Vec<H>,
+    reap_at: usize,
+}
+
+/// Below this many handles, none are reaped.
+const REAP_FLOOR: usize = 64;
+
+impl<H> Default for Tracked<H> {
+    fn default() -> Self {
+        Tracked {
+            handles: Vec::new(),
+            reap_at: REAP_FLOOR,
+        }
+    }
+}
+
+impl<H: TaskHandle> Tracked<H> {
+    /// Adds `handle`, first handing every finished one to `reaped` if it is
+    /// time to look.
+    pub(crate) fn push(&mut self, handle: H, reaped: impl FnMut(H)) {
+        if self.handles.len() >= self.reap_at {
+            self.reap(reaped);
+        }
+        self.handles.push(handle);
+    }
+
+    /// Hands every finished handle to `reaped` now.
+    pub(crate) fn reap(&mut self, mut reaped: impl FnMut(H)) {
+        let mut i = 0;
+        while i < self.handles.len() {
+            if self.handles[i].is_finished() {
+                reaped(self.handles.swap_remove(i));
+            } else {
+                i += 1;
+            }
+        }
+        // The next look comes after at least as many pushes as there are
+        // handles left (or the floor): O(1) looks per push, amortised.
+        self.reap_at = (2 * self.handles.len()).max(REAP_FLOOR);
+    }
+
+    /// How many handles are held, finished or not.
+    pub(crate) fn len(&self) -> usize {
+        self.handles.len()
+    }
+
+    /// Takes every handle.
+    pub(crate) fn take(&mut self) -> Vec<H> {
+        self.reap_at = REAP_FLOOR;
+        core::mem::take(&mut self.handles)
+    }
+
+    /// The last handle held.
+    pub(crate) fn last_mut(&mut self) -> Option<&mut H> {
+        self.handles.last_mut()
+    }
+
+    /// Removes the last handle held.
+    pub(crate) fn pop(&mut self) -> Option<H> {
+        self.handles.pop()
     }
 }
 
@@ -163,10 +252,7 @@ impl<T: Send + 'static, E: Send + 'static> TaskGroup<T, E> {
         });
         let abort = self.set.spawn(task);
         self.ids.insert(abort.id(), index);
-        let mut running = self.shared.running();
-        running.retain(|t| !t.is_finished());
-        running.push(abort.clone());
-        drop(running);
+        self.shared.running().push(abort.clone(), drop);
         if self.is_cancelled() {
             abort.abort(); // Lost a race with `cancel`.
         }
@@ -303,6 +389,8 @@ impl<T: Send + 'static, E: Send + 'static> TaskGroup<T, E> {
             };
             self.outcomes[index] = Some(outcome);
         }
+        // Every task has finished: none of their handles is needed.
+        drop(self.shared.running().take());
         let outcomes: Vec<_> = core::mem::take(&mut self.outcomes)
             .into_iter()
             .map(|o| o.expect("every task was joined"))
@@ -541,3 +629,71 @@ impl<T: fmt::Debug, E: fmt::Debug> fmt::Debug for GroupError<T, E> {
 }
 
 impl<T: fmt::Debug, E: fmt::Debug> std::error::Error for GroupError<T, E> {}
+
+#[cfg(test)]
+mod tests {
+    use super::{REAP_FLOOR, TaskHandle, Tracked};
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    /// A task handle that counts how often it is asked whether it finished.
+    struct Probe {
+        finished: Rc<Cell<bool>>,
+        asked: Rc<Cell<u64>>,
+    }
+
+    impl TaskHandle for Probe {
+        fn is_finished(&self) -> bool {
+            self.asked.set(self.asked.get() + 1);
+            self.finished.get()
+        }
+    }
+
+    /// Pushes `n` handles of tasks that stay running.
+    fn push_running(tracked: &mut Tracked<Probe>, asked: &Rc<Cell<u64>>, n: usize) {
+        for _ in 0..n {
+            let probe = Probe {
+                finished: Rc::default(),
+                asked: asked.clone(),
+            };
+            tracked.push(probe, |_| unreachable!("nothing has finished"));
+        }
+    }
+
+    #[test]
+    fn tracking_a_task_looks_at_amortised_o1_handles_however_many_run() {
+        for running in [5_000, 50_000] {
+            let asked = Rc::new(Cell::new(0));
+            let mut tracked = Tracked::default();
+            push_running(&mut tracked, &asked, running);
+            asked.set(0);
+            let spawns = 1_000;
+            push_running(&mut tracked, &asked, spawns);
+            // Today's cost is a look at every running task per spawn
+            // (5 million looks for 1,000 spawns beside 5,000 running).
+            assert!(
+                asked.get() <= 3 * (running + spawns) as u64,
+                "{} looks for {spawns} spawns beside {running} running",
+                asked.get()
+            );
+        }
+    }
+
+    #[test]
+    fn finished_tasks_are_reaped_so_the_handles_held_stay_within_twice_the_running() {
+        let asked = Rc::new(Cell::new(0));
+        let mut tracked = Tracked::default();
+        push_running(&mut tracked, &asked, 100);
+        let mut reaped = 0;
+        for _ in 0..100_000 {
+            let done = Probe {
+                finished: Rc::new(Cell::new(true)),
+                asked: asked.clone(),
+            };
+            tracked.push(done, |_| reaped += 1);
+            assert!(tracked.len() <= 2 * 100 + REAP_FLOOR);
+        }
+        assert!(reaped >= 100_000 - 2 * 100 - REAP_FLOOR);
+        assert!(asked.get() <= 3 * 100_100);
+    }
+}
