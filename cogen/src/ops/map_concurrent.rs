@@ -235,14 +235,12 @@ where
                     Poll::Pending => break,
                 }
             }
-            match this.reorder.pop_front() {
-                Some(Slot::Done(out)) => {
+            if let Some(Slot::Done(_)) = this.reorder.front() {
+                if let Some(Slot::Done(out)) = this.reorder.pop_front() {
                     *this.next_out += 1;
                     skip_panicked(this.reorder, this.next_out);
                     return Poll::Ready(Some(out));
                 }
-                Some(head) => this.reorder.push_front(head),
-                None => {}
             }
             match Pin::new(&mut *this.running).poll_next(cx) {
                 Poll::Ready(Some((index, out))) => {
