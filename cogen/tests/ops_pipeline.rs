@@ -301,6 +301,50 @@ fn a_buffer_whose_runtime_shut_down_mid_stream_delivers_what_it_holds_then_panic
     );
 }
 
+/// A stream of 0, 1, 2, ... whose close panics.
+struct PanicsWhileClosing(u32);
+
+impl futures::Stream for PanicsWhileClosing {
+    type Item = u32;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<u32>> {
+        self.0 += 1;
+        std::task::Poll::Ready(Some(self.0 - 1))
+    }
+}
+
+impl AsyncClose for PanicsWhileClosing {
+    fn poll_aclose(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        panic!("upstream cleanup failed");
+    }
+
+    fn closes_asynchronously(&self) -> bool {
+        true
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn closing_a_buffer_resumes_a_panic_of_its_upstreams_cleanup() {
+    use futures::FutureExt;
+    let mut b = PanicsWhileClosing(0).buffer(2, Overflow::Wait);
+    assert_eq!(b.next().await, Some(0));
+    let closed = std::panic::AssertUnwindSafe(b.aclose())
+        .catch_unwind()
+        .await;
+    let panic = closed.expect_err("the cleanup's panic reaches the closer");
+    assert_eq!(
+        panic.downcast_ref::<&str>(),
+        Some(&"upstream cleanup failed")
+    );
+    assert_eq!(b.next().await, None);
+}
+
 #[tokio::test(start_paused = true)]
 async fn closing_a_pipeline_closes_every_generator_across_buffer_boundaries() {
     let events = Events::new();

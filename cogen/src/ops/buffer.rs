@@ -154,7 +154,10 @@ pin_project_lite::pin_project! {
     /// When polled after the upstream panicked (with its panic, once the
     /// items before it are delivered), or after the task was dropped before
     /// the upstream ended, e.g. because its runtime shut down (once what is
-    /// buffered is delivered).
+    /// buffered is delivered). Closing it with
+    /// [`poll_aclose`](AsyncClose::poll_aclose) resumes a panic of the
+    /// upstream's cleanup; a panic still behind buffered items is dropped
+    /// with them.
     ///
     /// # Examples
     ///
@@ -387,7 +390,8 @@ where
 
 impl<St: Stream> AsyncClose for Buffer<St> {
     /// Stops the upstream's task, drops what is buffered, and waits for the
-    /// task to close the upstream (with its async cleanup).
+    /// task to close the upstream (with its async cleanup); a panic in that
+    /// cleanup is resumed here.
     fn poll_aclose(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.project();
         *this.finished = true;
@@ -396,8 +400,14 @@ impl<St: Stream> AsyncClose for Buffer<St> {
             drop(upstream); // Never started: it has run nothing to clean up.
         }
         if let Some(task) = this.task {
-            let _ = ready!(Pin::new(task).poll(cx));
+            let done = ready!(Pin::new(task).poll(cx));
             *this.task = None;
+            // A panic in the upstream's cleanup is the closer's to hear of.
+            if let Err(e) = done {
+                if e.is_panic() {
+                    std::panic::resume_unwind(e.into_panic());
+                }
+            }
         }
         Poll::Ready(())
     }
