@@ -10,6 +10,8 @@
 //! | `/stream/{n}` | `n` JSON lines, one frame each |
 //! | `/drip?numbytes=N&duration=S&delay=D` | waits `D` s, then sends `N` bytes spread over `S` s |
 //! | `/invalid-utf8` | text whose third line is not UTF-8 |
+//! | `/redirect/{n}` | `302` to `/redirect/{n-1}`; `/redirect/0` is a 200 page |
+//! | `/redirect-to?url=U` | `302` to `U` (percent-decoded), whatever it is |
 //! | anything else | 404 |
 //!
 //! The server runs on its own thread and runtime, so it serves while a
@@ -338,8 +340,55 @@ async fn route(req: Request<Incoming>) -> Response<Body> {
         },
         ("drip", None) => drip(&query),
         ("invalid-utf8", None) => full(StatusCode::OK, &b"one\ntwo\nthr\xffee\nfour\n"[..]),
+        ("redirect", Some(n)) => match n.parse::<u32>() {
+            Ok(0) => full(StatusCode::OK, "redirected\n"),
+            Ok(n) => redirect(&format!("/redirect/{}", n - 1)),
+            Err(_) => bad_request("redirect takes a number of hops"),
+        },
+        ("redirect-to", None) => match query.strip_prefix("url=") {
+            Some(url) => redirect(&percent_decode(url)),
+            None => bad_request("redirect-to needs ?url="),
+        },
         _ => not_found(),
     }
+}
+
+/// A `302 Found` to `location`.
+fn redirect(location: &str) -> Response<Body> {
+    let mut response = full(StatusCode::FOUND, "");
+    match hyper::header::HeaderValue::from_str(location) {
+        Ok(value) => {
+            response
+                .headers_mut()
+                .insert(hyper::header::LOCATION, value);
+            response
+        }
+        Err(_) => bad_request("the location is not a valid header value"),
+    }
+}
+
+/// `%XX` escapes decoded (invalid ones kept as they are).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// httpbin's `/drip`: after `delay` seconds, `numbytes` bytes (default 10),

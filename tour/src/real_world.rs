@@ -26,6 +26,8 @@ pub(crate) fn offline_client() -> reqwest::Client {
     reqwest::Client::builder()
         .dns_resolver(Arc::new(OfflineResolver))
         .no_proxy()
+        // cogen's Fetcher follows redirects itself, by its own policy.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("a reqwest client")
 }

@@ -64,6 +64,8 @@ fn parse_args() -> Args {
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .no_proxy()
+        // cogen's Fetcher follows redirects itself, by its own policy.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("a reqwest client")
 }

@@ -21,7 +21,9 @@ use reqwest::StatusCode;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FetchErrorKind {
-    /// The URL does not parse, or its scheme is not `http` or `https`.
+    /// The URL given does not parse, or its scheme is not `http` or `https`.
+    /// (A valid URL that redirects somewhere unusable is a
+    /// [`Redirect`](FetchErrorKind::Redirect).)
     InvalidUrl,
     /// The host name did not resolve.
     UnknownHost,
@@ -34,14 +36,51 @@ pub enum FetchErrorKind {
     /// A status outside 200-299, when the fetcher was asked to treat it as
     /// an error ([`Fetcher::error_for_status`](crate::http::Fetcher::error_for_status)).
     Status(StatusCode),
+    /// A redirect could not be followed: more of them than the fetcher's
+    /// [`Redirects`](crate::http::Redirects) policy allows, one to another
+    /// host under [`Redirects::SameHost`](crate::http::Redirects::SameHost),
+    /// a `Location` that is not a usable `http`/`https` URL (`ftp://...`), or
+    /// one the client followed by its own policy that the fetcher's forbids.
+    /// The message says which.
+    Redirect,
+    /// The server closed or reset the connection before the response was
+    /// complete: before any response, or part-way through the body
+    /// ([`FetchError::bytes_received`] says how far). An HTTP/2 `GOAWAY` or
+    /// stream reset without an error code is one too.
+    Closed,
+    /// The server's reply broke the protocol: not HTTP at all, a response
+    /// head too large to accept, malformed chunked framing, an HTTP/2
+    /// `GOAWAY` or stream reset with an error code.
+    Protocol,
+    /// The request's task was stopped before it finished: the tokio runtime
+    /// that ran it shut down while [`Fetcher::fetch_all`](crate::http::Fetcher::fetch_all)
+    /// lived on.
+    Cancelled,
     /// A line of a body read as text is not UTF-8 (1-based).
     InvalidUtf8 {
         /// The line that failed to decode.
         line: u64,
     },
-    /// The body broke off while it was being read.
+    /// A line of a body read as text is longer than the fetcher's
+    /// [`max_line_len`](crate::http::Fetcher::max_line_len).
+    LineTooLong {
+        /// The line that is too long (1-based).
+        line: u64,
+        /// The limit, in bytes (the line's terminator not counted).
+        limit: usize,
+    },
+    /// The body is longer than the fetcher's
+    /// [`max_body_len`](crate::http::Fetcher::max_body_len).
+    BodyTooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// The body could not be read for a reason other than the server
+    /// closing the connection or breaking the protocol: a
+    /// `Content-Encoding` that does not decode, a local I/O error.
     Body,
-    /// Anything else reqwest reported (see [`std::error::Error::source`]).
+    /// Anything else reqwest reported; the message carries the innermost
+    /// cause (and [`std::error::Error::source`] the chain).
     Other,
 }
 
@@ -86,7 +125,7 @@ impl FetchError {
 
     /// Classifies a reqwest error.
     pub(crate) fn from_reqwest(url: &str, e: reqwest::Error) -> Self {
-        let kind = classify(&e);
+        let kind = classify(url, &e);
         FetchError {
             source: Some(Box::new(e)),
             ..FetchError::new(url, kind)
@@ -183,12 +222,22 @@ fn any_source(
     false
 }
 
-fn classify(e: &reqwest::Error) -> FetchErrorKind {
-    if e.is_builder() {
-        return FetchErrorKind::InvalidUrl;
-    }
+fn classify(url: &str, e: &reqwest::Error) -> FetchErrorKind {
     if e.is_timeout() {
         return FetchErrorKind::Timeout;
+    }
+    if e.is_redirect() {
+        return FetchErrorKind::Redirect;
+    }
+    if e.is_builder() {
+        // reqwest reports a redirect to an unusable URL (`ftp://...`) as a
+        // builder error for the redirect's target, not the URL given.
+        return match e.url() {
+            Some(target) if reqwest::Url::parse(url).ok().as_ref() != Some(target) => {
+                FetchErrorKind::Redirect
+            }
+            _ => FetchErrorKind::InvalidUrl,
+        };
     }
     if e.is_connect() {
         let refused = any_source(e, |s| {
@@ -205,10 +254,65 @@ fn classify(e: &reqwest::Error) -> FetchErrorKind {
         }
         return FetchErrorKind::Connect;
     }
+    if let Some(kind) = classify_cause(e) {
+        return kind;
+    }
     if e.is_body() || e.is_decode() {
         return FetchErrorKind::Body;
     }
     FetchErrorKind::Other
+}
+
+/// What the server did, from the chain under a reqwest error: hyper's
+/// parse and closed-connection errors, h2's `GOAWAY` and stream resets, and
+/// the socket's own reset or end of file.
+fn classify_cause(e: &(dyn StdError + 'static)) -> Option<FetchErrorKind> {
+    let mut under_hyper = false;
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if let Some(h) = err.downcast_ref::<hyper::Error>() {
+            if h.is_parse() {
+                return Some(FetchErrorKind::Protocol);
+            }
+            if h.is_incomplete_message() || h.is_closed() || h.is_canceled() {
+                return Some(FetchErrorKind::Closed);
+            }
+            under_hyper = true;
+        } else if let Some(h2) = err.downcast_ref::<h2::Error>() {
+            if let Some(reason) = h2.reason() {
+                let graceful = [h2::Reason::NO_ERROR, h2::Reason::REFUSED_STREAM];
+                return Some(if graceful.contains(&reason) {
+                    FetchErrorKind::Closed
+                } else {
+                    FetchErrorKind::Protocol
+                });
+            }
+        } else if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind as K;
+            match io.kind() {
+                K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
+                    return Some(FetchErrorKind::Closed);
+                }
+                // hyper reports broken chunked framing as an I/O error of
+                // these kinds; a decoder's error (gzip) is not under hyper.
+                K::InvalidInput | K::InvalidData if under_hyper => {
+                    return Some(FetchErrorKind::Protocol);
+                }
+                _ => {}
+            }
+        }
+        cur = err.source();
+    }
+    None
+}
+
+/// The last error in `e`'s chain: the one that says what actually happened.
+fn innermost<'a>(e: &'a (dyn StdError + 'static)) -> &'a (dyn StdError + 'static) {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur
 }
 
 impl fmt::Display for FetchErrorKind {
@@ -220,8 +324,16 @@ impl fmt::Display for FetchErrorKind {
             FetchErrorKind::Connect => f.write_str("cannot connect"),
             FetchErrorKind::Timeout => f.write_str("timed out"),
             FetchErrorKind::Status(s) => write!(f, "status {s}"),
+            FetchErrorKind::Redirect => f.write_str("redirect not followed"),
+            FetchErrorKind::Closed => f.write_str("connection closed by the server"),
+            FetchErrorKind::Protocol => f.write_str("protocol error"),
+            FetchErrorKind::Cancelled => f.write_str("request cancelled"),
             FetchErrorKind::InvalidUtf8 { line } => write!(f, "invalid utf-8 in line {line}"),
-            FetchErrorKind::Body => f.write_str("body broke off"),
+            FetchErrorKind::LineTooLong { line, limit } => {
+                write!(f, "line {line} longer than {limit} bytes")
+            }
+            FetchErrorKind::BodyTooLarge { limit } => write!(f, "body longer than {limit} bytes"),
+            FetchErrorKind::Body => f.write_str("cannot read body"),
             FetchErrorKind::Other => f.write_str("request failed"),
         }
     }
@@ -230,9 +342,25 @@ impl fmt::Display for FetchErrorKind {
 impl fmt::Display for FetchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.url, self.kind)?;
-        match (&self.kind, &self.source) {
+        let source = self
+            .source
+            .as_deref()
+            .map(|s| s as &(dyn StdError + 'static));
+        match (&self.kind, source) {
             (FetchErrorKind::InvalidUrl, Some(s)) => write!(f, " ({s})")?,
             (FetchErrorKind::Timeout, _) => write!(f, " after {:.2?}", self.elapsed)?,
+            (FetchErrorKind::Cancelled, _) => f.write_str(
+                " (its task was stopped before it finished: the runtime that ran it shut down)",
+            )?,
+            (
+                FetchErrorKind::Redirect
+                | FetchErrorKind::Closed
+                | FetchErrorKind::Protocol
+                | FetchErrorKind::Connect
+                | FetchErrorKind::Body
+                | FetchErrorKind::Other,
+                Some(s),
+            ) => write!(f, " ({})", innermost(s))?,
             _ => {}
         }
         if self.bytes_received > 0 {

@@ -1,8 +1,11 @@
 use core::future::Future;
 
-use tokio::task::JoinSet;
+use std::collections::HashMap;
 
-use super::{Fetched, Fetcher};
+use tokio::task::{self, JoinSet};
+use tokio::time::Instant;
+
+use super::{FetchError, FetchErrorKind, Fetched, Fetcher};
 use crate::{AsyncGen, async_generator_scoped};
 
 impl Fetcher {
@@ -14,7 +17,11 @@ impl Fetcher {
     /// refused connection, a timeout or (with
     /// [`error_for_status`](Fetcher::error_for_status)) a bad status is an
     /// `Err` in its own [`Fetched`], and fetching the others goes on.
-    /// [`Fetched::index`] says which input it was.
+    /// [`Fetched::index`] says which input it was. A request whose task was
+    /// stopped before it finished, because the runtime that ran it shut down
+    /// while the generator lived on (a runtime built per call, a dropped
+    /// `Runtime`), is a [`FetchErrorKind::Cancelled`] result of its own; the
+    /// generator carries on in the runtime that polls it next.
     ///
     /// Lazy: nothing is sent before the first poll. Requests run as tokio
     /// tasks, so a slow consumer neither stalls them nor eats into their
@@ -58,24 +65,52 @@ impl Fetcher {
         async_generator_scoped(async move |mut co| {
             let mut urls = urls.enumerate();
             let mut running = JoinSet::new();
+            // What each task is fetching, so that a task that never reports
+            // (cancelled) still gets its URL's one result.
+            let mut started: HashMap<task::Id, (usize, String, Instant)> = HashMap::new();
             loop {
                 while running.len() < fetcher.concurrency {
                     let Some((index, url)) = urls.next() else {
                         break;
                     };
                     let url: String = url.into();
-                    let fetcher = fetcher.clone();
-                    running.spawn(async move {
-                        let result = fetcher.fetch(&url).await;
-                        Fetched { index, url, result }
+                    let task_fetcher = fetcher.clone();
+                    let task_url = url.clone();
+                    let handle = running.spawn(async move {
+                        let result = task_fetcher.fetch(&task_url).await;
+                        Fetched {
+                            index,
+                            url: task_url,
+                            result,
+                        }
                     });
+                    started.insert(handle.id(), (index, url, Instant::now()));
                 }
-                match running.join_next().await {
+                let fetched = match running.join_next_with_id().await {
                     None => return,
-                    Some(Ok(fetched)) => co.yield_(fetched).await,
-                    // Nothing aborts these tasks but the JoinSet's drop.
+                    Some(Ok((id, fetched))) => {
+                        started.remove(&id);
+                        fetched
+                    }
+                    // Only the JoinSet's drop aborts these tasks, so a
+                    // cancelled one was stopped by its runtime shutting
+                    // down (a runtime per call, a dropped `Runtime`).
+                    Some(Err(e)) if e.is_cancelled() => {
+                        let (index, url, start) = started
+                            .remove(&e.id())
+                            .expect("cogen bug: a fetch task that was never started");
+                        let err = FetchError::new(&url, FetchErrorKind::Cancelled)
+                            .with_source(e)
+                            .at(start.elapsed(), 0);
+                        Fetched {
+                            index,
+                            url,
+                            result: Err(err),
+                        }
+                    }
                     Some(Err(e)) => std::panic::resume_unwind(e.into_panic()),
-                }
+                };
+                co.yield_(fetched).await;
             }
         })
     }

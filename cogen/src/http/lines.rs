@@ -3,21 +3,31 @@ use core::future::Future;
 use futures_util::StreamExt;
 use tokio::time::Instant;
 
+use super::split::{Split, Splitter};
 use super::{FetchError, FetchErrorKind, Fetcher};
 use crate::{AsyncGen, async_generator};
 
 impl Fetcher {
     /// An async generator of the lines of `url`'s body as they arrive
-    /// (aiohttp's `async for line in resp.content`), each without its `\n`
-    /// or `\r\n`.
+    /// (aiohttp's `async for line in resp.content`).
+    ///
+    /// Lines end as in Python's text mode (universal newlines): at `\n`,
+    /// `\r\n` or a lone `\r`, the same rule as [`crate::io::lines`]. Each
+    /// comes without its end, or with it as `\n` under
+    /// [`keep_line_ends`](Fetcher::keep_line_ends), which shows a last line
+    /// cut short: it is the one line without `\n`. (aiohttp splits at `\n`
+    /// only and keeps the bytes as they came.)
     ///
     /// Lines are decoded one at a time, so a line split across chunks is
     /// whole, and a line that is not UTF-8 is a
-    /// [`FetchErrorKind::InvalidUtf8`] naming it. A failure is the last
-    /// item; every line before it was yielded, and
-    /// [`FetchError::bytes_received`] counts the bytes of those lines. A last
-    /// line without a newline is yielded too. Otherwise as
-    /// [`body`](Fetcher::body).
+    /// [`FetchErrorKind::InvalidUtf8`] naming it. A line longer than
+    /// [`max_line_len`](Fetcher::max_line_len) (64 KiB by default) is a
+    /// [`FetchErrorKind::LineTooLong`] naming it, found before more than the
+    /// limit is held; a line's bytes are handed over as its `String`
+    /// without another copy. A failure is the last item; every line before
+    /// it was yielded, and [`FetchError::bytes_received`] counts the bytes of
+    /// those lines. A last line without a newline is yielded too. Otherwise
+    /// as [`body`](Fetcher::body).
     ///
     /// # Examples
     ///
@@ -39,64 +49,62 @@ impl Fetcher {
     ) -> AsyncGen<Result<String, FetchError>, impl Future<Output = ()> + use<U>> {
         let url: String = url.into();
         let mut body = self.body(url.clone());
+        let (limit, keep_ends) = (self.max_line_len, self.keep_line_ends);
         async_generator(async move |mut co| {
             let start = Instant::now();
-            let (mut pending, mut delivered, mut line_no) = (Vec::<u8>::new(), 0u64, 0u64);
-            let mut outcome: Option<FetchError> = None;
-            'read: loop {
+            let mut splitter = Splitter::new(Some(limit), keep_ends);
+            let mut line_no = 0u64;
+            // The failure, with the bytes of the lines yielded before it.
+            let failure = 'read: loop {
                 let chunk = match body.next().await {
                     Some(Ok(chunk)) => chunk,
                     Some(Err(e)) => {
-                        outcome = Some(e);
-                        break;
+                        let (elapsed, received) = (e.elapsed(), splitter.line_start());
+                        break 'read Some(e.at(elapsed, received));
                     }
-                    None => break,
+                    None => break 'read None,
                 };
-                let scanned = pending.len();
-                pending.extend_from_slice(&chunk);
-                let mut begin = 0;
-                let mut from = scanned;
-                while let Some(i) = pending[from..].iter().position(|&b| b == b'\n') {
-                    let end = from + i;
-                    line_no += 1;
-                    match decode(&pending[begin..end]) {
-                        Ok(line) => {
-                            delivered += (end + 1 - begin) as u64;
-                            co.yield_(Ok(line)).await;
+                let mut rest = &chunk[..];
+                while !rest.is_empty() {
+                    let (found, took) = splitter.split(rest);
+                    rest = &rest[took..];
+                    match found {
+                        Split::More => {}
+                        Split::Line(line, line_start) => {
+                            line_no += 1;
+                            match String::from_utf8(line) {
+                                Ok(line) => co.yield_(Ok(line)).await,
+                                Err(e) => {
+                                    let err = invalid_utf8(&url, line_no, e.utf8_error());
+                                    break 'read Some(err.at(start.elapsed(), line_start));
+                                }
+                            }
                         }
-                        Err(e) => {
-                            outcome = Some(invalid_utf8(&url, line_no, e).at(start.elapsed(), 0));
-                            break 'read;
+                        Split::TooLong => {
+                            let kind = FetchErrorKind::LineTooLong {
+                                line: line_no + 1,
+                                limit,
+                            };
+                            let err = FetchError::new(&url, kind);
+                            break 'read Some(err.at(start.elapsed(), splitter.line_start()));
                         }
                     }
-                    begin = end + 1;
-                    from = begin;
                 }
-                pending.drain(..begin);
-            }
-            match outcome {
-                Some(e) => {
-                    let elapsed = e.elapsed();
-                    co.yield_(Err(e.at(elapsed, delivered))).await;
-                }
-                None if !pending.is_empty() => match decode(&pending) {
-                    Ok(line) => co.yield_(Ok(line)).await,
-                    Err(e) => {
-                        co.yield_(Err(
-                            invalid_utf8(&url, line_no + 1, e).at(start.elapsed(), delivered)
-                        ))
-                        .await
+            };
+            match failure {
+                Some(err) => co.yield_(Err(err)).await,
+                None => {
+                    if let Some((line, line_start)) = splitter.finish() {
+                        let item = String::from_utf8(line).map_err(|e| {
+                            invalid_utf8(&url, line_no + 1, e.utf8_error())
+                                .at(start.elapsed(), line_start)
+                        });
+                        co.yield_(item).await;
                     }
-                },
-                None => {}
+                }
             }
         })
     }
-}
-
-fn decode(line: &[u8]) -> Result<String, std::str::Utf8Error> {
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    std::str::from_utf8(line).map(str::to_owned)
 }
 
 fn invalid_utf8(url: &str, line: u64, e: std::str::Utf8Error) -> FetchError {

@@ -20,10 +20,13 @@ mod error;
 mod fetch_all;
 mod fetcher;
 mod lines;
+// One line-splitting rule for files and bodies; `io` is a feature of its own.
+#[path = "../io/split.rs"]
+mod split;
 
 pub use bytes::Bytes;
 pub use error::{FetchError, FetchErrorKind};
-pub use fetcher::{Fetched, Fetcher, Page};
+pub use fetcher::{Fetched, Fetcher, Page, Redirects};
 pub use reqwest::{self, StatusCode};
 
 use core::future::Future;

@@ -1,7 +1,7 @@
 use core::future::Future;
 use std::path::{Path, PathBuf};
 
-use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::io::{AsyncRead, AsyncReadExt, BufReader};
 
 use super::{FileError, FileOp};
 use crate::{AsyncGen, Co, async_generator, async_generator_scoped};
@@ -12,9 +12,12 @@ use crate::{AsyncGen, Co, async_generator, async_generator_scoped};
 /// Every chunk holds `size` bytes but the last, which holds the rest. Lazy:
 /// the file is opened at the first poll. A failure is the last item; bytes
 /// read before it are never lost: a partly filled chunk is yielded first, and
-/// [`FileError::bytes_read`] counts everything yielded.
+/// [`FileError::bytes_read`] counts everything yielded. Reads go through a
+/// 64 KiB buffer, so small chunks cost no blocking-pool round trip each.
 ///
-/// Closing or dropping the generator closes the file.
+/// Closing or dropping the generator closes the file: at once for a FIFO or
+/// a character device, when the read in flight returns for a regular file
+/// (see [`lines`](super::lines) for exactly what happens).
 ///
 /// Relative: `tokio_util::io::ReaderStream`, whose chunks vary in size.
 ///
@@ -49,7 +52,10 @@ pub fn chunks(
         let Some(file) = super::open_or_yield(&mut co, &path).await else {
             return;
         };
-        pump_chunks(&mut co, Some(&path), file, size).await;
+        // Small chunks come out of one 64 KiB read, not a blocking-pool
+        // round trip each; a read of a whole buffer or more bypasses it.
+        let reader = BufReader::with_capacity(super::lines::FILE_BUFFER, file);
+        pump_chunks(&mut co, Some(&path), reader, size).await;
     })
 }
 

@@ -76,6 +76,8 @@ pub struct FileError {
     bytes_read: u64,
     lines_read: u64,
     line: Option<u64>,
+    /// For a line longer than its reader's limit: the limit.
+    line_limit: Option<usize>,
     source: io::Error,
 }
 
@@ -87,6 +89,7 @@ impl FileError {
             bytes_read: 0,
             lines_read: 0,
             line: None,
+            line_limit: None,
             source,
         }
     }
@@ -114,6 +117,27 @@ impl FileError {
         e.bytes_read = bytes_before;
         e.lines_read = line - 1;
         e.line = Some(line);
+        e
+    }
+
+    /// Line `line` (1-based), which starts after `bytes_before` bytes, is
+    /// longer than `limit` bytes.
+    pub(crate) fn line_too_long(
+        path: Option<&Path>,
+        line: u64,
+        bytes_before: u64,
+        limit: usize,
+    ) -> Self {
+        let why = format!("line {line} longer than {limit} bytes");
+        let mut e = FileError::new(
+            path,
+            FileOp::Read,
+            io::Error::new(io::ErrorKind::InvalidData, why),
+        );
+        e.bytes_read = bytes_before;
+        e.lines_read = line - 1;
+        e.line = Some(line);
+        e.line_limit = Some(limit);
         e
     }
 
@@ -161,7 +185,8 @@ impl FileError {
         self.source.kind()
     }
 
-    /// The 1-based line that failed to decode, for invalid UTF-8.
+    /// The 1-based line that failed: not UTF-8, or longer than its
+    /// reader's limit ([`line_limit`](FileError::line_limit)).
     ///
     /// # Examples
     ///
@@ -173,6 +198,28 @@ impl FileError {
     /// ```
     pub fn line(&self) -> Option<u64> {
         self.line
+    }
+
+    /// The limit a line passed, for a line longer than its reader's
+    /// [`max_len`](crate::io::LineOptions::max_len); `None` for any other
+    /// failure.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use futures::StreamExt;
+    ///
+    /// # futures::executor::block_on(async {
+    /// let text: &[u8] = b"short\nmuch too long\n";
+    /// let reader = cogen::io::LineOptions::new().max_len(8).lines_from(text);
+    /// let items: Vec<_> = reader.collect().await;
+    /// let err = items[1].as_ref().unwrap_err();
+    /// assert_eq!((err.line(), err.line_limit()), (Some(2), Some(8)));
+    /// assert_eq!(err.to_string(), "cannot read: line 2 longer than 8 bytes (after 1 line, 6 bytes)");
+    /// # });
+    /// ```
+    pub fn line_limit(&self) -> Option<usize> {
+        self.line_limit
     }
 
     /// Bytes delivered before the failure (whole lines or whole chunks for
@@ -228,10 +275,12 @@ impl fmt::Display for FileError {
             None => write!(f, "cannot {}: ", self.op)?,
         }
         match (self.line, self.source.kind()) {
-            (Some(line), _) => write!(f, "invalid utf-8 in line {line}")?,
+            (Some(line), _) if self.line_limit.is_none() => {
+                write!(f, "invalid utf-8 in line {line}")?
+            }
             (None, io::ErrorKind::NotFound) => f.write_str("no such file or directory")?,
             (None, io::ErrorKind::PermissionDenied) => f.write_str("permission denied")?,
-            (None, _) => write!(f, "{}", self.source)?,
+            _ => write!(f, "{}", self.source)?,
         }
         if self.line.is_some() || self.lines_read > 0 {
             let s = if self.lines_read == 1 { "" } else { "s" };

@@ -7,22 +7,29 @@
 //! | `f.write(s)` on an `'a'` file | [`append`] | `tokio::fs::OpenOptions` |
 //! | `await f.read()` (binary) | [`read`] | `tokio::fs::read` |
 //! | `await f.read()` (text) | [`read_to_string`] | `tokio::fs::read` |
-//! | `async for line in f` | [`lines`], [`lines_from`] | `AsyncBufReadExt::read_until` |
-//! | `await f.read(size)` in a loop | [`chunks`], [`chunks_from`] | `AsyncReadExt::read` |
+//! | `async for line in f` | [`lines`], [`lines_from`], [`LineOptions`] | `AsyncBufRead::fill_buf` |
+//! | `await f.read(size)` in a loop | [`chunks`], [`chunks_from`] | `AsyncReadExt::read` over a 64 KiB `BufReader` |
 //!
 //! Every failure is a [`FileError`]: the path, the operation, how far a
 //! reader got, and the [`std::io::Error`] underneath. For an open file
 //! handle, use [`tokio::fs::File`] itself.
+//!
+//! The readers open a regular file for tokio's blocking pool, and a FIFO or
+//! a character device non-blocking, read when the OS reports it readable:
+//! closing such a reader mid-read closes it at once (see [`lines`] for what
+//! closing does to each).
 
 mod chunks;
 mod error;
 mod lines;
+mod open;
+mod split;
 
 use std::path::Path;
 
 pub use chunks::{chunks, chunks_from};
 pub use error::{FileError, FileOp};
-pub use lines::{lines, lines_from};
+pub use lines::{LineOptions, lines, lines_from};
 
 /// Creates or truncates the file at `path` and writes `contents` to it
 /// (Python's `open(path, 'w')` and `write`).
@@ -87,6 +94,9 @@ async fn write_with(path: &Path, contents: &[u8], append: bool) -> Result<(), Fi
 /// Reads the whole file at `path` as bytes (Python's `open(path, 'rb')` and
 /// `read()`).
 ///
+/// A FIFO or a character device is read as the [readers](lines) read it:
+/// dropping the future mid-read closes it at once.
+///
 /// Relative: [`tokio::fs::read`], with a [`FileError`] telling opening from
 /// reading.
 ///
@@ -104,7 +114,7 @@ async fn write_with(path: &Path, contents: &[u8], append: bool) -> Result<(), Fi
 pub async fn read(path: impl AsRef<Path>) -> Result<Vec<u8>, FileError> {
     use tokio::io::AsyncReadExt;
     let path = path.as_ref();
-    let mut file = tokio::fs::File::open(path)
+    let mut file = open::open(path)
         .await
         .map_err(|e| FileError::new(Some(path), FileOp::Open, e))?;
     let mut bytes = Vec::new();
@@ -155,8 +165,8 @@ pub async fn read_to_string(path: impl AsRef<Path>) -> Result<String, FileError>
 async fn open_or_yield<T>(
     co: &mut crate::Co<'_, Result<T, FileError>>,
     path: &Path,
-) -> Option<tokio::fs::File> {
-    match tokio::fs::File::open(path).await {
+) -> Option<open::FileReader> {
+    match open::open(path).await {
         Ok(file) => Some(file),
         Err(e) => {
             co.yield_(Err(FileError::new(Some(path), FileOp::Open, e)))
