@@ -126,14 +126,12 @@ fn sum_iter(it: impl Iterator<Item = u64>) -> u64 {
 
 /// cogen: one level of `yield_from` delegation.
 pub fn cogen_yield_from_depth1(n: u64) -> u64 {
-    sum_iter(cogen_wrap(cogen_leaf(n)))
+    sum_iter(cogen_wrap(cogen_leaf(n)).on_return(drop))
 }
 
 /// cogen: four nested levels of `yield_from` delegation.
 pub fn cogen_yield_from_depth4(n: u64) -> u64 {
-    sum_iter(cogen_wrap(cogen_wrap(cogen_wrap(cogen_wrap(cogen_leaf(
-        n,
-    ))))))
+    sum_iter(cogen_wrap(cogen_wrap(cogen_wrap(cogen_wrap(cogen_leaf(n))))).on_return(drop))
 }
 
 /// genawaiter 0.99, stack form, plain.

@@ -40,6 +40,24 @@
 //! # });
 //! ```
 //!
+//! Errors reach the consumer. A body that returns a `Result` and uses `?` is
+//! a try-generator ([`try_generator`], [`try_async_generator`]): its items are
+//! `Result<T, E>` and its error is the last one. A generator whose body
+//! returns anything but `()` or such a `Result` is not an iterator, since
+//! `for` would drop the value; [`Gen::on_return`] hands it on:
+//!
+//! ```
+//! let parsed = cogen::try_generator(async |mut co| {
+//!     for s in ["1", "2", "x"] {
+//!         co.yield_ok(s.parse::<u8>()?).await;
+//!     }
+//!     Ok::<(), std::num::ParseIntError>(()) // `?` converts: name the error type once
+//! });
+//! let items: Vec<_> = parsed.collect();
+//! assert_eq!(items[..2], [Ok(1), Ok(2)]);
+//! assert!(items[2].is_err()); // the parse error, last
+//! ```
+//!
 //! # Layers
 //!
 //! - `engine`: the yield handle [`Co`], the resume protocol, and the only
@@ -77,14 +95,14 @@ mod sync;
 pub use async_gen::{
     AClose, ANext, ASend, AStart, AThrow, AsyncClose, AsyncGen, FinishStep, ThrowError,
     YieldFromStream, YieldFromStreamCatching, async_coroutine, async_coroutine_scoped,
-    async_generator, async_generator_scoped, closing,
+    async_generator, async_generator_scoped, closing, try_async_generator,
 };
 pub use engine::{
-    CloseError, Co, Delegate, GeneratorState, Interrupt, Raise, ResumeError, SendError, StartError,
-    State, Yield, YieldCatching, YieldFrom, YieldFromCatching, YieldFromIter,
-    YieldFromIterCatching,
+    CloseError, Co, Delegate, Finish, GeneratorState, Interrupt, Nothing, OnReturn, Raise,
+    ResumeError, SendError, StartError, State, Yield, YieldCatching, YieldFrom, YieldFromCatching,
+    YieldFromIter, YieldFromIterCatching,
 };
-pub use sync::{Gen, coroutine, generator};
+pub use sync::{Gen, coroutine, generator, try_generator};
 
 /// The README's examples are compiled and run as doctests.
 #[cfg(doctest)]

@@ -193,7 +193,7 @@ async fn aclose_while_delegating_to_a_stream_arrives_at_the_delegation() {
             _ => "ended",
         }
     });
-    assert_eq!(g.next().await, Some(1));
+    assert_eq!(g.anext().await, Ok(GeneratorState::Yielded(1)));
     assert!(g.is_delegating());
     assert_eq!(g.aclose().await, Ok(Some("closed")));
 }

@@ -128,7 +128,7 @@ async fn raise_comes_out_of_anext() {
 }
 
 #[test]
-#[should_panic(expected = "resume it with anext() to receive the error")]
+#[should_panic(expected = "make it a try-generator")]
 fn raise_during_stream_next_panics_with_a_pointer_to_anext() {
     let mut g = async_coroutine(async |mut co: Co<'_, u8, (), &str>| {
         co.raise::<()>("boom").await;

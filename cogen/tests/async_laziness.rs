@@ -114,5 +114,5 @@ async fn an_infinite_generator_is_fine_when_only_a_few_items_are_taken() {
             i += 1;
         }
     });
-    assert_eq!(g.take(3).collect::<Vec<_>>().await, [0, 1, 2]);
+    assert_eq!(g.take(3).collect::<Vec<_>>().await, [0u64, 1, 2]);
 }

@@ -221,7 +221,6 @@ fn a_completed_timeout_around_a_yield_loses_nothing() {
                         .await
                         .unwrap();
                 }
-                "r"
             });
             g.collect::<Vec<_>>().await
         });

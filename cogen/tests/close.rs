@@ -47,7 +47,7 @@ fn close_hands_back_a_value_returned_while_closing() {
         Err(Interrupt::Close) => 42,
         _ => 0,
     });
-    g.next();
+    g.resume().unwrap();
     assert_eq!(g.close(), Ok(Some(42)));
 }
 
@@ -250,7 +250,7 @@ fn dropping_a_generator_whose_close_succeeds_reports_nothing() {
         while co.yield_(1).catching().await.is_ok() {}
         "closed"
     });
-    g.next();
+    g.resume().unwrap();
     drop(g);
     assert_eq!(logs.text(), "");
 }

@@ -159,8 +159,12 @@ fn async_fn_items_work_as_bodies() {
         }
         "liftoff"
     }
+    let mut said = None;
+    let got: Vec<u8> = generator(countdown).on_return(|r| said = Some(r)).collect();
+    assert_eq!(got, [3, 2, 1]);
+    assert_eq!(said, Some("liftoff"));
     let mut g = generator(countdown);
-    assert_eq!(g.by_ref().collect::<Vec<_>>(), [3, 2, 1]);
+    while let Ok(GeneratorState::Yielded(_)) = g.resume() {}
     assert_eq!(g.resume(), Err(ResumeError::Finished));
 }
 

@@ -7,7 +7,7 @@ fn return_value_is_reported_once_by_the_completing_resume() {
         co.yield_(()).await;
         String::from("result")
     });
-    g.next();
+    g.resume().unwrap();
     assert_eq!(
         g.resume(),
         Ok(GeneratorState::Complete("result".to_string()))
@@ -21,7 +21,7 @@ fn return_value_can_be_a_result_for_fallible_bodies() {
         co.yield_(1).await;
         Err("parse failed".into())
     });
-    g.next();
+    g.resume().unwrap();
     assert_eq!(
         g.resume(),
         Ok(GeneratorState::Complete(Err("parse failed".into())))
@@ -29,12 +29,33 @@ fn return_value_can_be_a_result_for_fallible_bodies() {
 }
 
 #[test]
-fn iterator_discards_the_return_value_like_a_python_for_loop() {
+fn on_return_hands_the_return_value_on_where_a_python_for_loop_drops_it() {
+    // `for` over a generator that returns a value does not compile (the value
+    // would be lost: tests/ui/iterating_a_generator_that_returns_a_value.rs);
+    // `on_return` iterates and hands the value on.
+    let mut said = None;
     let g = generator(async |mut co| {
         co.yield_(1).await;
-        "ignored by for"
+        "kept"
     });
-    assert_eq!(g.collect::<Vec<_>>(), [1]);
+    assert_eq!(g.on_return(|r| said = Some(r)).collect::<Vec<_>>(), [1]);
+    assert_eq!(said, Some("kept"));
+}
+
+#[test]
+fn on_return_is_not_called_when_the_generator_is_closed_early() {
+    let mut called = false;
+    let mut g = generator(async |mut co| {
+        co.yield_(1).await;
+        co.yield_(2).await;
+        "not reached"
+    })
+    .on_return(|_| called = true);
+    assert_eq!(g.next(), Some(1));
+    assert_eq!(g.get_mut().close(), Ok(None));
+    assert_eq!(g.next(), None);
+    drop(g);
+    assert!(!called);
 }
 
 #[test]

@@ -173,7 +173,7 @@ fn close_while_delegating_runs_both_close_handlers_inner_first() {
         }
         "not closed"
     });
-    g.next();
+    g.resume().unwrap();
     assert_eq!(g.close(), Ok(Some("outer closed")));
     assert_eq!(log.events(), s(&["sub handler", "outer handler"]));
 }
@@ -301,9 +301,7 @@ where
 fn wrap4<'a, D>(
     sub: D,
     polls: &'a [Cell<usize>],
-) -> impl cogen::Delegate<Yield = u64, Send = (), Error = std::convert::Infallible, Return = u64>
-+ Iterator<Item = u64>
-+ 'a
+) -> Gen<u64, impl std::future::Future<Output = u64> + 'a>
 where
     D: cogen::Delegate<Yield = u64, Send = (), Error = std::convert::Infallible, Return = u64> + 'a,
 {
@@ -323,9 +321,14 @@ fn deep_delegation_yields_every_item_in_order_and_the_return_value() {
         ),
         &polls[12..16],
     );
-    let got: Vec<u64> = g.by_ref().take(100).collect();
+    let mut returned = None;
+    let got: Vec<u64> = g.on_return(|r| returned = Some(r)).collect();
     assert_eq!(got, (0..100).collect::<Vec<_>>());
-    assert_eq!(g.next(), None);
+    assert_eq!(
+        returned,
+        Some(100),
+        "the leaf's return value comes out of every level"
+    );
 }
 
 #[test]
@@ -336,9 +339,9 @@ fn deep_delegation_costs_one_poll_per_level_per_item() {
     let n = 1000u64;
     let polls: Vec<Cell<usize>> = (0..16).map(|_| Cell::new(0)).collect();
     let g1 = wrap(leaf(n), &polls[0]);
-    assert_eq!(g1.count() as u64, n);
+    assert_eq!(g1.on_return(drop).count() as u64, n);
     let g4 = wrap4(leaf(n), &polls[1..5]);
-    assert_eq!(g4.count() as u64, n);
+    assert_eq!(g4.on_return(drop).count() as u64, n);
     let g11 = wrap4(
         wrap4(
             wrap(wrap(wrap(leaf(n), &polls[5]), &polls[6]), &polls[7]),
@@ -346,7 +349,7 @@ fn deep_delegation_costs_one_poll_per_level_per_item() {
         ),
         &polls[12..16],
     );
-    assert_eq!(g11.count() as u64, n);
+    assert_eq!(g11.on_return(drop).count() as u64, n);
     for (level, count) in polls.iter().enumerate() {
         // One poll per item, plus the first (start) and the last (completion).
         assert_eq!(count.get(), n as usize + 1, "level {level}");

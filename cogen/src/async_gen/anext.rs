@@ -3,7 +3,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use super::AsyncGen;
-use crate::engine::{GeneratorState, Outcome, ResumeError};
+use crate::engine::{GeneratorState, Nothing, Outcome, ResumeError};
 
 /// Future returned by [`AsyncGen::anext`]: resumes a generator that receives
 /// `()`, keeping its return value.
@@ -23,13 +23,13 @@ use crate::engine::{GeneratorState, Outcome, ResumeError};
 /// # });
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct ANext<'a, Y, F: Future, E> {
-    agen: &'a mut AsyncGen<Y, F, (), E>,
+pub struct ANext<'a, Y, F: Future, S, E> {
+    agen: &'a mut AsyncGen<Y, F, S, E>,
     started: bool,
 }
 
-impl<'a, Y, F: Future, E> ANext<'a, Y, F, E> {
-    pub(super) fn new(agen: &'a mut AsyncGen<Y, F, (), E>) -> Self {
+impl<'a, Y, F: Future, S, E> ANext<'a, Y, F, S, E> {
+    pub(super) fn new(agen: &'a mut AsyncGen<Y, F, S, E>) -> Self {
         ANext {
             agen,
             started: false,
@@ -38,9 +38,9 @@ impl<'a, Y, F: Future, E> ANext<'a, Y, F, E> {
 }
 
 // The generator is driven through `&mut`, never pinned.
-impl<Y, F: Future, E> Unpin for ANext<'_, Y, F, E> {}
+impl<Y, F: Future, S, E> Unpin for ANext<'_, Y, F, S, E> {}
 
-impl<Y, F: Future, E> Future for ANext<'_, Y, F, E> {
+impl<Y, F: Future, S: Nothing, E> Future for ANext<'_, Y, F, S, E> {
     type Output = Result<GeneratorState<Y, F::Output>, ResumeError<E>>;
 
     #[inline]
@@ -55,7 +55,7 @@ impl<Y, F: Future, E> Future for ANext<'_, Y, F, E> {
     }
 }
 
-impl<Y, F: Future, E> core::fmt::Debug for ANext<'_, Y, F, E> {
+impl<Y, F: Future, S, E> core::fmt::Debug for ANext<'_, Y, F, S, E> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ANext")
             .field("generator", &self.agen)

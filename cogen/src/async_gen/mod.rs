@@ -27,7 +27,7 @@ use futures_core::{FusedStream, Stream};
 
 use crate::engine::raw::Core;
 use crate::engine::report::Origin;
-use crate::engine::{Action, Co, Delegate, Mode, Outcome, Phase, State};
+use crate::engine::{Action, Co, Delegate, Finish, Mode, Nothing, OnReturn, Outcome, Phase, State};
 
 pub use aclose::AClose;
 pub use anext::ANext;
@@ -214,6 +214,65 @@ where
     B: for<'co> AsyncFnOnce(Co<'co, Y, S, E>) -> R + 'static,
     Y: 'static,
     S: 'static,
+    E: core::fmt::Debug + 'static,
+{
+    AsyncGen::finalized(Core::new(move |slot| body(Co::new(slot))))
+}
+
+/// Makes an async *try-generator*: a body that returns `Result<R, E>` and may
+/// use `?`, whose items are `Result<T, E>` (so it is a `TryStream`). It yields
+/// values with [`co.yield_ok(v)`](Co::yield_ok), may yield an error item and
+/// go on with [`co.yield_err(e)`](Co::yield_err), and its error, from `?`,
+/// `return Err(..)` or [`co.raise(e)`](Co::raise), is the last item: the
+/// stream ends after it. The counterpart of async-stream's `try_stream!` and
+/// async-fn-stream's `try_fn_stream`, with the whole protocol kept (`E` is
+/// the type `athrow` takes; `asend`, `aclose` and `yield_from` work as on any
+/// async generator). The body is `'static`, as for [`async_generator`].
+///
+/// # Examples
+///
+/// ```
+/// use cogen::try_async_generator;
+/// use futures::{Stream, TryStreamExt};
+///
+/// #[derive(Debug, PartialEq)]
+/// struct RateLimited;
+///
+/// async fn fetch_page(n: u32) -> Result<Vec<u32>, RateLimited> {
+///     if n == 2 { Err(RateLimited) } else { Ok(vec![n * 10, n * 10 + 1]) }
+/// }
+///
+/// fn items() -> impl Stream<Item = Result<u32, RateLimited>> {
+///     try_async_generator(async |mut co| {
+///         for page in 1.. {
+///             for item in fetch_page(page).await? {
+///                 co.yield_ok(item).await;
+///             }
+///         }
+///         Ok(())
+///     })
+/// }
+/// # futures::executor::block_on(async {
+/// let mut all = Vec::new();
+/// let mut s = std::pin::pin!(items());
+/// let err = loop {
+///     match s.try_next().await {
+///         Ok(Some(item)) => all.push(item),
+///         Ok(None) => break None,
+///         Err(e) => break Some(e),
+///     }
+/// };
+/// assert_eq!(all, [10, 11]);
+/// assert_eq!(err, Some(RateLimited)); // page 2's error arrives
+/// # });
+/// ```
+#[track_caller]
+pub fn try_async_generator<T, E, R, B>(
+    body: B,
+) -> AsyncGen<Result<T, E>, impl Future<Output = Result<R, E>>, (), E>
+where
+    B: for<'co> AsyncFnOnce(Co<'co, Result<T, E>, (), E>) -> Result<R, E> + 'static,
+    T: 'static,
     E: core::fmt::Debug + 'static,
 {
     AsyncGen::finalized(Core::new(move |slot| body(Co::new(slot))))
@@ -599,19 +658,26 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     }
 }
 
-impl<Y, F: Future, E> AsyncGen<Y, F, (), E> {
-    /// Resumes a generator that receives `()` (Python's `await anext(g)`,
-    /// keeping the return value): starts it if fresh, continues a step a
-    /// cancelled operation left in flight, otherwise sends `()`.
+impl<Y, F: Future, S: Nothing, E> AsyncGen<Y, F, S, E> {
+    /// Resumes without choosing a value (Python's `await anext(g)`, keeping
+    /// the return value): starts the generator if fresh, continues a step a
+    /// cancelled operation left in flight, otherwise sends
+    /// [`Nothing::nothing`] (`()`, or `None` for an `Option` send type, so a
+    /// generator can be both iterated and sent to).
     ///
     /// [`StreamExt::next`](https://docs.rs/futures/latest/futures/stream/trait.StreamExt.html#method.next)
-    /// does the same but gives only the yielded values.
+    /// does the same but gives only the items.
     ///
     /// # Errors
     ///
     /// [`ResumeError::Finished`](crate::ResumeError::Finished) once finished
     /// (Python's `StopAsyncIteration`); [`ResumeError::Raised`](crate::ResumeError::Raised)
     /// if the body raised.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: dropping it after `Pending` leaves the step in flight, and
+    /// the next `anext` or `next` continues it and delivers its item.
     ///
     /// # Examples
     ///
@@ -628,21 +694,56 @@ impl<Y, F: Future, E> AsyncGen<Y, F, (), E> {
     /// assert_eq!(g.anext().await, Err(ResumeError::Finished));
     /// # });
     /// ```
-    pub fn anext(&mut self) -> ANext<'_, Y, F, E> {
+    #[doc(alias = "__anext__")]
+    pub fn anext(&mut self) -> ANext<'_, Y, F, S, E> {
         ANext::new(self)
     }
 
-    /// Polls the next step of a generator that receives `()`: start, continue,
-    /// or send `()` according to its phase.
+    /// A stream of the yielded values that hands the body's return value to
+    /// `on_return` when the body returns (Python's `StopAsyncIteration`
+    /// carries none, but `yield from`-style totals and summaries are common):
+    /// it survives stream adapters. `on_return` is not called if the generator
+    /// is dropped, closed or raises before it returns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::async_generator;
+    /// use futures::StreamExt;
+    ///
+    /// # futures::executor::block_on(async {
+    /// let (tx, rx) = futures::channel::oneshot::channel();
+    /// let doubled: Vec<u32> = async_generator(async |mut co| {
+    ///     let mut count = 0;
+    ///     for i in 1..=3 {
+    ///         co.yield_(i).await;
+    ///         count += 1;
+    ///     }
+    ///     count
+    /// })
+    /// .on_return(move |count| drop(tx.send(count)))
+    /// .map(|i| i * 2)
+    /// .collect()
+    /// .await;
+    /// assert_eq!(doubled, [2, 4, 6]);
+    /// assert_eq!(rx.await, Ok(3));
+    /// # });
+    /// ```
+    pub fn on_return<C: FnOnce(F::Output)>(self, on_return: C) -> OnReturn<Self, C> {
+        OnReturn::new(self, on_return)
+    }
+
+    /// Polls the next step: start, continue, or send nothing according to its
+    /// phase.
     #[inline(always)]
     pub(crate) fn poll_advance(
         &mut self,
         cx: &mut Context<'_>,
-    ) -> Poll<Outcome<Y, F::Output, (), E>> {
+    ) -> Poll<Outcome<Y, F::Output, S, E>> {
         if let Some(threshold) = watch::slow_poll() {
             return self.poll_advance_timed(cx, threshold);
         }
-        self.core.poll_advance(cx, ())
+        self.core.poll_advance(cx, S::nothing())
     }
 
     /// [`poll_advance`](Self::poll_advance) in debug mode, kept out of the
@@ -653,25 +754,29 @@ impl<Y, F: Future, E> AsyncGen<Y, F, (), E> {
         &mut self,
         cx: &mut Context<'_>,
         threshold: std::time::Duration,
-    ) -> Poll<Outcome<Y, F::Output, (), E>> {
+    ) -> Poll<Outcome<Y, F::Output, S, E>> {
         let origin = self.origin.location;
         watch::timed(
             threshold,
-            || self.core.poll_advance(cx, ()),
+            || self.core.poll_advance(cx, S::nothing()),
             |took| watch::slow_body(origin, took, threshold),
         )
     }
 }
 
-/// Yields the generator's values; the return value is dropped (use
-/// [`anext`](AsyncGen::anext) to keep it).
+/// Yields the items: the yielded values, and for a try-generator (a body
+/// returning `Result`) its error as the last item (see [`Finish`]).
 ///
 /// # Panics
 ///
-/// If the body raises with [`Co::raise`] (only possible when `E` is not
-/// [`Infallible`]): a stream of `Y` cannot report it. Use
-/// [`anext`](AsyncGen::anext) for such generators.
-impl<Y, F: Future, E> Stream for AsyncGen<Y, F, (), E> {
+/// If the body of a generator that is not a try-generator raises with
+/// [`Co::raise`] (or lets a thrown error through): its items have no room for
+/// it. Make it a try-generator, or use [`anext`](AsyncGen::anext).
+impl<Y, F, S, E> Stream for AsyncGen<Y, F, S, E>
+where
+    F: Future<Output: Finish<Y, E>>,
+    S: Nothing,
+{
     type Item = Y;
 
     #[inline]
@@ -679,24 +784,78 @@ impl<Y, F: Future, E> Stream for AsyncGen<Y, F, (), E> {
         match self.get_mut().poll_advance(cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Outcome::Yielded(y) | Outcome::IgnoredClose(y)) => Poll::Ready(Some(y)),
-            Poll::Ready(Outcome::Raised(_)) => raised_in_stream(),
-            Poll::Ready(_) => Poll::Ready(None),
+            Poll::Ready(Outcome::Returned(r)) => Poll::Ready(r.last()),
+            Poll::Ready(Outcome::Raised(e)) => {
+                Poll::Ready(Some(<F::Output as Finish<Y, E>>::raised(e)))
+            }
+            Poll::Ready(Outcome::Closed | Outcome::Rejected(_)) => Poll::Ready(None),
         }
     }
 }
 
-#[cold]
-#[inline(never)]
-fn raised_in_stream() -> ! {
-    panic!(
-        "cogen: the async generator raised an error during poll_next(); resume it with \
-         anext() to receive the error"
-    )
-}
-
-impl<Y, F: Future, E> FusedStream for AsyncGen<Y, F, (), E> {
+impl<Y, F, S, E> FusedStream for AsyncGen<Y, F, S, E>
+where
+    F: Future<Output: Finish<Y, E>>,
+    S: Nothing,
+{
     fn is_terminated(&self) -> bool {
         self.core.phase() == Phase::Finished
+    }
+}
+
+/// The yielded values; the return value goes to the closure. Made by
+/// [`AsyncGen::on_return`].
+impl<Y, F: Future, S: Nothing, E, C: FnOnce(F::Output)> Stream
+    for OnReturn<AsyncGen<Y, F, S, E>, C>
+{
+    type Item = Y;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Y>> {
+        let (agen, on_return) = self.get_mut().parts();
+        match core::task::ready!(agen.poll_advance(cx)) {
+            Outcome::Yielded(y) | Outcome::IgnoredClose(y) => Poll::Ready(Some(y)),
+            Outcome::Returned(r) => {
+                if let Some(f) = on_return.take() {
+                    f(r);
+                }
+                Poll::Ready(None)
+            }
+            Outcome::Raised(_) => crate::engine::raised_while_iterated(),
+            Outcome::Closed | Outcome::Rejected(_) => Poll::Ready(None),
+        }
+    }
+}
+
+/// Closing it closes the generator (the closure is not called).
+impl<Y, F: Future, S, E, C> AsyncClose for OnReturn<AsyncGen<Y, F, S, E>, C> {
+    fn poll_aclose(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        Pin::new(self.get_mut().get_mut()).poll_aclose(cx)
+    }
+
+    fn closes_asynchronously(&self) -> bool {
+        AsyncGen::closes_asynchronously(self.get_ref())
+    }
+}
+
+/// Never implemented: it makes `for x in async_gen` fail with a message that
+/// says what to write instead (an async generator is a `Stream`).
+#[diagnostic::on_unimplemented(
+    message = "an async generator is a `Stream`, not an `Iterator`: `for` cannot await its items",
+    label = "`for` needs an `Iterator`",
+    note = "iterate it with `while let Some(x) = g.next().await` (`futures::StreamExt::next`), or with `g.anext().await` to keep the return value"
+)]
+pub trait NotAnIterator {}
+
+/// Not an iterator: `for x in g` does not compile, and its error says to
+/// use `while let Some(x) = g.next().await` (see [`NotAnIterator`]).
+impl<Y, F: Future, S, E> Iterator for AsyncGen<Y, F, S, E>
+where
+    F: NotAnIterator,
+{
+    type Item = Y;
+
+    fn next(&mut self) -> Option<Y> {
+        unreachable!("`NotAnIterator` is never implemented")
     }
 }
 

@@ -89,8 +89,8 @@ impl<'a, Y, E, St: Stream<Item = Y>> YieldFromStream<'a, Y, E, St> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{async_generator, Interrupt};
-    /// use futures::{stream, StreamExt};
+    /// use cogen::{async_generator, GeneratorState, Interrupt};
+    /// use futures::stream;
     ///
     /// # futures::executor::block_on(async {
     /// let mut g = async_generator(async |mut co| {
@@ -99,7 +99,7 @@ impl<'a, Y, E, St: Stream<Item = Y>> YieldFromStream<'a, Y, E, St> {
     ///         _ => "unreachable: the stream never ends",
     ///     }
     /// });
-    /// assert_eq!(g.next().await, Some(7));
+    /// assert_eq!(g.anext().await, Ok(GeneratorState::Yielded(7)));
     /// assert_eq!(g.aclose().await, Ok(Some("closed")));
     /// # });
     /// ```

@@ -186,6 +186,49 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     }
 }
 
+impl<T, S, E> Co<'_, Result<T, E>, S, E> {
+    /// In a try-generator, yields `Ok(value)`: `co.yield_(Ok(value))`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let g = cogen::try_generator(async |mut co| {
+    ///     co.yield_ok(1).await;
+    ///     Ok::<_, String>(())
+    /// });
+    /// assert_eq!(g.collect::<Vec<_>>(), [Ok(1)]);
+    /// ```
+    pub fn yield_ok(&mut self, value: T) -> Yield<'_, Result<T, E>, S, E> {
+        Yield::new(&mut self.slot, Ok(value))
+    }
+
+    /// In a try-generator, yields `Err(error)` as an item and goes on when
+    /// resumed (async-fn-stream's `emit_err`); compare `?` or
+    /// [`raise`](Co::raise), whose error is the last item.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let g = cogen::try_generator(async |mut co| {
+    ///     for s in ["1", "x", "3"] {
+    ///         match s.parse::<u8>() {
+    ///             Ok(n) => co.yield_ok(n).await,
+    ///             Err(e) => co.yield_err(e.to_string()).await, // reported, not fatal
+    ///         }
+    ///     }
+    ///     Ok(())
+    /// });
+    /// let got: Vec<_> = g.collect();
+    /// assert_eq!(got.len(), 3);
+    /// assert_eq!(got[0], Ok(1));
+    /// assert!(got[1].is_err());
+    /// assert_eq!(got[2], Ok(3));
+    /// ```
+    pub fn yield_err(&mut self, error: E) -> Yield<'_, Result<T, E>, S, E> {
+        Yield::new(&mut self.slot, Err(error))
+    }
+}
+
 impl<Y, E> Co<'_, Y, (), E> {
     /// Yields every item of `iter` (Python's `yield from` over any iterable);
     /// evaluates to `()`. There is nothing to forward: a throw or close while

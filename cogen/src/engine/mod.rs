@@ -6,7 +6,9 @@
 
 mod co;
 mod error;
+mod finish;
 pub(crate) mod items;
+mod on_return;
 mod outcome;
 mod raise;
 pub(crate) mod raw;
@@ -18,6 +20,9 @@ mod yield_from_iter;
 
 pub use co::Co;
 pub use error::{CloseError, ResumeError, SendError, StartError};
+pub(crate) use finish::raised_while_iterated;
+pub use finish::{Finish, Nothing};
+pub use on_return::OnReturn;
 pub use raise::Raise;
 pub use yield_::{Yield, YieldCatching};
 pub(crate) use yield_from::Sealed;

@@ -25,6 +25,11 @@ pub(crate) use sealed::Sealed;
 /// fn takes_delegate<D: Delegate<Yield = u8, Send = ()>>(_: D) {}
 /// takes_delegate(generator(async |mut co| co.yield_(1u8).await));
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a generator that `yield_from` can delegate to",
+    label = "not a cogen generator",
+    note = "to yield every item of an iterator, use `co.yield_from_iter(..)`; of a stream, `co.yield_from_stream(..)`"
+)]
 pub trait Delegate: Sealed {
     /// The type of the values it yields.
     type Yield;
@@ -218,7 +223,7 @@ impl<D: Delegate> core::fmt::Debug for YieldFrom<'_, D> {
 /// # Examples
 ///
 /// ```
-/// use cogen::{generator, Interrupt};
+/// use cogen::{generator, GeneratorState, Interrupt};
 ///
 /// let mut g = generator(async |mut co| {
 ///     let sub = generator(async |mut co| co.yield_(1).await);
@@ -227,7 +232,7 @@ impl<D: Delegate> core::fmt::Debug for YieldFrom<'_, D> {
 ///     }
 ///     "done"
 /// });
-/// assert_eq!(g.next(), Some(1));
+/// assert_eq!(g.resume(), Ok(GeneratorState::Yielded(1)));
 /// assert_eq!(g.close(), Ok(Some("closed while delegating")));
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]

@@ -35,7 +35,7 @@ impl<'a, Y, E, I: Iterator<Item = Y>> YieldFromIter<'a, Y, E, I> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{generator, Interrupt};
+    /// use cogen::{generator, GeneratorState, Interrupt};
     ///
     /// let mut g = generator(async |mut co| {
     ///     match co.yield_from_iter(1..).catching().await {
@@ -43,7 +43,7 @@ impl<'a, Y, E, I: Iterator<Item = Y>> YieldFromIter<'a, Y, E, I> {
     ///         _ => "unreachable: 1.. never ends",
     ///     }
     /// });
-    /// assert_eq!(g.next(), Some(1));
+    /// assert_eq!(g.resume(), Ok(GeneratorState::Yielded(1)));
     /// assert_eq!(g.close(), Ok(Some("closed")));
     /// ```
     pub fn catching(self) -> YieldFromIterCatching<'a, Y, E, I> {

@@ -9,8 +9,8 @@ use core::task::{Context, Poll, Waker};
 use crate::engine::raw::Core;
 use crate::engine::report::Origin;
 use crate::engine::{
-    Action, CloseError, Co, Delegate, GeneratorState, Mode, Outcome, Phase, ResumeError, SendError,
-    StartError, State,
+    Action, CloseError, Co, Delegate, Finish, GeneratorState, Mode, Nothing, OnReturn, Outcome,
+    Phase, ResumeError, SendError, StartError, State,
 };
 
 /// A generator: a body that yields values of type `Y` to its caller, receives
@@ -100,6 +100,48 @@ where
 pub fn coroutine<Y, S, E, R, B>(body: B) -> Gen<Y, impl Future<Output = R>, S, E>
 where
     B: for<'co> AsyncFnOnce(Co<'co, Y, S, E>) -> R,
+    E: core::fmt::Debug,
+{
+    Gen {
+        core: Core::new(move |slot| body(Co::new(slot))),
+        origin: Origin::here(),
+    }
+}
+
+/// Makes a *try-generator*: a body that returns `Result<R, E>` and may use
+/// `?`, whose items are `Result<T, E>`. It yields values with
+/// [`co.yield_ok(v)`](Co::yield_ok) (an `Ok` item), may yield an error item
+/// and go on with [`co.yield_err(e)`](Co::yield_err), and its error, from `?`,
+/// `return Err(..)` or [`co.raise(e)`](Co::raise), is the last item: the
+/// iterator ends after it. This is async-stream's `try_stream!` and
+/// async-fn-stream's `try_fn_stream`, with the whole protocol kept: `E` is
+/// also the type `throw` takes, and `send`, `close` and `yield_from` work as
+/// on any generator.
+///
+/// # Examples
+///
+/// ```
+/// use cogen::try_generator;
+///
+/// fn numbers<'a>(lines: &'a [&'a str]) -> impl Iterator<Item = Result<u32, std::num::ParseIntError>> + 'a {
+///     try_generator(async move |mut co| {
+///         for line in lines {
+///             co.yield_ok(line.trim().parse()?).await;
+///         }
+///         Ok(())
+///     })
+/// }
+/// let got: Vec<_> = numbers(&["1", " 2", "x", "4"]).collect();
+/// assert_eq!(got.len(), 3); // 1, 2, then the error; "4" is never read
+/// assert_eq!(got[..2], [Ok(1), Ok(2)]);
+/// assert!(got[2].is_err());
+/// ```
+#[track_caller]
+pub fn try_generator<T, E, R, B>(
+    body: B,
+) -> Gen<Result<T, E>, impl Future<Output = Result<R, E>>, (), E>
+where
+    B: for<'co> AsyncFnOnce(Co<'co, Result<T, E>, (), E>) -> Result<R, E>,
     E: core::fmt::Debug,
 {
     Gen {
@@ -314,9 +356,10 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
     }
 }
 
-impl<Y, F: Future, E> Gen<Y, F, (), E> {
-    /// Resumes a generator that receives `()`: starts it if fresh, otherwise
-    /// sends `()` (Python's `next(gen)`, keeping the return value).
+impl<Y, F: Future, S: Nothing, E> Gen<Y, F, S, E> {
+    /// Resumes without choosing a value (Python's `next(gen)`, keeping the
+    /// return value): starts the generator if fresh, otherwise sends
+    /// [`Nothing::nothing`] (`()`, or `None` for an `Option` send type).
     ///
     /// # Errors
     ///
@@ -342,7 +385,7 @@ impl<Y, F: Future, E> Gen<Y, F, (), E> {
     #[inline]
     pub fn resume(&mut self) -> Result<GeneratorState<Y, F::Output>, ResumeError<E>> {
         let mut cx = Context::from_waker(Waker::noop());
-        let poll = self.core.poll_advance(&mut cx, ());
+        let poll = self.core.poll_advance(&mut cx, S::nothing());
         match self.ready(poll) {
             Outcome::Yielded(y) => Ok(GeneratorState::Yielded(y)),
             Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
@@ -352,33 +395,94 @@ impl<Y, F: Future, E> Gen<Y, F, (), E> {
             Outcome::Closed | Outcome::IgnoredClose(_) => unreachable!("resume never closes"),
         }
     }
+
+    /// Iterates the yielded values and hands the body's return value to
+    /// `on_return` when the body returns (Python's `StopIteration.value`,
+    /// which `for` drops). Use it to keep a total or a summary through
+    /// iterator adapters; `.on_return(drop)` says the value is not wanted.
+    ///
+    /// `on_return` is not called if the generator is dropped, closed or
+    /// raises before it returns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::generator;
+    ///
+    /// let mut total = 0;
+    /// let lengths: Vec<usize> = generator(async |mut co| {
+    ///     let mut sum = 0;
+    ///     for word in ["a", "bb", "ccc"] {
+    ///         co.yield_(word).await;
+    ///         sum += word.len();
+    ///     }
+    ///     sum
+    /// })
+    /// .on_return(|sum| total = sum)
+    /// .map(str::len)
+    /// .collect();
+    /// assert_eq!(lengths, [1, 2, 3]);
+    /// assert_eq!(total, 6);
+    /// ```
+    pub fn on_return<C: FnOnce(F::Output)>(self, on_return: C) -> OnReturn<Self, C> {
+        OnReturn::new(self, on_return)
+    }
 }
 
-/// Iterates the yielded values; the return value is dropped (use
-/// [`resume`](Gen::resume) to keep it).
+/// Iterates the items: the yielded values, and for a try-generator (a body
+/// returning `Result`) its error as the last item (see [`Finish`]).
 ///
 /// # Panics
 ///
-/// If the body raises an error with [`Co::raise`] during `next` (only
-/// possible when `E` is not [`Infallible`]): an iterator has no way to report
-/// it. Use [`resume`](Gen::resume) for such generators.
-impl<Y, F: Future, E> Iterator for Gen<Y, F, (), E> {
+/// If the body of a generator that is not a try-generator raises an error
+/// with [`Co::raise`] (or lets a thrown error through) during `next`: its
+/// items have no room for it. Make it a try-generator, or use
+/// [`resume`](Gen::resume).
+impl<Y, F, S, E> Iterator for Gen<Y, F, S, E>
+where
+    F: Future<Output: Finish<Y, E>>,
+    S: Nothing,
+{
     type Item = Y;
 
     #[inline]
     fn next(&mut self) -> Option<Y> {
         match self.resume() {
             Ok(GeneratorState::Yielded(y)) => Some(y),
-            Ok(GeneratorState::Complete(_)) | Err(ResumeError::Finished) => None,
-            Err(ResumeError::Raised(_)) => panic!(
-                "cogen: the generator raised an error during next(); iterate it with resume() \
-                 to receive the error"
-            ),
+            Ok(GeneratorState::Complete(r)) => r.last(),
+            Err(ResumeError::Finished) => None,
+            Err(ResumeError::Raised(e)) => Some(<F::Output as Finish<Y, E>>::raised(e)),
         }
     }
 }
 
-impl<Y, F: Future, E> FusedIterator for Gen<Y, F, (), E> {}
+impl<Y, F, S, E> FusedIterator for Gen<Y, F, S, E>
+where
+    F: Future<Output: Finish<Y, E>>,
+    S: Nothing,
+{
+}
+
+/// Iterates the yielded values of a generator and hands its return value to
+/// a closure; made by [`Gen::on_return`].
+impl<Y, F: Future, S: Nothing, E, C: FnOnce(F::Output)> Iterator for OnReturn<Gen<Y, F, S, E>, C> {
+    type Item = Y;
+
+    fn next(&mut self) -> Option<Y> {
+        let (generator, on_return) = self.parts();
+        match generator.resume() {
+            Ok(GeneratorState::Yielded(y)) => Some(y),
+            Ok(GeneratorState::Complete(r)) => {
+                if let Some(f) = on_return.take() {
+                    f(r);
+                }
+                None
+            }
+            Err(ResumeError::Finished) => None,
+            Err(ResumeError::Raised(_)) => crate::engine::raised_while_iterated(),
+        }
+    }
+}
 
 impl<Y, F: Future, S, E> Drop for Gen<Y, F, S, E> {
     fn drop(&mut self) {
