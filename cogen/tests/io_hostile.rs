@@ -354,3 +354,38 @@ async fn a_line_past_max_len_is_an_error_naming_it_after_the_lines_before() {
     let all: Vec<String> = cogen::io::lines(&path).map(Result::unwrap).collect().await;
     assert_eq!(all[1].len(), 1 << 20);
 }
+
+#[test]
+fn one_byte_chunks_cost_a_blocking_read_per_buffer_not_per_chunk() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let dir = TempDir::new("small-chunks");
+    let data: Vec<u8> = (0..256 * 1024u32).map(|i| (i % 251) as u8).collect();
+    let path = dir.file("data.bin", &data);
+    // Each read on tokio's blocking pool leaves this runtime's one thread
+    // idle until it returns: count the parks.
+    let parks = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&parks);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .on_thread_park(move || {
+            counter.fetch_add(1, Ordering::Relaxed);
+        })
+        .build()
+        .unwrap();
+    let joined = rt.block_on(async {
+        let mut joined = Vec::with_capacity(data.len());
+        let mut chunks = cogen::io::chunks(&path, 1);
+        while let Some(chunk) = chunks.next().await {
+            joined.extend_from_slice(&chunk.unwrap());
+        }
+        joined
+    });
+    assert_eq!(joined, data);
+    let parks = parks.load(Ordering::Relaxed);
+    // 256 KiB through a 64 KiB buffer: a handful of reads (was one each).
+    assert!(
+        parks < 100,
+        "{parks} waits on the blocking pool for 262144 one-byte chunks"
+    );
+}
