@@ -12,10 +12,13 @@ use crate::engine::{Action, Phase};
 ///
 /// `futures` has no such capability: a [`Stream`](futures_core::Stream)
 /// dropped early cannot await anything. Every cogen stream implements this
-/// trait, and every `cogen::ops` operator implements it when its upstream
-/// does, so closing the end of a pipeline closes every generator in it and
-/// awaits each one's cleanup. Wrap a stream with no cleanup in
-/// `cogen::ops::no_cleanup` to put it in a pipeline that needs this trait.
+/// trait, and every `cogen::ops` operator, and the adapters of futures'
+/// `StreamExt` (`map`, `filter`, `then`, `take`, `zip`, `buffered`,
+/// `chunks`, `peekable`, ...; the list is in the [`ops`](crate::ops) module
+/// docs), implement it when their upstream does, so closing the end of a
+/// pipeline closes every generator in it and awaits each one's cleanup.
+/// Wrap a stream with no cleanup in `cogen::ops::no_cleanup` to put it in a
+/// pipeline that needs this trait.
 ///
 /// Closing returns nothing: an error while closing (a generator that ignored
 /// the close, or raised) is logged with `tracing` at warn level, naming where
@@ -39,9 +42,38 @@ use crate::engine::{Action, Phase};
 /// assert!(cleaned.get());
 /// # });
 /// ```
+///
+/// Through futures' adapters, with `AsyncCloseExt::aclose`:
+///
+/// ```
+/// use cogen::ops::AsyncCloseExt;
+/// use futures::StreamExt;
+/// use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+/// use std::sync::Arc;
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let cleanups = Arc::new(AtomicUsize::new(0));
+/// let count = cleanups.clone();
+/// let g = cogen::async_generator(async move |mut co| {
+///     let mut i = 0;
+///     while co.yield_(i).catching().await.is_ok() {
+///         i += 1;
+///     }
+///     tokio::time::sleep(std::time::Duration::from_secs(1)).await; // awaited cleanup
+///     count.fetch_add(1, SeqCst);
+/// });
+/// let mut tens = g.map(|x| x * 5).filter(|x| std::future::ready(x % 10 == 0));
+/// assert_eq!(tens.next().await, Some(0));
+/// assert_eq!(tens.next().await, Some(10));
+/// tens.aclose().await;
+/// assert_eq!(cleanups.load(SeqCst), 1);
+/// # }
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be closed with async cleanup",
-    note = "wrap a plain stream in `cogen::ops::no_cleanup(..)`: closing it then just drops it"
+    note = "wrap a plain stream in `cogen::ops::no_cleanup(..)`: closing it then just drops it",
+    note = "closing reaches through futures' `StreamExt` adapters but not its `chain` (use `cogen::ops::chain`) nor tokio-stream's adapters (see `cogen::ops`)"
 )]
 pub trait AsyncClose {
     /// Drives the close; `Ready` once there is nothing left to close. Polling

@@ -14,18 +14,80 @@
 //! | [`map_concurrent_unordered`](OpsExt::map_concurrent_unordered) | completion order | `StreamExt::buffer_unordered` |
 //! | `buffer` (feature `tokio`) | run ahead in a task, overflow policy | none |
 //! | [`merge`] | many streams, fair | `select_all`, tokio-stream `merge` |
-//! | `batch` (feature `tokio`) | chunks by size or time | tokio-stream `chunks_timeout` |
-//! | `space_out` (feature `tokio`) | throttle | tokio-stream `throttle` |
-//! | `item_timeout` (feature `tokio`) | per-item timeout | tokio-stream `timeout` |
+//! | [`chain`] | one stream, then another; closing closes both | `StreamExt::chain`, which closing cannot reach |
+//! | `batch` (feature `tokio`) | chunks by size or time; closing drops the partial chunk | tokio-stream `chunks_timeout`, which closing cannot reach |
+//! | `space_out` (feature `tokio`) | throttle | tokio-stream `throttle`, which closing cannot reach |
+//! | `item_timeout` (feature `tokio`) | per-item timeout on the upstream's wait only, repeated | tokio-stream `timeout` (counts the consumer's time, reports once) |
 //!
 //! The names differ from tokio-stream's so that both extension traits can be
 //! in scope at once.
+//!
+//! # Closing through futures' adapters
+//!
+//! Closing also reaches through the adapters of futures' `StreamExt`, each
+//! when its upstream(s) implement [`AsyncClose`]: `map`, `filter`,
+//! `filter_map`, `then`, `take`, `take_while`, `skip`, `fuse`, `enumerate`,
+//! `inspect`, `zip` and `select` (both upstreams, concurrently), `buffered`,
+//! `buffer_unordered`, `chunks`, `ready_chunks`, `peekable`, and `Either`
+//! (`left_stream` / `right_stream`). A `Finalizer` can therefore take
+//! `gen.map(f)` and await its cleanup when it is dropped.
+//!
+//! Closing reaches the upstream, not the adapter's own state (futures offers
+//! no way in): what an adapter already pulled from its upstream stays in it.
+//! Python's `aclose` discards such pending results; here dropping the
+//! adapter does, and polling it after the close delivers them, then `None`.
+//!
+//! | adapter | holds when closed |
+//! |---|---|
+//! | `map`, `inspect`, `enumerate`, `skip`, `take`, `fuse`, `select`, `ready_chunks`, `Either` | nothing |
+//! | `filter`, `filter_map`, `then`, `take_while` | a future in flight (and its item), only if a `next` was cancelled during it |
+//! | `buffered`, `buffer_unordered` | up to `n - 1` futures in flight (those started for items pulled ahead) |
+//! | `chunks` | a partial chunk, only if a `next` was cancelled while it filled |
+//! | `zip` | an item waiting for its pair, only if a `next` was cancelled |
+//! | `peekable` | the peeked item |
+//!
+//! `take` and `take_while` leave their upstream suspended when they end;
+//! closing them still runs its cleanup, as Python's `aclose` on a generator
+//! abandoned by an early `break`.
+//!
+//! Not reachable: futures' `chain` (use [`chain`]), and tokio-stream's
+//! adapters: `timeout` and `chunks_timeout` expose no upstream (use
+//! `item_timeout` and `batch`), `throttle`'s type is not even exported (use
+//! `space_out`), and its `map`, `filter` and the rest expose none (use
+//! futures' `StreamExt`).
+//!
+//! ```
+//! use cogen::ops::AsyncCloseExt;
+//! use futures::StreamExt;
+//! use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+//! use std::sync::Arc;
+//!
+//! # #[tokio::main(flavor = "current_thread", start_paused = true)]
+//! # async fn main() {
+//! let cleanups = Arc::new(AtomicUsize::new(0));
+//! let count = cleanups.clone();
+//! let g = cogen::async_generator(async move |mut co| {
+//!     let mut i = 0;
+//!     while co.yield_(i).catching().await.is_ok() {
+//!         i += 1;
+//!     }
+//!     tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+//!     count.fetch_add(1, SeqCst);
+//! });
+//! let mut odd = g.map(|x| x * 3).filter(|x| std::future::ready(x % 2 == 1));
+//! assert_eq!(odd.next().await, Some(3));
+//! odd.aclose().await; // awaits the generator's cleanup
+//! assert_eq!(cleanups.load(SeqCst), 1);
+//! # }
+//! ```
 
 mod aclose;
+mod adapters;
 #[cfg(feature = "tokio")]
 mod batch;
 #[cfg(feature = "tokio")]
 mod buffer;
+mod chain;
 #[cfg(feature = "tokio")]
 mod deadline;
 #[cfg(feature = "tokio")]
@@ -46,6 +108,7 @@ pub use aclose::Aclose;
 pub use batch::Batch;
 #[cfg(feature = "tokio")]
 pub use buffer::{Buffer, Overflow};
+pub use chain::{Chain, chain};
 #[cfg(feature = "tokio")]
 pub use item_timeout::{ItemTimeout, TimedOut};
 pub use map_concurrent::MapConcurrent;
@@ -232,7 +295,14 @@ pub trait OpsExt: Stream {
     /// Groups items into chunks of at most `max`, delivering a chunk when it
     /// is full or when `within` has passed since its first item, whichever
     /// comes first; the last chunk may be shorter. Never yields an empty
-    /// chunk.
+    /// chunk. Closing it drops the partial chunk (Python's `aclose` discards
+    /// pending results) and closes the upstream.
+    ///
+    /// Relative: tokio-stream's `chunks_timeout`, with the same flushing;
+    /// this differs in that closing reaches through it (`ChunksTimeout`
+    /// exposes no upstream, so a generator under it cannot be closed and its
+    /// partial chunk cannot be discarded but by dropping), and in being
+    /// `Unpin` when the upstream is.
     ///
     /// # Panics
     ///
@@ -268,7 +338,14 @@ pub trait OpsExt: Stream {
 
     /// Throttles: delivers items at least `period` apart, pulling the
     /// upstream only when the next item may go out (so the end of the stream
-    /// also comes a period after the last item).
+    /// also comes a period after the last item). The first item goes out at
+    /// once; bursts are not allowed through.
+    ///
+    /// Relative: tokio-stream's `throttle`, with the same timing (aiostream's
+    /// `spaceout`); this differs in that closing reaches through it (the type
+    /// of `throttle` is not exported, so nothing can close a generator under
+    /// it), in being `Unpin` when the upstream is, and in arming its timer
+    /// only at the first item (it can be built outside a runtime).
     ///
     /// # Panics
     ///
@@ -300,7 +377,18 @@ pub trait OpsExt: Stream {
     /// Yields `Err(TimedOut)` each time the upstream takes longer than
     /// `limit` to produce an item, then keeps waiting for that same item
     /// (nothing is lost: cogen generators are cancel-safe). Stop at the first
-    /// error (`take_while`) for Python's raise-and-stop.
+    /// error (`take_while`) for Python's raise-and-stop. Only the wait for the
+    /// upstream is timed, as `asyncio.timeout` around each `anext`: the clock
+    /// starts when a poll finds no item ready, not when the last item went
+    /// out.
+    ///
+    /// Relative: tokio-stream's `timeout`; this differs in timing only the
+    /// upstream (tokio-stream's deadline runs from the previous item's
+    /// delivery, or from construction, so a slow consumer's own time makes
+    /// the upstream look late), in reporting again each `limit` while the
+    /// item is late (tokio-stream's reports once), in naming the limit in the
+    /// error, and in that closing reaches through it (`Timeout` exposes no
+    /// upstream).
     ///
     /// # Panics
     ///
