@@ -565,3 +565,97 @@ async fn a_body_line_past_the_limit_is_an_error_naming_it_and_the_connection_is_
     }
     panic!("the server was still sending the line 5 s after the error");
 }
+
+// ---- content encodings -------------------------------------------------
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// Serves `body` `conns` times with `Content-Encoding: encoding`; each
+/// request head goes to `heads`.
+fn encoded(
+    conns: usize,
+    encoding: &'static str,
+    body: Vec<u8>,
+) -> (Hostile, std::sync::mpsc::Receiver<String>) {
+    let (tx, heads) = std::sync::mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    let server = Hostile::serve(conns, move |_, mut stream| {
+        let head = read_head(&mut stream);
+        let _ = tx.lock().unwrap().send(head);
+        let reply = format!(
+            "HTTP/1.1 200 OK\r\nContent-Encoding: {encoding}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        send(&mut stream, reply.as_bytes());
+        send(&mut stream, &body);
+    });
+    (server, heads)
+}
+
+#[tokio::test]
+async fn a_gzip_body_comes_decoded_as_aiohttp_gives_it() {
+    let text = b"first line\nsecond line\n".repeat(100);
+    let (server, heads) = encoded(2, "gzip", gzip(&text));
+    let fetcher = offline().keep_body(true);
+    let page = fetcher.fetch(&server.url("/")).await.unwrap();
+    assert_eq!(page.body.as_deref(), Some(&text[..]));
+    assert_eq!((page.len, page.encoding), (text.len() as u64, None));
+    let head = heads.recv().unwrap().to_ascii_lowercase();
+    assert!(head.contains("accept-encoding: gzip"), "{head}");
+    let lines: Vec<String> = fetcher
+        .lines(server.url("/"))
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(lines.len(), 200);
+    assert_eq!(lines[1], "second line");
+}
+
+#[tokio::test]
+async fn a_gzip_bomb_read_as_lines_stops_at_the_line_limit() {
+    // 64 MiB of one line, about 64 KiB on the wire.
+    let bomb = gzip(&vec![b'x'; 64 << 20]);
+    assert!(bomb.len() < 1 << 20);
+    let (server, _heads) = encoded(1, "gzip", bomb);
+    let items: Vec<_> = offline().lines(server.url("/")).collect().await;
+    assert_eq!(items.len(), 1);
+    let err = items[0].as_ref().expect_err("the line is too long");
+    assert_eq!(
+        err.kind(),
+        &FetchErrorKind::LineTooLong {
+            line: 1,
+            limit: 64 * 1024
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_body_in_an_encoding_the_client_does_not_decode_is_named_not_passed_off_as_plain() {
+    let (server, _heads) = encoded(2, "br", b"\x1b\x03\x00\xf8\xa5\x40\x02".to_vec());
+    let page = offline().fetch(&server.url("/")).await.unwrap();
+    assert_eq!(page.encoding.as_deref(), Some("br"));
+    assert_eq!(page.len, 7, "the bytes as sent");
+    let items: Vec<_> = offline().lines(server.url("/")).collect().await;
+    assert_eq!(items.len(), 1);
+    let err = items[0].as_ref().unwrap_err();
+    assert_eq!(err.kind(), &FetchErrorKind::Body);
+    assert!(
+        err.to_string()
+            .ends_with("(the body is br-encoded, which the client does not decode: not text)"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_corrupt_gzip_body_is_a_body_error_naming_the_cause() {
+    let (server, _heads) = encoded(1, "gzip", b"this is not gzip at all".to_vec());
+    let err = fetch_err(&offline(), &server.url("/")).await;
+    assert_eq!(err.kind(), &FetchErrorKind::Body, "{err}");
+    println!("{err}");
+    assert!(err.to_string().contains(": cannot read body ("), "{err}");
+}

@@ -3,8 +3,8 @@ use core::future::Future;
 use bytes::Bytes;
 use tokio::time::Instant;
 
-use super::fetcher::{next_chunk, within};
-use super::{FetchError, Fetcher};
+use super::fetcher::{next_chunk, undecoded, within};
+use super::{FetchError, FetchErrorKind, Fetcher};
 use crate::{AsyncGen, async_generator};
 
 impl Fetcher {
@@ -21,6 +21,14 @@ impl Fetcher {
     /// chunks spends it too. Pull-based: a consumer that does not ask for a
     /// chunk leaves the rest unread, in the socket. Closing or dropping the
     /// generator drops the connection.
+    ///
+    /// A body sent with `Content-Encoding: gzip` or `deflate` comes decoded
+    /// (the client asks for them, as aiohttp does), and
+    /// [`FetchError::bytes_received`] counts decoded bytes. Any other
+    /// encoding (`br`, `zstd`), or any at all from a client built with
+    /// `.gzip(false)`, comes as the server sent it: [`fetch`](Fetcher::fetch)
+    /// names it in [`Page::encoding`](super::Page::encoding), and
+    /// [`lines`](Fetcher::lines) refuses it.
     ///
     /// Relative: `reqwest::Response::bytes_stream`, with the request and its
     /// errors inside.
@@ -50,12 +58,28 @@ impl Fetcher {
         &self,
         url: U,
     ) -> AsyncGen<Result<Bytes, FetchError>, impl Future<Output = ()> + use<U>> {
+        self.body_of(url.into(), false)
+    }
+
+    /// [`body`](Fetcher::body); `as_text` refuses a body still encoded.
+    #[track_caller]
+    pub(super) fn body_of(
+        &self,
+        url: String,
+        as_text: bool,
+    ) -> AsyncGen<Result<Bytes, FetchError>, impl Future<Output = ()> + use<>> {
         let fetcher = self.clone();
-        let url: String = url.into();
         async_generator(async move |mut co| {
             let start = Instant::now();
             let deadline = fetcher.deadline(start);
-            let mut response = match within(deadline, &url, fetcher.send(&url)).await {
+            let head = within(deadline, &url, fetcher.send(&url)).await;
+            let head = head.and_then(|response| match (as_text, undecoded(&response)) {
+                (true, Some(encoding)) => {
+                    Err(FetchError::new(&url, FetchErrorKind::Body).with_source(NotText(encoding)))
+                }
+                _ => Ok(response),
+            });
+            let mut response = match head {
                 Ok(response) => response,
                 Err(e) => {
                     co.yield_(Err(e.at(start.elapsed(), 0))).await;
@@ -79,3 +103,19 @@ impl Fetcher {
         })
     }
 }
+
+/// Why a body read as text was refused: it is still encoded.
+#[derive(Debug)]
+struct NotText(String);
+
+impl std::fmt::Display for NotText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the body is {}-encoded, which the client does not decode: not text",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for NotText {}

@@ -146,6 +146,12 @@ pub struct Page {
     pub elapsed: Duration,
     /// The body, if [`Fetcher::keep_body`] is on.
     pub body: Option<Bytes>,
+    /// The `Content-Encoding` of a body the client did not decode (`br`,
+    /// `zstd`; any, from a client built with `.gzip(false)`): then
+    /// [`len`](Page::len) and [`body`](Page::body) are of the encoded bytes.
+    /// `None` for a body that was not encoded or was decoded (`gzip`,
+    /// `deflate`, as aiohttp decodes them).
+    pub encoding: Option<String>,
 }
 
 /// One URL's outcome from [`Fetcher::fetch_all`]: its position in the input,
@@ -388,6 +394,8 @@ impl Fetcher {
     /// Whether [`Page::body`] keeps the body (off by default: only its
     /// length is counted, as the seed's examples print). The body is held
     /// whole, so bound it with [`max_body_len`](Fetcher::max_body_len).
+    /// A `gzip` or `deflate` body is kept (and counted) decoded; one in
+    /// another encoding is kept as sent, and [`Page::encoding`] names it.
     ///
     /// # Examples
     ///
@@ -445,14 +453,19 @@ impl Fetcher {
                     body.extend_from_slice(&chunk);
                 }
             }
-            Ok((response.status(), response.url().clone()))
+            Ok((
+                response.status(),
+                response.url().clone(),
+                undecoded(&response),
+            ))
         };
         let result = within(deadline, url, exchange).await;
         let elapsed = start.elapsed();
         match result {
-            Ok((status, final_url)) => Ok(Page {
+            Ok((status, final_url, encoding)) => Ok(Page {
                 status,
                 url: final_url,
+                encoding,
                 len,
                 elapsed,
                 body: body.map(Bytes::from),
@@ -550,6 +563,16 @@ impl Fetcher {
              redirect(reqwest::redirect::Policy::none())"
         ))
     }
+}
+
+/// The `Content-Encoding` left on `response`: one its client did not decode
+/// (a decoded body has the header removed).
+pub(super) fn undecoded(response: &reqwest::Response) -> Option<String> {
+    let encoding = response.headers().get(reqwest::header::CONTENT_ENCODING)?;
+    let encoding = String::from_utf8_lossy(encoding.as_bytes())
+        .trim()
+        .to_owned();
+    (!encoding.is_empty() && !encoding.eq_ignore_ascii_case("identity")).then_some(encoding)
 }
 
 /// The next chunk of `response`'s body.

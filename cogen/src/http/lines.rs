@@ -26,8 +26,10 @@ impl Fetcher {
     /// limit is held; a line's bytes are handed over as its `String`
     /// without another copy. A failure is the last item; every line before
     /// it was yielded, and [`FetchError::bytes_received`] counts the bytes of
-    /// those lines. A last line without a newline is yielded too. Otherwise
-    /// as [`body`](Fetcher::body).
+    /// those lines. A last line without a newline is yielded too. A body the
+    /// client did not decode (`Content-Encoding: br`, see
+    /// [`body`](Fetcher::body)) is not text: one [`FetchErrorKind::Body`]
+    /// error saying so. Otherwise as [`body`](Fetcher::body).
     ///
     /// # Examples
     ///
@@ -48,7 +50,7 @@ impl Fetcher {
         url: U,
     ) -> AsyncGen<Result<String, FetchError>, impl Future<Output = ()> + use<U>> {
         let url: String = url.into();
-        let mut body = self.body(url.clone());
+        let mut body = self.body_of(url.clone(), true);
         let (limit, keep_ends) = (self.max_line_len, self.keep_line_ends);
         async_generator(async move |mut co| {
             let start = Instant::now();
