@@ -266,5 +266,5 @@ impl<Y, S, E> core::fmt::Debug for Co<'_, Y, S, E> {
 /// Posts a yielded value (used by every yielding future).
 #[inline(always)]
 pub(crate) fn offer<Y, S, E>(slot: &mut SlotPtr<Y, S, E>, value: Y, mode: Mode) {
-    slot.with(|s| s.post(super::slot::Slot::Yield(value, mode)));
+    slot.with(|s| s.post_yield(value, mode));
 }

@@ -40,6 +40,15 @@ impl<Y, S, E> Slot<Y, S, E> {
         matches!(self, Slot::Yield(..))
     }
 
+    /// Body side: post a yielded value (the hot path of [`post`](Self::post)).
+    #[inline(always)]
+    pub(crate) fn post_yield(&mut self, value: Y, mode: Mode) {
+        if self.holds_body_message() {
+            second_yield(self.holds_yield())
+        }
+        *self = Slot::Yield(value, mode);
+    }
+
     /// Body side: post a message for the driver.
     ///
     /// # Panics
@@ -49,7 +58,9 @@ impl<Y, S, E> Slot<Y, S, E> {
     #[inline(always)]
     pub(crate) fn post(&mut self, message: Slot<Y, S, E>) {
         if self.holds_body_message() {
-            posted_twice(self, &message)
+            // Only the variants cross into the cold path: taking the message's
+            // address here would keep it out of registers on every yield.
+            posted_twice(self.holds_yield(), message.then())
         }
         // An action the body never consumed (its yield future was dropped before
         // completing) is discarded here; see DESIGN.md, "stale actions".
@@ -60,19 +71,34 @@ impl<Y, S, E> Slot<Y, S, E> {
 #[cold]
 #[inline(never)]
 #[track_caller]
-fn posted_twice<Y, S, E>(held: &Slot<Y, S, E>, next: &Slot<Y, S, E>) -> ! {
-    if let Slot::Yield(..) = held {
-        yield_abandoned(match next {
-            Slot::Yield(..) => "yielded again",
-            Slot::Raise(_) => "raised",
-            _ => "let a close or an error out of a delegation",
-        })
+fn second_yield(held_a_yield: bool) -> ! {
+    posted_twice(held_a_yield, "yielded again")
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn posted_twice(held_a_yield: bool, then: &str) -> ! {
+    if held_a_yield {
+        yield_abandoned(then)
     }
     panic!(
         "cogen: a generator body posted a second message before its generator took the \
          first; a yield handle's future must be awaited to completion, one at a time, by its \
          own generator's body"
     )
+}
+
+impl<Y, S, E> Slot<Y, S, E> {
+    /// What a body did, for the abandoned-yield message.
+    #[inline]
+    fn then(&self) -> &'static str {
+        match self {
+            Slot::Yield(..) => "yielded again",
+            Slot::Raise(_) => "raised",
+            _ => "let a close or an error out of a delegation",
+        }
+    }
 }
 
 /// A body let a close go on ([`Co::propagate`](crate::Co::propagate) of an
