@@ -20,7 +20,11 @@ mod error;
 mod fetch_all;
 mod fetcher;
 mod lines;
-// One line-splitting rule for files and bodies; `io` is a feature of its own.
+// One line-splitting rule for files and bodies: `io`'s, or (`io` being a
+// feature of its own) the same file compiled here.
+#[cfg(feature = "io")]
+use crate::io::split;
+#[cfg(not(feature = "io"))]
 #[path = "../io/split.rs"]
 mod split;
 

@@ -23,7 +23,7 @@ mod chunks;
 mod error;
 mod lines;
 mod open;
-mod split;
+pub(crate) mod split;
 
 use std::path::Path;
 

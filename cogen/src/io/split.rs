@@ -8,8 +8,8 @@
 //! the rest of that line's end and is skipped. One pass, no copy but the one
 //! into the line handed out.
 //!
-//! `io` and `http` are separate features, so `http/mod.rs` includes this
-//! file by path.
+//! `io` and `http` are separate features: `http` uses this module when `io`
+//! is on and includes the file by path when it is not.
 
 /// What [`Splitter::split`] found in its input.
 #[derive(Debug)]
