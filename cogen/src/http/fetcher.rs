@@ -9,9 +9,11 @@ use tokio::time::Instant;
 use super::{FetchError, FetchErrorKind};
 
 /// A [`reqwest::Client`] with the settings a fan-out needs: how many
-/// requests at once, a timeout per request, and whether a status outside
-/// 200-299 is an error (aiohttp's `ClientSession` with a `TCPConnector`
-/// limit, `ClientTimeout(total=...)` and `raise_for_status`).
+/// requests at once, a timeout per request, whether a status outside
+/// 200-299 is an error, which redirects to follow and the limits on what a
+/// server can make it hold (aiohttp's `ClientSession` with a `TCPConnector`
+/// limit, `ClientTimeout(total=...)`, `raise_for_status`, `max_redirects`
+/// and its line limit).
 ///
 /// Cloning is cheap: clones share the client and its connection pool.
 ///
@@ -424,7 +426,13 @@ impl Fetcher {
         &self.client
     }
 
-    /// Fetches one URL and reads its body to the end.
+    /// Fetches one URL, following its redirects by the fetcher's
+    /// [`Redirects`] policy, and reads its body to the end.
+    ///
+    /// # Cancel safety
+    ///
+    /// Dropping the future drops the request and its connection; nothing
+    /// had been delivered, so nothing is lost but the work.
     ///
     /// # Examples
     ///

@@ -8,10 +8,13 @@
 //! | `session.get(url, timeout=10)` and `len(await resp.text())` | [`Fetcher::fetch`] | `reqwest::Client::get` |
 //! | `async for chunk in resp.content.iter_chunked(n)` | [`Fetcher::body`] | `reqwest::Response::chunk` |
 //! | `async for line in resp.content` | [`Fetcher::lines`] | `reqwest::Response::chunk` |
+//! | `allow_redirects=False`, `max_redirects=n` | [`Fetcher::redirects`] | `Location`, followed by the fetcher |
 //!
 //! Each URL's failure is a [`FetchError`] in its own result: an invalid URL,
-//! an unknown host, a refused connection, a timeout or (when asked) a status
-//! outside 200-299 never stops the others.
+//! an unknown host, a refused connection, a timeout, a redirect not
+//! followed, a connection the server closed, a reply that breaks the
+//! protocol or (when asked) a status outside 200-299 never stops the others,
+//! and says why. Bodies sent `gzip` or `deflate` come decoded.
 //!
 //! Everything here needs a tokio runtime, as reqwest does.
 

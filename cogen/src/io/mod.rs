@@ -100,6 +100,12 @@ async fn write_with(path: &Path, contents: &[u8], append: bool) -> Result<(), Fi
 /// Relative: [`tokio::fs::read`], with a [`FileError`] telling opening from
 /// reading.
 ///
+/// # Cancel safety
+///
+/// Dropping the future drops what was read. A regular file's read in flight
+/// finishes on tokio's blocking pool and is dropped there; a FIFO's or a
+/// device's is not in flight, so the file closes at once.
+///
 /// # Examples
 ///
 /// ```
@@ -132,6 +138,10 @@ pub async fn read(path: impl AsRef<Path>) -> Result<Vec<u8>, FileError> {
 /// lines before it.
 ///
 /// Relative: [`tokio::fs::read_to_string`], whose error does not say where.
+///
+/// # Cancel safety
+///
+/// As [`read`].
 ///
 /// # Examples
 ///
