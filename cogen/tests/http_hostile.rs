@@ -566,6 +566,39 @@ async fn a_body_line_past_the_limit_is_an_error_naming_it_and_the_connection_is_
     panic!("the server was still sending the line 5 s after the error");
 }
 
+#[tokio::test]
+async fn a_kept_body_past_max_body_len_is_an_error_and_the_connection_is_dropped() {
+    let gave_up = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = Arc::clone(&gave_up);
+    // A body without end, sent for as long as the client reads.
+    let server = Hostile::serve(1, move |_, mut stream| {
+        read_head(&mut stream);
+        send(&mut stream, b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+        let filler = vec![b'x'; 64 * 1024];
+        for _ in 0..1024 {
+            if std::io::Write::write_all(&mut stream, &filler).is_err() {
+                seen.store(true, std::sync::atomic::Ordering::SeqCst);
+                return;
+            }
+        }
+    });
+    let fetcher = offline().keep_body(true).max_body_len(1 << 20);
+    let err = fetch_err(&fetcher, &server.url("/")).await;
+    assert_eq!(err.kind(), &FetchErrorKind::BodyTooLarge { limit: 1 << 20 });
+    assert!(err.bytes_received() > 1 << 20, "{}", err.bytes_received());
+    assert!(
+        err.to_string().contains(": body longer than 1048576 bytes"),
+        "{err}"
+    );
+    for _ in 0..500 {
+        if gave_up.load(std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the server was still sending the body 5 s after the error");
+}
+
 // ---- content encodings -------------------------------------------------
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {

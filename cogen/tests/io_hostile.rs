@@ -389,3 +389,16 @@ fn one_byte_chunks_cost_a_blocking_read_per_buffer_not_per_chunk() {
         "{parks} waits on the blocking pool for 262144 one-byte chunks"
     );
 }
+
+#[tokio::test]
+async fn read_to_string_names_the_same_invalid_line_as_lines_whatever_its_ends() {
+    let dir = TempDir::new("utf8-ends");
+    let path = dir.file("bad.txt", b"one\rtwo\r\nthr\xffee\n");
+    let whole = cogen::io::read_to_string(&path).await.unwrap_err();
+    let items: Vec<_> = cogen::io::lines(&path).collect().await;
+    let by_line = items.last().unwrap().as_ref().unwrap_err();
+    for err in [&whole, by_line] {
+        assert_eq!(err.line(), Some(3), "{err}");
+        assert_eq!((err.lines_read(), err.bytes_read()), (2, 9), "{err}");
+    }
+}

@@ -454,7 +454,6 @@ impl Fetcher {
             while let Some(chunk) = next_chunk(url, &mut response).await? {
                 len += chunk.len() as u64;
                 if let Some(limit) = self.max_body_len.filter(|&limit| len > limit) {
-                    len -= chunk.len() as u64;
                     return Err(FetchError::new(url, FetchErrorKind::BodyTooLarge { limit }));
                 }
                 if let Some(body) = &mut body {

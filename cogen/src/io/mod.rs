@@ -187,9 +187,14 @@ async fn open_or_yield<T>(
 }
 
 /// The number of whole lines in `valid`, and where the last, partial one
-/// starts.
+/// starts; lines end as the readers end them (`\n`, `\r\n`, a lone `\r`).
 fn count_lines(valid: &[u8]) -> (u64, usize) {
-    let lines = valid.iter().filter(|&&b| b == b'\n').count() as u64;
-    let start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let (mut lines, mut start) = (0, 0);
+    while let Some(i) = memchr::memchr2(b'\n', b'\r', &valid[start..]) {
+        let end = start + i;
+        let crlf = valid[end] == b'\r' && valid.get(end + 1) == Some(&b'\n');
+        start = end + 1 + usize::from(crlf);
+        lines += 1;
+    }
     (lines, start)
 }
