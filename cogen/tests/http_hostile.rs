@@ -692,3 +692,19 @@ async fn a_corrupt_gzip_body_is_a_body_error_naming_the_cause() {
     println!("{err}");
     assert!(err.to_string().contains(": cannot read body ("), "{err}");
 }
+
+#[tokio::test]
+async fn a_url_with_a_fragment_is_not_mistaken_for_a_redirect() {
+    let server = TestServer::start();
+    let url = server.url("/bytes/3#section");
+    let page = offline()
+        .redirects(Redirects::None)
+        .fetch(&url)
+        .await
+        .unwrap();
+    assert_eq!((page.status, page.len), (StatusCode::OK, 3));
+    // Nor through a client that follows redirects itself.
+    let following = Fetcher::with_client(offline_client().build().unwrap());
+    let strict = following.redirects(Redirects::None);
+    assert_eq!(strict.fetch(&url).await.unwrap().len, 3);
+}

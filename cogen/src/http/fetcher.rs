@@ -503,7 +503,7 @@ impl Fetcher {
                 .send()
                 .await
                 .map_err(|e| FetchError::from_reqwest(url, e))?;
-            if response.url() != &current {
+            if !same_resource(response.url(), &current) {
                 self.check_followed_by_client(&given, response.url())
                     .map_err(redirect_error)?;
             }
@@ -570,6 +570,15 @@ impl Fetcher {
              redirect(reqwest::redirect::Policy::none())"
         ))
     }
+}
+
+/// Whether `a` and `b` name the same resource: equal but for a fragment,
+/// which is never sent (a `#` is escaped anywhere else in a URL).
+fn same_resource(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    fn resource(u: &reqwest::Url) -> &str {
+        u.as_str().split('#').next().unwrap_or_default()
+    }
+    resource(a) == resource(b)
 }
 
 /// The `Content-Encoding` left on `response`: one its client did not decode
