@@ -314,7 +314,7 @@ where
 #[test]
 fn deep_delegation_yields_every_item_in_order_and_the_return_value() {
     let polls: Vec<Cell<usize>> = (0..16).map(|_| Cell::new(0)).collect();
-    let mut g = wrap4(
+    let g = wrap4(
         wrap4(
             wrap4(wrap4(leaf(100), &polls[0..4]), &polls[4..8]),
             &polls[8..12],

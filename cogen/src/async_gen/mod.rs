@@ -847,7 +847,7 @@ impl<Y, F: Future, S, E, C> AsyncClose for OnReturn<AsyncGen<Y, F, S, E>, C> {
 pub trait NotAnIterator {}
 
 /// Not an iterator: `for x in g` does not compile, and its error says to
-/// use `while let Some(x) = g.next().await` (see [`NotAnIterator`]).
+/// use `while let Some(x) = g.next().await` (a bound that is never met, so the compiler says so).
 impl<Y, F: Future, S, E> Iterator for AsyncGen<Y, F, S, E>
 where
     F: NotAnIterator,
