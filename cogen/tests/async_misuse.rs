@@ -226,3 +226,36 @@ fn a_completed_timeout_around_a_yield_loses_nothing() {
         });
     assert_eq!(got, [0, 1, 2]);
 }
+
+#[test]
+fn a_throw_delivered_to_an_abandoned_catching_yield_panics_instead_of_vanishing() {
+    // The yield posts 1 and is dropped; an await that is pending lets the
+    // driver deliver 1, so the generator looks suspended at a yield point
+    // that no longer exists. A throw delivered there would be overwritten by
+    // the next yield: it panics instead.
+    let mut g = cogen::async_coroutine(async |mut co: cogen::Co<'_, i32, (), &str>| {
+        let _ = futures::poll!(co.yield_(1).catching());
+        tokio::task::yield_now().await;
+        co.yield_(2).await;
+    });
+    let msg = panic_of(async {
+        assert_eq!(g.astart().await, Ok(GeneratorState::Yielded(1)));
+        g.athrow("boom").await
+    });
+    assert!(
+        msg.contains("a throw or close was delivered to a yield point whose future"),
+        "{msg}"
+    );
+    assert!(msg.contains("went on and yielded again"), "{msg}");
+}
+
+#[test]
+fn an_abandoned_raise_then_return_panics_instead_of_losing_the_error() {
+    let mut g = cogen::async_coroutine(async |mut co: cogen::Co<'_, i32, (), &str>| {
+        let _ = futures::poll!(co.raise::<()>("boom"));
+        "returned"
+    });
+    let msg = panic_of(g.astart());
+    assert!(msg.contains("and then returned"), "{msg}");
+    assert_eq!(g.state(), State::Finished);
+}

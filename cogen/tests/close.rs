@@ -310,3 +310,32 @@ fn propagating_a_close_that_is_not_in_progress_panics_clearly() {
     );
     assert_eq!(g.state(), State::Finished);
 }
+
+#[test]
+fn a_yield_posted_by_a_destructor_while_the_body_is_dropped_is_reported() {
+    use std::future::Future;
+    use std::task::{Context, Waker};
+
+    /// Yields through the handle when dropped.
+    struct YieldsOnDrop<'a, 'co>(&'a mut Co<'co, u8, (), &'static str>);
+    impl Drop for YieldsOnDrop<'_, '_> {
+        fn drop(&mut self) {
+            let mut y = std::pin::pin!(self.0.yield_(99));
+            let _ = y.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+        }
+    }
+
+    let logs = common::Captured::default();
+    let _sub = logs.install();
+    let mut g = coroutine(async |mut co: Co<'_, u8, (), &'static str>| {
+        let guard = YieldsOnDrop(&mut co);
+        guard.0.yield_(1).await;
+    });
+    g.start().unwrap();
+    assert_eq!(g.close(), Ok(None));
+    let text = logs.text();
+    assert!(
+        text.contains("yielded or raised while it was being dropped"),
+        "{text}"
+    );
+}

@@ -221,7 +221,10 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
         // `FinishOnUnwind` after the poll has unwound.
         unsafe { ManuallyDrop::drop(&mut *(*self.inner.as_ptr()).body.get()) };
         // The body's drop may have run code that posted to the slot (a yield
-        // handle used in a destructor); forget it too.
+        // handle used in a destructor): nobody can take it now, so say so.
+        if self.slot().holds_body_message() {
+            super::slot::posted_while_dropped();
+        }
         self.slot().clear();
     }
 
@@ -379,12 +382,12 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
         match poll {
             Poll::Ready(value) => {
-                if self.slot().holds_yield() {
-                    // The body returned with a value posted but never taken:
-                    // its yield future was dropped after posting.
+                if let Some(left) = self.slot().left_behind() {
+                    // The body returned with a message posted but never taken,
+                    // or an interrupt it never took: its future was dropped.
                     self.finish();
                     drop(value);
-                    super::slot::yield_abandoned("returned")
+                    left.fail()
                 }
                 self.finish();
                 Poll::Ready(Outcome::Returned(value))

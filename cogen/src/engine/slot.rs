@@ -25,26 +25,11 @@ pub(crate) enum Slot<Y, S, E> {
 }
 
 impl<Y, S, E> Slot<Y, S, E> {
-    /// Whether a body-to-driver message is waiting to be taken.
-    #[inline]
-    fn holds_body_message(&self) -> bool {
-        matches!(
-            self,
-            Slot::Yield(..) | Slot::Raise(_) | Slot::Exit | Slot::SubIgnoredClose(_)
-        )
-    }
-
-    /// Whether a yielded value is waiting to be taken.
-    #[inline]
-    pub(crate) fn holds_yield(&self) -> bool {
-        matches!(self, Slot::Yield(..))
-    }
-
     /// Body side: post a yielded value (the hot path of [`post`](Self::post)).
     #[inline(always)]
     pub(crate) fn post_yield(&mut self, value: Y, mode: Mode) {
-        if self.holds_body_message() {
-            second_yield(self.holds_yield())
+        if !matches!(self, Slot::Empty) {
+            self.before_post("yielded again");
         }
         *self = Slot::Yield(value, mode);
     }
@@ -52,40 +37,114 @@ impl<Y, S, E> Slot<Y, S, E> {
     /// Body side: post a message for the driver.
     ///
     /// # Panics
-    /// If a previous message has not been taken yet: two yields in one resume
-    /// (a yield future raced inside `select!`/`join!`, or a handle used inside
-    /// another generator) would otherwise silently lose the first value.
+    /// If a previous message has not been taken yet, or an interrupt was
+    /// delivered to a yield point the body abandoned: either would otherwise
+    /// be lost (see [`before_post`](Self::before_post)).
     #[inline(always)]
     pub(crate) fn post(&mut self, message: Slot<Y, S, E>) {
-        if self.holds_body_message() {
-            // Only the variants cross into the cold path: taking the message's
-            // address here would keep it out of registers on every yield.
-            posted_twice(self.holds_yield(), message.then())
+        if !matches!(self, Slot::Empty) {
+            self.before_post(message.then());
         }
-        // An action the body never consumed (its yield future was dropped before
-        // completing) is discarded here; see DESIGN.md, "stale actions".
         *self = message;
     }
-}
 
-#[cold]
-#[inline(never)]
-#[track_caller]
-fn second_yield(held_a_yield: bool) -> ! {
-    posted_twice(held_a_yield, "yielded again")
-}
-
-#[cold]
-#[inline(never)]
-#[track_caller]
-fn posted_twice(held_a_yield: bool, then: &str) -> ! {
-    if held_a_yield {
-        yield_abandoned(then)
+    /// The slot is not empty when the body posts. A resume value the body
+    /// never took (its yield future was dropped after the resume, e.g. a
+    /// `select!` whose other branch won) is discarded (DESIGN.md, "stale
+    /// actions"); anything else would be lost, so it panics naming what the
+    /// body did (`then`).
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    fn before_post(&mut self, then: &'static str) {
+        match self {
+            Slot::Empty | Slot::Send(_) => {}
+            Slot::Yield(..) => yield_abandoned(then),
+            Slot::Throw(_) | Slot::Close => interrupt_abandoned(then),
+            Slot::Raise(_) | Slot::Exit | Slot::SubIgnoredClose(_) => posted_twice(then),
+        }
     }
+
+    /// When the body returns: what it left in the slot that would be lost,
+    /// if anything (a stale resume value is not).
+    #[inline]
+    pub(crate) fn left_behind(&self) -> Option<LeftBehind> {
+        match self {
+            Slot::Empty | Slot::Send(_) => None,
+            Slot::Yield(..) => Some(LeftBehind::Yield),
+            Slot::Throw(_) | Slot::Close => Some(LeftBehind::Interrupt),
+            _ => Some(LeftBehind::Message),
+        }
+    }
+
+    /// Whether the body posted something the driver has not taken.
+    #[inline]
+    pub(crate) fn holds_body_message(&self) -> bool {
+        matches!(
+            self,
+            Slot::Yield(..) | Slot::Raise(_) | Slot::Exit | Slot::SubIgnoredClose(_)
+        )
+    }
+}
+
+/// A destructor in the body posted through the yield handle while the body
+/// was being dropped (Python: "generator ignored GeneratorExit"); it is
+/// dropped with the body, and reported rather than panicking mid-drop.
+#[cold]
+#[inline(never)]
+pub(crate) fn posted_while_dropped() {
+    tracing::warn!(
+        target: "cogen",
+        "a generator body yielded or raised while it was being dropped (a destructor that \
+         uses the yield handle); nobody can receive it, so it was dropped"
+    );
+}
+
+/// What a returning body left in the slot.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum LeftBehind {
+    Yield,
+    Interrupt,
+    Message,
+}
+
+impl LeftBehind {
+    /// Panics naming the loss; the body has returned.
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    pub(crate) fn fail(self) -> ! {
+        match self {
+            LeftBehind::Yield => yield_abandoned("returned"),
+            LeftBehind::Interrupt => interrupt_abandoned("returned"),
+            LeftBehind::Message => posted_twice("returned"),
+        }
+    }
+}
+
+/// An interrupt (a throw or a close) was delivered to a yield point whose
+/// future the body had dropped after posting its value; the body then went on
+/// without taking it.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn interrupt_abandoned(then: &str) -> ! {
     panic!(
-        "cogen: a generator body posted a second message before its generator took the \
-         first; a yield handle's future must be awaited to completion, one at a time, by its \
-         own generator's body"
+        "cogen: a throw or close was delivered to a yield point whose future the generator \
+         body had dropped (a yield inside a timeout, select! or join! that another branch \
+         won), and the body went on and {then} without taking it; the interrupt would be \
+         lost. Await a yield to completion, one at a time, in its own generator's body"
+    )
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn posted_twice(then: &str) -> ! {
+    panic!(
+        "cogen: a generator body raised or let a close out, dropped that future before its \
+         generator took the message, and then {then}; a yield handle's futures must be \
+         awaited to completion, one at a time, by its own generator's body"
     )
 }
 
@@ -96,7 +155,7 @@ impl<Y, S, E> Slot<Y, S, E> {
         match self {
             Slot::Yield(..) => "yielded again",
             Slot::Raise(_) => "raised",
-            _ => "let a close or an error out of a delegation",
+            _ => "let a close or an error out (propagate, or a delegation)",
         }
     }
 }
