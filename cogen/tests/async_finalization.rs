@@ -336,3 +336,22 @@ async fn finalizer_resumes_a_cleanups_panic_even_after_later_finalizations_were_
     assert_eq!(finalizer.pending(), 0);
     finalizer.shutdown_asyncgens().await;
 }
+
+#[tokio::test]
+async fn a_finalizer_closes_a_generator_that_ignores_its_close_once() {
+    let finalizer = Finalizer::new();
+    let handled = Arc::new(Mutex::new(0));
+    let h = handled.clone();
+    let mut g = finalizer.attach(async_generator(async move |mut co| {
+        loop {
+            if co.yield_(1).catching().await.is_err() {
+                *h.lock().unwrap() += 1;
+                tokio::task::yield_now().await;
+            }
+        }
+    }));
+    g.next().await;
+    drop(g);
+    finalizer.shutdown_asyncgens().await;
+    assert_eq!(*handled.lock().unwrap(), 1, "the close handler runs once");
+}

@@ -339,3 +339,22 @@ fn a_yield_posted_by_a_destructor_while_the_body_is_dropped_is_reported() {
         "{text}"
     );
 }
+
+#[test]
+fn dropping_a_try_generator_whose_cleanup_returns_an_error_reports_it() {
+    let logs = common::Captured::default();
+    let _sub = logs.install();
+    let mut g = cogen::try_generator(async |mut co| {
+        if co.yield_ok(1).catching().await.is_err() {
+            Err::<(), String>("disk full".to_string())?; // a flush that fails
+        }
+        Ok::<(), String>(())
+    });
+    assert_eq!(g.next(), Some(Ok(1)));
+    drop(g);
+    let text = logs.text();
+    assert!(
+        text.contains("raised \"disk full\" while it was closed because it was dropped"),
+        "{text}"
+    );
+}

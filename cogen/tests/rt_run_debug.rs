@@ -407,3 +407,104 @@ fn a_generator_dropped_on_a_worker_thread_skips_its_awaited_cleanup_and_warns() 
         logs.text()
     );
 }
+
+#[test]
+fn run_awaits_an_attached_generators_close_that_waits_for_a_deferred_cleanup() {
+    // A (attached to the Finalizer) owns B (deferred to the run when A drops
+    // it); A's close waits for B's cleanup: both kinds are driven together.
+    let events = Events::new();
+    let e = events.clone();
+    run(async move {
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let eb = e.clone();
+        let mut b = Box::pin(async_generator(async move |mut co| {
+            while co.yield_(0).catching().await.is_ok() {}
+            tokio::task::yield_now().await;
+            let _ = tx.send(());
+            eb.push("b cleaned up");
+        }));
+        b.next().await;
+        let ea = e.clone();
+        let finalizer = Finalizer::current().unwrap();
+        let mut a = finalizer.attach(async_generator(async move |mut co| {
+            while co.yield_(0).catching().await.is_ok() {}
+            drop(b);
+            let _ = rx.await;
+            ea.push("a cleaned up");
+        }));
+        a.next().await;
+        // `a` is dropped as main returns.
+    });
+    assert_eq!(events.get(), ["b cleaned up", "a cleaned up"]);
+}
+
+#[test]
+fn a_generator_that_ignores_its_close_when_dropped_in_run_is_closed_once() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let events = Events::new();
+    let e = events.clone();
+    run(async move {
+        let mut g = Box::pin(async_generator(async move |mut co| {
+            loop {
+                if co.yield_(1).catching().await.is_err() {
+                    e.push("handler");
+                    tokio::task::yield_now().await;
+                    e.push("after await");
+                }
+            }
+        }));
+        g.next().await;
+        drop(g);
+    });
+    assert_eq!(events.get(), ["handler", "after await"]);
+    let text = logs.text();
+    assert!(
+        text.contains("ignored its close (it yielded again)"),
+        "{text}"
+    );
+    assert!(!text.contains("without awaiting its cleanup"), "{text}");
+}
+
+#[test]
+fn a_try_generators_cleanup_error_on_drop_in_run_is_reported() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    run(async {
+        let mut g = cogen::try_async_generator(async |mut co| {
+            if co.yield_ok(1).catching().await.is_err() {
+                tokio::task::yield_now().await;
+                Err::<(), String>("disk full".to_string())?;
+            }
+            Ok::<(), String>(())
+        });
+        g.next().await;
+        drop(g);
+    });
+    let text = logs.text();
+    assert!(
+        text.contains("raised \"disk full\" while it was closed"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_panic_in_a_deferred_cleanup_is_resumed_after_main_returns() {
+    let events = Events::new();
+    let e = events.clone();
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run(async move {
+            let mut g = Box::pin(async_generator(async |mut co| {
+                while co.yield_(1).catching().await.is_ok() {}
+                tokio::task::yield_now().await;
+                panic!("cleanup failed");
+            }));
+            g.next().await;
+            drop(g);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            e.push("main finished");
+        })
+    }));
+    assert!(caught.is_err(), "the cleanup's panic comes out of run");
+    assert_eq!(events.get(), ["main finished"]);
+}

@@ -34,12 +34,27 @@ fn a_question_mark_error_is_the_last_item_and_ends_the_iterator() {
 }
 
 #[test]
-fn an_ok_return_ends_the_iterator_quietly() {
+fn an_ok_unit_return_ends_the_iterator_quietly() {
     let g = try_generator(async |mut co| {
         co.yield_ok(1).await;
-        Ok::<_, FetchError>("done")
+        Ok::<(), FetchError>(())
     });
     assert_eq!(g.collect::<Vec<_>>(), [Ok(1)]);
+}
+
+#[test]
+fn an_ok_value_is_kept_with_on_return() {
+    // `Ok(value)` is a return value `for` would drop: `on_return` keeps it
+    // (tests/ui/try_generator_returning_a_value_is_not_an_iterator.rs).
+    let mut returned = None;
+    let items: Vec<_> = try_generator(async |mut co| {
+        co.yield_ok(1).await;
+        Ok::<_, FetchError>("done")
+    })
+    .on_return(|r| returned = Some(r))
+    .collect();
+    assert_eq!(items, [Ok(1)]);
+    assert_eq!(returned, Some(Ok("done")));
 }
 
 #[test]
@@ -83,7 +98,7 @@ fn throw_and_close_work_on_a_try_generator() {
                     co.yield_err(FetchError::Parse("retrying".into())).await;
                 }
                 Err(Interrupt::Throw(other)) => return Err(other),
-                Err(Interrupt::Close) => return Ok("closed"),
+                Err(Interrupt::Close) => return Ok(()),
             }
         }
     });
@@ -95,7 +110,7 @@ fn throw_and_close_work_on_a_try_generator() {
         ))))
     );
     assert_eq!(g.next(), Some(Ok(1)));
-    assert_eq!(g.close(), Ok(Some(Ok("closed"))));
+    assert_eq!(g.close(), Ok(Some(Ok(()))));
 }
 
 #[test]
@@ -124,11 +139,11 @@ fn a_try_generator_delegates_and_question_marks_the_sub_generators_result() {
         })
     };
     let all = try_generator(async move |mut co| {
-        let mut pages = 0;
         for n in 1..=3 {
-            pages += co.yield_from(page(n)).await?;
+            let page_number = co.yield_from(page(n)).await?; // the sub's Ok(n)
+            assert_eq!(page_number, n);
         }
-        Ok(pages)
+        Ok(())
     });
     assert_eq!(
         all.collect::<Vec<_>>(),

@@ -105,6 +105,9 @@ impl<Y, F: Future, S, E> AsyncClose for AsyncGen<Y, F, S, E> {
             "it was closed through AsyncClose (a pipeline's aclose, a buffer, or a Finalizer)",
             &outcome,
         );
+        // An ignored close leaves it suspended; closing is done all the same
+        // (polling again is `Ready` at once), so its body is dropped now.
+        this.core.finish();
         Poll::Ready(())
     }
 

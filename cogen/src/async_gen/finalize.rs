@@ -57,6 +57,9 @@ pub(crate) fn defer_cleanup<Y: 'static, F: Future + 'static, S: 'static, E: Debu
         let outcome = core::future::poll_fn(|cx| rest.poll_step(cx, None)).await;
         rest.origin
             .report_close("async generator", "it was dropped", &outcome);
+        // An ignored close leaves it suspended: finalize once, as Python does,
+        // instead of closing it again when `rest` is dropped.
+        rest.core.finish();
     }));
     true
 }

@@ -134,7 +134,7 @@ pub use yield_from_stream::{YieldFromStream, YieldFromStreamCatching};
 #[must_use = "async generators are lazy and do nothing unless resumed"]
 pub struct AsyncGen<Y, F: Future, S = (), E = Infallible> {
     core: Core<Y, S, E, F>,
-    origin: Origin<E>,
+    origin: Origin<E, F::Output>,
     /// Hands the unfinished cleanup of a dropped generator to the run
     /// (`finalize::defer`); `None` for scoped generators.
     defer: Option<DeferCleanup<Y, F, S, E>>,
@@ -275,7 +275,10 @@ where
     T: 'static,
     E: core::fmt::Debug + 'static,
 {
-    AsyncGen::finalized(Core::new(move |slot| body(Co::new(slot))))
+    AsyncGen::finalized_with(
+        Core::new(move |slot| body(Co::new(slot))),
+        Origin::here_try(),
+    )
 }
 
 /// [`async_generator`] for a body that borrows from its caller (it need not be
@@ -343,9 +346,14 @@ impl<Y: 'static, F: Future + 'static, S: 'static, E: core::fmt::Debug + 'static>
     /// A generator whose unfinished cleanup a run can take over on drop.
     #[track_caller]
     fn finalized(core: Core<Y, S, E, F>) -> Self {
+        Self::finalized_with(core, Origin::here())
+    }
+
+    /// [`finalized`](Self::finalized), with its origin.
+    fn finalized_with(core: Core<Y, S, E, F>, origin: Origin<E, F::Output>) -> Self {
         AsyncGen {
             core,
-            origin: Origin::here(),
+            origin,
             defer: Some(finalize::defer_cleanup::<Y, F, S, E>),
         }
     }
@@ -703,7 +711,9 @@ impl<Y, F: Future, S: Nothing, E> AsyncGen<Y, F, S, E> {
     /// `on_return` when the body returns (Python's `StopAsyncIteration`
     /// carries none, but `yield from`-style totals and summaries are common):
     /// it survives stream adapters. `on_return` is not called if the generator
-    /// is dropped, closed or raises before it returns.
+    /// is dropped, closed or raises before it returns; a raise while streamed
+    /// this way panics, as for a plain generator (a try-generator whose errors
+    /// must arrive as items returns `Result<(), E>` and is streamed directly).
     ///
     /// # Examples
     ///

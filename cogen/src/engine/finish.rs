@@ -55,8 +55,10 @@ impl<T> Nothing for Option<T> {
 }
 
 /// A body's return type whose end iteration can deliver: `()` (nothing to
-/// deliver) or `Result<R, E>` of a *try-generator*, whose items are
+/// deliver), or `Result<(), E>` of a *try-generator*, whose items are
 /// `Result<T, E>` and whose error, returned (`?`) or raised, is its last item.
+/// A try-generator that returns `Ok(value)` has a value to keep: it is driven
+/// like any generator with a return value (below).
 ///
 /// Other return values would be dropped by `for` and `Stream` without a word,
 /// so a generator that returns one is not an iterator: drive it with
@@ -85,7 +87,7 @@ impl<T> Nothing for Option<T> {
 #[diagnostic::on_unimplemented(
     message = "a generator whose body returns `{Self}` is not an iterator or a stream: `for` would drop what it returns",
     label = "the body returns `{Self}`",
-    note = "a body that returns a `Result` (to use `?`) is a try-generator: make it with `cogen::try_generator` or `cogen::try_async_generator`, whose items are `Result<T, E>` and whose error is the last item",
+    note = "a body that returns `Result<(), E>` (to use `?`) is a try-generator: make it with `cogen::try_generator` or `cogen::try_async_generator`, whose items are `Result<T, E>` and whose error is the last item",
     note = "to keep another return value, drive the generator with `resume()`/`anext()`, delegate with `yield_from`, or hand the value on with `.on_return(|value| ..)`"
 )]
 pub trait Finish<Y, E>: Sized {
@@ -131,7 +133,21 @@ impl<Y, E> Finish<Y, E> for Never {
     }
 }
 
-impl<T, R, E> Finish<Result<T, E>, E> for Result<R, E> {
+/// A try-generator that ends with `Ok(())`, or with its error.
+impl<T, E> Finish<Result<T, E>, E> for Result<(), E> {
+    #[inline]
+    fn last(self) -> Option<Result<T, E>> {
+        self.err().map(Err)
+    }
+
+    #[inline]
+    fn raised(error: E) -> Result<T, E> {
+        Err(error)
+    }
+}
+
+/// A try-generator that never returns `Ok` (it loops until an error).
+impl<T, E> Finish<Result<T, E>, E> for Result<Never, E> {
     #[inline]
     fn last(self) -> Option<Result<T, E>> {
         self.err().map(Err)

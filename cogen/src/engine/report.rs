@@ -12,21 +12,31 @@ use super::Outcome;
 /// constructors require `E: Debug`; a `Drop` impl cannot).
 pub(crate) type DescribeError<E> = fn(&E, &mut fmt::Formatter<'_>) -> fmt::Result;
 
-/// Where a generator was made, and how to show its errors.
-pub(crate) struct Origin<E> {
+/// Where a generator was made, how to show its errors, and, for a
+/// try-generator, how to find the error in its return value `R`.
+pub(crate) struct Origin<E, R> {
     pub(crate) location: &'static Location<'static>,
     describe_error: DescribeError<E>,
+    returned_error: fn(&R) -> Option<&E>,
 }
 
-impl<E> Clone for Origin<E> {
+impl<E, R> Clone for Origin<E, R> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<E> Copy for Origin<E> {}
+impl<E, R> Copy for Origin<E, R> {}
 
-impl<E: fmt::Debug> Origin<E> {
+fn no_error<E, R>(_: &R) -> Option<&E> {
+    None
+}
+
+fn the_error<E, T>(returned: &Result<T, E>) -> Option<&E> {
+    returned.as_ref().err()
+}
+
+impl<E: fmt::Debug, R> Origin<E, R> {
     /// The caller's location (through `#[track_caller]` constructors).
     #[track_caller]
     #[inline]
@@ -34,6 +44,21 @@ impl<E: fmt::Debug> Origin<E> {
         Origin {
             location: Location::caller(),
             describe_error: <E as fmt::Debug>::fmt,
+            returned_error: no_error::<E, R>,
+        }
+    }
+}
+
+impl<E: fmt::Debug, T> Origin<E, Result<T, E>> {
+    /// A try-generator's: an `Err` it returns while closing is reported as
+    /// an error it raised.
+    #[track_caller]
+    #[inline]
+    pub(crate) fn here_try() -> Self {
+        Origin {
+            location: Location::caller(),
+            describe_error: <E as fmt::Debug>::fmt,
+            returned_error: the_error::<E, T>,
         }
     }
 }
@@ -47,17 +72,18 @@ impl<E> fmt::Debug for Described<'_, E> {
     }
 }
 
-impl<E> Origin<E> {
+impl<E, R> Origin<E, R> {
     /// Reports a close whose result nobody receives when it did not succeed:
     /// `kind` is "generator" or "async generator", `how` says who closed it.
-    pub(crate) fn report_close<Y, R, S>(
-        &self,
-        kind: &str,
-        how: &str,
-        outcome: &Outcome<Y, R, S, E>,
-    ) {
+    /// A try-generator's returned `Err` counts as raised.
+    pub(crate) fn report_close<Y, S>(&self, kind: &str, how: &str, outcome: &Outcome<Y, R, S, E>) {
         match outcome {
             Outcome::Raised(error) => self.raised_while_closing(kind, how, error),
+            Outcome::Returned(value) => {
+                if let Some(error) = (self.returned_error)(value) {
+                    self.raised_while_closing(kind, how, error);
+                }
+            }
             Outcome::IgnoredClose(_) => self.ignored_close(kind, how),
             _ => {}
         }
@@ -90,7 +116,7 @@ impl<E> Origin<E> {
     }
 }
 
-impl<E> fmt::Debug for Origin<E> {
+impl<E, R> fmt::Debug for Origin<E, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self.location, f)
     }

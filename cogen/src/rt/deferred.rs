@@ -33,10 +33,15 @@ impl Inbox {
     }
 }
 
+/// A cleanup whose panic is kept for after `main` (as the `Finalizer` keeps
+/// a cleanup task's panic for `shutdown_asyncgens`), not raised into `main`.
+type Caught = futures_util::future::CatchUnwind<core::panic::AssertUnwindSafe<Cleanup>>;
+
 /// Drives the cleanups handed to this thread's sink while it is installed.
 pub(crate) struct Cleanups {
     inbox: Rc<Inbox>,
-    running: FuturesUnordered<Cleanup>,
+    running: FuturesUnordered<Caught>,
+    panicked: Option<Box<dyn core::any::Any + Send>>,
     previous: Option<Option<Sink>>,
 }
 
@@ -49,6 +54,7 @@ impl Cleanups {
         Cleanups {
             inbox,
             running: FuturesUnordered::new(),
+            panicked: None,
             previous: Some(previous),
         }
     }
@@ -66,9 +72,16 @@ impl Cleanups {
             // Taken out of the `RefCell` before polling: a cleanup may drop
             // another generator, which pushes here.
             let new = core::mem::take(&mut *self.inbox.waiting.borrow_mut());
-            self.running.extend(new);
+            self.running.extend(new.into_iter().map(|cleanup| {
+                futures_util::FutureExt::catch_unwind(core::panic::AssertUnwindSafe(cleanup))
+            }));
             match Pin::new(&mut self.running).poll_next(cx) {
-                Poll::Ready(Some(())) => {}
+                Poll::Ready(Some(Ok(()))) => {}
+                Poll::Ready(Some(Err(panic))) => {
+                    // The first panic is resumed after `main`; later ones are
+                    // dropped, as a second panic would abort.
+                    self.panicked.get_or_insert(panic);
+                }
                 Poll::Ready(None) | Poll::Pending if !self.inbox.is_empty() => {}
                 Poll::Ready(None) => return Poll::Ready(()),
                 Poll::Pending => return Poll::Pending,
@@ -76,9 +89,9 @@ impl Cleanups {
         }
     }
 
-    /// Awaits every cleanup handed over so far, and those they hand over.
-    pub(crate) async fn settle(&mut self) {
-        core::future::poll_fn(|cx| self.poll_all(cx)).await;
+    /// The first panic of a cleanup, to resume once `main` has returned.
+    pub(crate) fn take_panic(&mut self) -> Option<Box<dyn core::any::Any + Send>> {
+        self.panicked.take()
     }
 
     /// Whether nothing is running or waiting.

@@ -1,5 +1,6 @@
 use core::cell::RefCell;
 use core::future::Future;
+use core::task::Poll;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::Finalizer;
@@ -67,7 +68,12 @@ pub fn run<F: Future>(main: F) -> F::Output {
 ///    multi-thread runtime (or a blocking thread) cannot move here unless it
 ///    is `Send`, which its type does not promise: attach it to the
 ///    [`Finalizer`] to have its cleanup awaited; otherwise it is skipped and
-///    logged (on standard error too, in debug mode);
+///    logged (on standard error too, in debug mode). A cleanup's panic is
+///    resumed once `main` has returned and the others are done. asyncio
+///    cancels the tasks still running *before* this step; tokio cannot, so a
+///    cleanup that waits for one of them (for a channel a running task keeps
+///    open, say) keeps `run` waiting: close such generators yourself before
+///    `main` returns;
 /// 4. shuts the runtime down: tasks still running are dropped (tokio cannot
 ///    throw a cancellation into them as asyncio does), and blocking work
 ///    started with [`to_thread`](crate::rt::to_thread) is waited for
@@ -198,14 +204,30 @@ impl Runner {
                 main.as_mut().poll(cx)
             })
             .await;
-            // asyncio's `shutdown_asyncgens`: until neither kind has work
-            // left (a cleanup may drop another generator).
+            // asyncio's `shutdown_asyncgens`: both kinds at once (a cleanup
+            // may wait on another's), until neither has work left (a cleanup
+            // may drop another generator).
             loop {
-                cleanups.settle().await;
-                finalizer.shutdown_asyncgens().await;
-                if cleanups.is_idle() {
+                let mut shutdown = core::pin::pin!(finalizer.shutdown_asyncgens());
+                let (mut local_done, mut tasks_done) = (false, false);
+                core::future::poll_fn(|cx| {
+                    local_done = cleanups.poll_all(cx).is_ready();
+                    if !tasks_done {
+                        tasks_done = shutdown.as_mut().poll(cx).is_ready();
+                    }
+                    if local_done && tasks_done {
+                        Poll::Ready(())
+                    } else {
+                        Poll::Pending
+                    }
+                })
+                .await;
+                if cleanups.is_idle() && finalizer.pending() == 0 {
                     break;
                 }
+            }
+            if let Some(panic) = cleanups.take_panic() {
+                std::panic::resume_unwind(panic);
             }
             out
         });

@@ -40,7 +40,7 @@ use crate::engine::{
 #[must_use = "generators are lazy and do nothing unless resumed"]
 pub struct Gen<Y, F: Future, S = (), E = Infallible> {
     core: Core<Y, S, E, F>,
-    origin: Origin<E>,
+    origin: Origin<E, F::Output>,
 }
 
 /// Makes a plain generator from an async closure that receives the yield
@@ -146,7 +146,7 @@ where
 {
     Gen {
         core: Core::new(move |slot| body(Co::new(slot))),
-        origin: Origin::here(),
+        origin: Origin::here_try(),
     }
 }
 
@@ -402,7 +402,10 @@ impl<Y, F: Future, S: Nothing, E> Gen<Y, F, S, E> {
     /// iterator adapters; `.on_return(drop)` says the value is not wanted.
     ///
     /// `on_return` is not called if the generator is dropped, closed or
-    /// raises before it returns.
+    /// raises before it returns. A raise while iterated this way panics, as
+    /// for a plain generator (the items have no room for it): a
+    /// try-generator whose errors must arrive as items returns
+    /// `Result<(), E>` and is iterated directly.
     ///
     /// # Examples
     ///
