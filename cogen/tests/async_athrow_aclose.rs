@@ -242,16 +242,24 @@ async fn closing_reports_a_generator_that_ignores_the_close() {
     assert_eq!(r, Err(CloseError::Ignored(7)));
 }
 
-#[tokio::test(start_paused = true)]
-async fn propagate_lets_aclose_go_on_after_awaited_cleanup() {
-    let log = Log::new();
-    let mut g = async_coroutine_scoped(async |mut co: Co<'_, u8, (), &str>| {
+/// A coroutine whose catching yield point flushes (awaiting) and then lets
+/// the interrupt go on.
+fn flushes_then_propagates(
+    log: &Log,
+) -> cogen::AsyncGen<u8, impl std::future::Future<Output = ()> + '_, (), &'static str> {
+    async_coroutine_scoped(async |mut co: Co<'_, u8, (), &str>| {
         if let Err(interrupt) = co.yield_(1).catching().await {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             log.push("flushed");
             co.propagate::<()>(interrupt).await;
         }
-    });
+    })
+}
+
+#[tokio::test(start_paused = true)]
+async fn propagate_lets_aclose_go_on_after_awaited_cleanup() {
+    let log = Log::new();
+    let mut g = flushes_then_propagates(&log);
     g.astart().await.unwrap();
     assert_eq!(g.aclose().await, Ok(None));
     assert_eq!(g.state(), State::Finished);
@@ -261,13 +269,7 @@ async fn propagate_lets_aclose_go_on_after_awaited_cleanup() {
 #[tokio::test(start_paused = true)]
 async fn propagate_raises_a_thrown_error_again_after_awaited_cleanup() {
     let log = Log::new();
-    let mut g = async_coroutine_scoped(async |mut co: Co<'_, u8, (), &str>| {
-        if let Err(interrupt) = co.yield_(1).catching().await {
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-            log.push("flushed");
-            co.propagate::<()>(interrupt).await;
-        }
-    });
+    let mut g = flushes_then_propagates(&log);
     g.astart().await.unwrap();
     assert_eq!(g.athrow("boom").await, Err(ThrowError::Raised("boom")));
     assert_eq!(log.events(), s(&["flushed"]));
