@@ -80,6 +80,9 @@
 //! See `docs/DESIGN.md` in the repository for how they fit together.
 
 #![warn(missing_docs, missing_debug_implementations)]
+// docs.rs builds with `--cfg docsrs` on nightly: every item gated by a
+// feature shows which one it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod async_gen;
 mod engine;
