@@ -101,7 +101,8 @@ pub use async_gen::{
     async_generator, async_generator_scoped, closing, try_async_generator,
 };
 pub use engine::{
-    CloseError, Co, Delegate, Finish, GeneratorState, Interrupt, Nothing, OnReturn, Raise,
+    BoxGenerator, CloseError, Co, Delegate, Finish, Generator, GeneratorState, Interrupt,
+    LocalBoxGenerator, Nothing, OnReturn, Raise,
     ResumeError, SendError, StartError, State, Yield, YieldCatching, YieldFrom, YieldFromCatching,
     YieldFromIter, YieldFromIterCatching,
 };

@@ -4,7 +4,11 @@
 //! `Result` ends with its error as the last item (a *try-generator*). Any other
 //! return value would be lost by `for`, so it must be asked for explicitly.
 
-use super::yield_from::Sealed;
+mod sealed {
+    /// Keeps [`Nothing`](super::Nothing) to the types listed here.
+    pub trait Sealed {}
+}
+use sealed::Sealed;
 
 /// A send type with a value that means "nothing sent": what Python's
 /// `next(g)` sends (`None`). `()` and `Option<T>` (`None`) have one, so a

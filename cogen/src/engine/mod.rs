@@ -7,6 +7,7 @@
 mod co;
 mod error;
 mod finish;
+mod generator;
 pub(crate) mod items;
 mod on_return;
 mod outcome;
@@ -22,10 +23,10 @@ pub use co::Co;
 pub use error::{CloseError, ResumeError, SendError, StartError};
 pub(crate) use finish::raised_while_iterated;
 pub use finish::{Finish, Nothing};
+pub use generator::{BoxGenerator, Generator, LocalBoxGenerator};
 pub use on_return::OnReturn;
 pub use raise::Raise;
 pub use yield_::{Yield, YieldCatching};
-pub(crate) use yield_from::Sealed;
 pub use yield_from::{Delegate, YieldFrom, YieldFromCatching};
 pub use yield_from_iter::{YieldFromIter, YieldFromIterCatching};
 

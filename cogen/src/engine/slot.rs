@@ -28,46 +28,35 @@ impl<Y, S, E> Slot<Y, S, E> {
     /// Body side: post a yielded value (the hot path of [`post`](Self::post)).
     #[inline(always)]
     pub(crate) fn post_yield(&mut self, value: Y, mode: Mode) {
-        if !matches!(self, Slot::Empty) {
-            self.before_post("yielded again");
+        if let Some(left) = self.left_behind() {
+            left.fail_then("yielded again")
         }
         *self = Slot::Yield(value, mode);
     }
 
     /// Body side: post a message for the driver.
     ///
+    /// A resume value the body never took (its yield future was dropped after
+    /// the resume, e.g. a `select!` whose other branch won) is discarded here
+    /// (DESIGN.md, "stale actions").
+    ///
     /// # Panics
     /// If a previous message has not been taken yet, or an interrupt was
     /// delivered to a yield point the body abandoned: either would otherwise
-    /// be lost (see [`before_post`](Self::before_post)).
+    /// be lost. Only the variant crosses into the cold path, by value: a
+    /// reference to the slot there would make its address escape and keep
+    /// every access to it out of registers.
     #[inline(always)]
     pub(crate) fn post(&mut self, message: Slot<Y, S, E>) {
-        if !matches!(self, Slot::Empty) {
-            self.before_post(message.then());
+        if let Some(left) = self.left_behind() {
+            left.fail_then(message.then())
         }
         *self = message;
     }
 
-    /// The slot is not empty when the body posts. A resume value the body
-    /// never took (its yield future was dropped after the resume, e.g. a
-    /// `select!` whose other branch won) is discarded (DESIGN.md, "stale
-    /// actions"); anything else would be lost, so it panics naming what the
-    /// body did (`then`).
-    #[cold]
-    #[inline(never)]
-    #[track_caller]
-    fn before_post(&mut self, then: &'static str) {
-        match self {
-            Slot::Empty | Slot::Send(_) => {}
-            Slot::Yield(..) => yield_abandoned(then),
-            Slot::Throw(_) | Slot::Close => interrupt_abandoned(then),
-            Slot::Raise(_) | Slot::Exit | Slot::SubIgnoredClose(_) => posted_twice(then),
-        }
-    }
-
-    /// When the body returns: what it left in the slot that would be lost,
-    /// if anything (a stale resume value is not).
-    #[inline]
+    /// What the slot holds that a post or a return would lose, if anything
+    /// (a stale resume value is not).
+    #[inline(always)]
     pub(crate) fn left_behind(&self) -> Option<LeftBehind> {
         match self {
             Slot::Empty | Slot::Send(_) => None,
@@ -114,10 +103,18 @@ impl LeftBehind {
     #[inline(never)]
     #[track_caller]
     pub(crate) fn fail(self) -> ! {
+        self.fail_then("returned")
+    }
+
+    /// Panics naming the loss; the body then did `then`.
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    pub(crate) fn fail_then(self, then: &'static str) -> ! {
         match self {
-            LeftBehind::Yield => yield_abandoned("returned"),
-            LeftBehind::Interrupt => interrupt_abandoned("returned"),
-            LeftBehind::Message => posted_twice("returned"),
+            LeftBehind::Yield => yield_abandoned(then),
+            LeftBehind::Interrupt => interrupt_abandoned(then),
+            LeftBehind::Message => posted_twice(then),
         }
     }
 }

@@ -7,15 +7,29 @@ use super::raw::SlotPtr;
 use super::slot::Slot;
 use super::{Action, Interrupt, Mode, Outcome, StepPoll};
 
-pub(crate) mod sealed {
-    pub trait Sealed {}
-}
-pub(crate) use sealed::Sealed;
+/// Every [`Generator`](crate::Generator) can be delegated to.
+impl<G: super::Generator + ?Sized> Delegate for G {
+    type Yield = G::Yield;
+    type Send = G::Sent;
+    type Error = G::Error;
+    type Return = G::Return;
 
-/// A generator that another generator's body can delegate to with
-/// [`Co::yield_from`](crate::Co::yield_from), forwarding send, throw and close.
-///
-/// Implemented by [`Gen`](crate::Gen); sealed.
+    #[inline(always)]
+    fn poll_step(
+        &mut self,
+        cx: &mut Context<'_>,
+        action: Option<Action<G::Sent, G::Error>>,
+    ) -> StepPoll<G::Yield, G::Return, G::Sent, G::Error> {
+        super::Generator::poll_step(self, cx, action)
+    }
+}
+
+/// What a generator body can delegate to with
+/// [`Co::yield_from`](crate::Co::yield_from), forwarding send, throw and
+/// close: every [`Generator`](crate::Generator) (sync generators, boxed and
+/// hand-written ones) and every [`AsyncGen`](crate::AsyncGen) (the async
+/// counterpart). Implement [`Generator`](crate::Generator) to make a type
+/// delegatable; this trait's driving method is internal.
 ///
 /// # Examples
 ///
@@ -24,13 +38,15 @@ pub(crate) use sealed::Sealed;
 ///
 /// fn takes_delegate<D: Delegate<Yield = u8, Send = ()>>(_: D) {}
 /// takes_delegate(generator(async |mut co| co.yield_(1u8).await));
+/// takes_delegate(cogen::async_generator(async |mut co| co.yield_(1u8).await));
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a generator that `yield_from` can delegate to",
     label = "not a cogen generator",
-    note = "to yield every item of an iterator, use `co.yield_from_iter(..)`; of a stream, `co.yield_from_stream(..)`"
+    note = "to yield every item of an iterator, use `co.yield_from_iter(..)`; of a stream, `co.yield_from_stream(..)`",
+    note = "a hand-written generator implements `cogen::Generator`"
 )]
-pub trait Delegate: Sealed {
+pub trait Delegate {
     /// The type of the values it yields.
     type Yield;
     /// The type of the values it receives.

@@ -9,7 +9,7 @@ use core::task::{Context, Poll, Waker};
 use crate::engine::raw::Core;
 use crate::engine::report::Origin;
 use crate::engine::{
-    Action, CloseError, Co, Delegate, Finish, GeneratorState, Mode, Nothing, OnReturn, Outcome,
+    Action, CloseError, Co, Finish, Generator, GeneratorState, Mode, Nothing, OnReturn, Outcome,
     Phase, ResumeError, SendError, StartError, State,
 };
 
@@ -503,12 +503,31 @@ impl<Y, F: Future, S, E> Drop for Gen<Y, F, S, E> {
     }
 }
 
-impl<Y, F: Future, S, E> Delegate for Gen<Y, F, S, E> {
+/// The protocol as a trait (the inherent methods are the same), so a `Gen`
+/// can be named as `impl Generator<..>`, boxed, and delegated to.
+impl<Y, F: Future, S, E> Generator for Gen<Y, F, S, E> {
     type Yield = Y;
-    type Send = S;
+    type Sent = S;
     type Error = E;
     type Return = F::Output;
 
+    fn start(&mut self) -> Result<GeneratorState<Y, F::Output>, StartError<E>> {
+        Gen::start(self)
+    }
+
+    fn send(&mut self, value: S) -> Result<GeneratorState<Y, F::Output>, SendError<S, E>> {
+        Gen::send(self, value)
+    }
+
+    fn throw(&mut self, error: E) -> Result<GeneratorState<Y, F::Output>, E> {
+        Gen::throw(self, error)
+    }
+
+    fn close(&mut self) -> Result<Option<F::Output>, CloseError<Y, E>> {
+        Gen::close(self)
+    }
+
+    #[inline(always)]
     fn poll_step(
         &mut self,
         cx: &mut Context<'_>,
@@ -521,8 +540,6 @@ impl<Y, F: Future, S, E> Delegate for Gen<Y, F, S, E> {
         }
     }
 }
-
-impl<Y, F: Future, S, E> crate::engine::Sealed for Gen<Y, F, S, E> {}
 
 impl<Y, F: Future, S, E> core::fmt::Debug for Gen<Y, F, S, E> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
