@@ -433,8 +433,9 @@ struct FreeInner<Y, S, E, F>(NonNull<Inner<Y, S, E, F>>);
 impl<Y, S, E, F> Drop for FreeInner<Y, S, E, F> {
     fn drop(&mut self) {
         // SAFETY: the pointer came from `Box::into_raw` of a fully initialised
-        // `Inner` (see `new`) and only `Core::drop` of the one `Core` that
-        // owns it (not detached by `take`) makes this guard, once (invariant 1). The body is wrapped in `ManuallyDrop` and `finish`
+        // `Inner` (see `new`), and only `Core::drop` of the one `Core` that
+        // owns it (not detached by `take`) makes this guard, once
+        // (invariant 1). The body is wrapped in `ManuallyDrop` and `finish`
         // has dropped it or unwound while dropping it (invariant 4: it is
         // never dropped twice), so this frees the allocation and drops only
         // the slot and whatever message it still holds. No `SlotPtr` remains:
