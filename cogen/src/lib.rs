@@ -110,5 +110,5 @@ pub use sync::{Gen, coroutine, generator, try_generator};
 
 /// The README's examples are compiled and run as doctests.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
