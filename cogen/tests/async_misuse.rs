@@ -1,5 +1,5 @@
 //! Misuse of async generators: a clear panic or a consistent result, never UB,
-//! a hang or a lost item. Misuse the types forbid is in tests/ui.
+//! a hang or a lost item. Misuse the types forbid is in ui-tests/tests/ui.
 mod common;
 
 use std::future::Future;

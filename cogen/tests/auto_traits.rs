@@ -58,7 +58,7 @@ fn generator_holding_an_rc_across_a_yield_is_not_send() {
         co.yield_(r.get()).await;
     });
     // This would fail to compile: `fn f<T: Send>(_: T) {} f(g);` (see
-    // tests/ui/generator_with_rc_is_not_send.rs). Here: it is still usable.
+    // ui-tests/tests/ui/generator_with_rc_is_not_send.rs). Here: it is still usable.
     assert_eq!(g.collect::<Vec<_>>(), [0]);
 }
 
@@ -102,7 +102,7 @@ fn async_generator_holding_an_rc_is_unpin_and_still_usable() {
         co.yield_(*r).await;
     });
     assert!(is_unpin(&g));
-    // Not Send: tests/ui/async_generator_with_rc_is_not_send.rs.
+    // Not Send: ui-tests/tests/ui/async_generator_with_rc_is_not_send.rs.
     assert_eq!(
         futures::executor::block_on(futures::StreamExt::next(&mut g)),
         Some(5)

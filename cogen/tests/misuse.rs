@@ -1,5 +1,5 @@
 //! Misuse at run time: clear panics, never UB, a hang, or a lost item.
-//! (What the types forbid is in `compile_fail.rs`.)
+//! (What the types forbid is in `ui-tests/tests/compile_fail.rs`.)
 mod common;
 
 use std::future::Future;

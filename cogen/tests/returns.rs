@@ -31,7 +31,7 @@ fn return_value_can_be_a_result_for_fallible_bodies() {
 #[test]
 fn on_return_hands_the_return_value_on_where_a_python_for_loop_drops_it() {
     // `for` over a generator that returns a value does not compile (the value
-    // would be lost: tests/ui/iterating_a_generator_that_returns_a_value.rs);
+    // would be lost: ui-tests/tests/ui/iterating_a_generator_that_returns_a_value.rs);
     // `on_return` iterates and hands the value on.
     let mut said = None;
     let g = generator(async |mut co| {

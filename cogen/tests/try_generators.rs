@@ -45,7 +45,7 @@ fn an_ok_unit_return_ends_the_iterator_quietly() {
 #[test]
 fn an_ok_value_is_kept_with_on_return() {
     // `Ok(value)` is a return value `for` would drop: `on_return` keeps it
-    // (tests/ui/try_generator_returning_a_value_is_not_an_iterator.rs).
+    // (ui-tests/tests/ui/try_generator_returning_a_value_is_not_an_iterator.rs).
     let mut returned = None;
     let items: Vec<_> = try_generator(async |mut co| {
         co.yield_ok(1).await;
