@@ -102,9 +102,8 @@ pub use async_gen::{
 };
 pub use engine::{
     BoxGenerator, CloseError, Co, Delegate, Finish, Generator, GeneratorState, Interrupt,
-    LocalBoxGenerator, Nothing, OnReturn, Raise,
-    ResumeError, SendError, StartError, State, Yield, YieldCatching, YieldFrom, YieldFromCatching,
-    YieldFromIter, YieldFromIterCatching,
+    LocalBoxGenerator, Nothing, OnReturn, Raise, ResumeError, SendError, StartError, State, Yield,
+    YieldCatching, YieldFrom, YieldFromCatching, YieldFromIter, YieldFromIterCatching,
 };
 pub use sync::{Gen, coroutine, generator, try_generator};
 

@@ -930,7 +930,6 @@ impl<Y, F: Future, S, E> Delegate for AsyncGen<Y, F, S, E> {
     }
 }
 
-
 impl<Y, F: Future, S, E> core::fmt::Debug for AsyncGen<Y, F, S, E> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("AsyncGen")
