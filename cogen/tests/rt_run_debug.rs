@@ -508,3 +508,38 @@ fn a_panic_in_a_deferred_cleanup_is_resumed_after_main_returns() {
     assert!(caught.is_err(), "the cleanup's panic comes out of run");
     assert_eq!(events.get(), ["main finished"]);
 }
+
+#[test]
+fn a_second_panicking_deferred_cleanup_is_reported_and_the_first_resumed() {
+    let logs = Captured::default();
+    let _sub = logs.install();
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run(async {
+            for which in ["first", "second"] {
+                let mut g = Box::pin(async_generator(async move |mut co| {
+                    while co.yield_(1).catching().await.is_ok() {}
+                    tokio::task::yield_now().await;
+                    panic!("{which} cleanup failed");
+                }));
+                g.next().await;
+                drop(g);
+            }
+        })
+    }));
+    let payload = caught.expect_err("a cleanup's panic comes out of run");
+    let resumed = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    let text = logs.text();
+    let reported = if resumed.contains("first") {
+        "second"
+    } else {
+        "first"
+    };
+    assert!(resumed.contains("cleanup failed"), "{resumed}");
+    assert!(
+        text.contains(&format!("panicked too ({reported} cleanup failed)")),
+        "{text}"
+    );
+}

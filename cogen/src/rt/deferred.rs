@@ -78,9 +78,13 @@ impl Cleanups {
             match Pin::new(&mut self.running).poll_next(cx) {
                 Poll::Ready(Some(Ok(()))) => {}
                 Poll::Ready(Some(Err(panic))) => {
-                    // The first panic is resumed after `main`; later ones are
-                    // dropped, as a second panic would abort.
-                    self.panicked.get_or_insert(panic);
+                    // The first panic is resumed after `main`; a later one
+                    // cannot be (two panics abort), so it is reported.
+                    if self.panicked.is_none() {
+                        self.panicked = Some(panic);
+                    } else {
+                        another_cleanup_panicked(&*panic);
+                    }
                 }
                 Poll::Ready(None) | Poll::Pending if !self.inbox.is_empty() => {}
                 Poll::Ready(None) => return Poll::Ready(()),
@@ -108,4 +112,19 @@ impl Drop for Cleanups {
         // Cleanups still here (`main` panicked) are dropped with the driver:
         // their generators report the skipped cleanup.
     }
+}
+
+/// A second cleanup panicked while the first one's panic waits to be resumed.
+#[cold]
+fn another_cleanup_panicked(payload: &(dyn core::any::Any + Send)) {
+    let message = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a non-string panic payload");
+    tracing::error!(
+        target: "cogen",
+        "the cleanup of another dropped async generator panicked too ({message}); only the \
+         first panic is resumed when rt::run returns"
+    );
 }
