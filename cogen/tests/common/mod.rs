@@ -94,7 +94,13 @@ impl Captured {
             .with_ansi(false)
             .with_writer(move || sink.clone())
             .finish();
-        tracing::subscriber::set_default(subscriber)
+        let guard = tracing::subscriber::set_default(subscriber);
+        // With tests installing and dropping subscribers on other threads at
+        // the same time, a callsite first hit now can keep an interest
+        // computed without this subscriber (seen for a callsite only one
+        // test reaches); recompute it with this one in place.
+        tracing::callsite::rebuild_interest_cache();
+        guard
     }
     pub fn text(&self) -> String {
         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
