@@ -110,7 +110,7 @@ fn cogen_leaf(n: u64) -> cogen::Gen<u64, impl Future<Output = u64>> {
 
 fn cogen_wrap<D>(sub: D) -> cogen::Gen<u64, impl Future<Output = u64>>
 where
-    D: cogen::Delegate<Yield = u64, Send = (), Error = Infallible, Return = u64>,
+    D: cogen::AsyncGenerator<Yield = u64, Sent = (), Error = Infallible, Return = u64>,
 {
     cogen::generator(async move |mut co| co.yield_from(sub).await)
 }

@@ -96,14 +96,16 @@ pub mod rt;
 mod sync;
 
 pub use async_gen::{
-    AClose, ANext, ASend, AStart, AThrow, AsyncClose, AsyncGen, FinishStep, ThrowError,
-    YieldFromStream, YieldFromStreamCatching, async_coroutine, async_coroutine_scoped,
+    AClose, ANext, ASend, AStart, AThrow, AsyncClose, AsyncGen, AsyncGeneratorExt, FinishStep,
+    ThrowError, YieldFromStream, YieldFromStreamCatching, async_coroutine, async_coroutine_scoped,
     async_generator, async_generator_scoped, closing, try_async_generator,
 };
 pub use engine::{
-    BoxGenerator, CloseError, Co, Delegate, Finish, Generator, GeneratorState, Interrupt,
-    LocalBoxGenerator, Nothing, OnReturn, Raise, ResumeError, SendError, StartError, State, Yield,
-    YieldCatching, YieldFrom, YieldFromCatching, YieldFromIter, YieldFromIterCatching,
+    Action, AsyncGenerator, BoxAsyncGenerator, BoxGenerator, CloseError, Co, Finish, Generator,
+    GeneratorState, Interrupt, LocalBoxAsyncGenerator, LocalBoxGenerator, Nothing, OnReturn,
+    Outcome, Raise, ResumeError, SendError, StartError, State, Yield, YieldCatching, YieldFrom,
+    YieldFromCatching, YieldFromIter, YieldFromIterCatching, YieldFromResuming,
+    YieldFromResumingCatching,
 };
 pub use sync::{Gen, coroutine, generator, try_generator};
 

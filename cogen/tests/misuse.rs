@@ -101,7 +101,7 @@ fn two_yields_in_one_resume_panic_instead_of_losing_the_first() {
 }
 
 #[test]
-fn yield_from_a_started_sub_generator_panics_with_a_clear_message() {
+fn yield_from_a_started_sub_generator_without_resuming_panics_and_names_resuming() {
     let mut g = generator(async |mut co| {
         let mut sub = generator(async |mut co| {
             co.yield_(1).await;
@@ -113,10 +113,10 @@ fn yield_from_a_started_sub_generator_panics_with_a_clear_message() {
     let err = catch_unwind(AssertUnwindSafe(|| g.next())).unwrap_err();
     let msg = panic_message(err);
     assert!(
-        msg.contains("yield_from needs a fresh sub-generator"),
+        msg.contains("yield_from was given a sub-generator that is not fresh (Suspended)"),
         "{msg}"
     );
-    assert!(msg.contains("yield_from_iter"), "{msg}");
+    assert!(msg.contains("co.yield_from(sub).resuming(value)"), "{msg}");
 }
 
 #[test]

@@ -287,7 +287,13 @@ fn wrap<'a, D>(
     polls: &'a Cell<usize>,
 ) -> Gen<u64, impl std::future::Future<Output = u64> + 'a>
 where
-    D: cogen::Delegate<Yield = u64, Send = (), Error = std::convert::Infallible, Return = u64> + 'a,
+    D: cogen::AsyncGenerator<
+            Yield = u64,
+            Sent = (),
+            Error = std::convert::Infallible,
+            Return = u64,
+        > + Unpin
+        + 'a,
 {
     generator(async move |mut co| {
         Polls {
@@ -303,7 +309,13 @@ fn wrap4<'a, D>(
     polls: &'a [Cell<usize>],
 ) -> Gen<u64, impl std::future::Future<Output = u64> + 'a>
 where
-    D: cogen::Delegate<Yield = u64, Send = (), Error = std::convert::Infallible, Return = u64> + 'a,
+    D: cogen::AsyncGenerator<
+            Yield = u64,
+            Sent = (),
+            Error = std::convert::Infallible,
+            Return = u64,
+        > + Unpin
+        + 'a,
 {
     wrap(
         wrap(wrap(wrap(sub, &polls[0]), &polls[1]), &polls[2]),
@@ -401,4 +413,112 @@ fn nested_yield_from_forwards_send_throw_and_close_through_every_level() {
             "drop top"
         ])
     );
+}
+
+// ---- `yield from` a sub-generator that is not fresh (Python resumes a
+// started one with None, and a finished one evaluates to None at once).
+
+#[test]
+fn resuming_a_started_sub_generator_sends_it_nothing_and_delegates_the_rest() {
+    // Python: s = sub(); next(s); r = yield from s  -> sub sees None, r is its return.
+    let seen = std::cell::RefCell::new(Vec::new());
+    let mut sub = cogen::coroutine(async |mut co: cogen::Co<'_, i32, Option<i32>>| {
+        let x = co.yield_(1).await;
+        seen.borrow_mut().push(x);
+        let y = co.yield_(2).await;
+        seen.borrow_mut().push(y);
+        "sub-ret"
+    });
+    assert_eq!(sub.resume(), Ok(GeneratorState::Yielded(1)));
+    let mut outer = cogen::coroutine(async |mut co: cogen::Co<'_, i32, Option<i32>>| {
+        let r = co.yield_from(&mut sub).resuming(None).await;
+        assert_eq!(r, Some("sub-ret"));
+        co.yield_(3).await;
+    });
+    assert_eq!(outer.resume(), Ok(GeneratorState::Yielded(2)));
+    assert_eq!(outer.send(Some(7)), Ok(GeneratorState::Yielded(3)));
+    assert_eq!(*seen.borrow(), [None, Some(7)]);
+}
+
+#[test]
+fn resuming_a_started_coroutine_sends_the_value_given() {
+    let mut sub = cogen::coroutine(async |mut co: cogen::Co<'_, i32, i32>| {
+        let x = co.yield_(0).await;
+        co.yield_(x * 10).await;
+        x
+    });
+    sub.start().unwrap();
+    let mut outer = cogen::coroutine(async |mut co: cogen::Co<'_, i32, i32>| {
+        co.yield_from(&mut sub).resuming(4).await
+    });
+    assert_eq!(outer.start(), Ok(GeneratorState::Yielded(40)));
+    assert_eq!(outer.send(0), Ok(GeneratorState::Complete(Some(4))));
+}
+
+#[test]
+fn resuming_a_finished_sub_generator_evaluates_to_none_at_once() {
+    let mut sub = generator(async |mut co| {
+        co.yield_(1).await;
+        5
+    });
+    while sub.resume().is_ok() {}
+    let outer = generator(async |mut co| {
+        let r = co.yield_from(&mut sub).resuming(()).await;
+        co.yield_(if r.is_none() { 0 } else { 1 }).await;
+    });
+    assert_eq!(outer.collect::<Vec<_>>(), [0]);
+}
+
+#[test]
+fn resuming_a_fresh_sub_generator_starts_it() {
+    let outer = generator(async |mut co| {
+        let sub = generator(async |mut co| {
+            co.yield_(1).await;
+            2
+        });
+        let r = co.yield_from(sub).resuming(()).await;
+        co.yield_(r.unwrap()).await;
+    });
+    assert_eq!(outer.collect::<Vec<_>>(), [1, 2]);
+}
+
+#[test]
+fn resuming_forwards_a_close_to_the_started_sub_generator() {
+    let closed = std::cell::Cell::new(false);
+    let mut sub = cogen::coroutine(async |mut co: cogen::Co<'_, i32>| {
+        co.yield_(1).await;
+        if let Err(Interrupt::Close) = co.yield_(2).catching().await {
+            closed.set(true);
+        }
+    });
+    sub.resume().unwrap();
+    let mut outer =
+        generator(
+            async |mut co| match co.yield_from(&mut sub).resuming(()).catching().await {
+                Err(Interrupt::Close) => "closed",
+                _ => "done",
+            },
+        );
+    assert_eq!(outer.resume(), Ok(GeneratorState::Yielded(2)));
+    assert_eq!(outer.close(), Ok(Some("closed")));
+    assert!(closed.get());
+}
+
+#[test]
+fn resuming_a_started_async_sub_generator_delegates_the_rest() {
+    futures::executor::block_on(async {
+        let mut sub = cogen::async_generator(async |mut co| {
+            co.yield_(1).await;
+            futures::future::ready(()).await;
+            co.yield_(2).await;
+            3
+        });
+        assert_eq!(sub.anext().await, Ok(GeneratorState::Yielded(1)));
+        let outer = cogen::async_generator(async move |mut co| {
+            let r = co.yield_from(&mut sub).resuming(()).await;
+            co.yield_(r.unwrap()).await;
+        });
+        use futures::StreamExt;
+        assert_eq!(outer.collect::<Vec<_>>().await, [2, 3]);
+    });
 }

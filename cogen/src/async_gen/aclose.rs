@@ -2,10 +2,9 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use super::AsyncGen;
-use crate::engine::{Action, CloseError, Outcome, Phase};
+use crate::engine::{AsyncGenerator, CloseError, Outcome};
 
-/// Future returned by [`AsyncGen::aclose`]: closes the generator, awaiting
+/// Future returned by [`AsyncGen::aclose`] and [`AsyncGeneratorExt::aclose`](crate::AsyncGeneratorExt::aclose): closes the generator, awaiting
 /// its cleanup.
 ///
 /// Runs nothing until first polled. Dropping it while the cleanup is awaiting
@@ -24,13 +23,13 @@ use crate::engine::{Action, CloseError, Outcome, Phase};
 /// # });
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct AClose<'a, Y, F: Future, S, E> {
-    agen: &'a mut AsyncGen<Y, F, S, E>,
+pub struct AClose<'a, G: ?Sized> {
+    agen: &'a mut G,
     started: bool,
 }
 
-impl<'a, Y, F: Future, S, E> AClose<'a, Y, F, S, E> {
-    pub(super) fn new(agen: &'a mut AsyncGen<Y, F, S, E>) -> Self {
+impl<'a, G: ?Sized> AClose<'a, G> {
+    pub(crate) fn new(agen: &'a mut G) -> Self {
         AClose {
             agen,
             started: false,
@@ -38,39 +37,25 @@ impl<'a, Y, F: Future, S, E> AClose<'a, Y, F, S, E> {
     }
 }
 
-// The generator is driven through `&mut`, never pinned.
-impl<Y, F: Future, S, E> Unpin for AClose<'_, Y, F, S, E> {}
-
-impl<Y, F: Future, S, E> Future for AClose<'_, Y, F, S, E> {
-    type Output = Result<Option<F::Output>, CloseError<Y, E>>;
+impl<G: AsyncGenerator + Unpin + ?Sized> Future for AClose<'_, G> {
+    type Output = Result<Option<G::Return>, CloseError<G::Yield, G::Error>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let action = if core::mem::replace(&mut this.started, true) {
-            None
+        let agen = Pin::new(&mut *this.agen);
+        let poll = if core::mem::replace(&mut this.started, true) {
+            agen.poll_step(cx, None)
         } else {
-            match this.agen.phase() {
-                // A cancelled `aclose`: continue its cleanup.
-                Phase::Running { closing: true } => None,
-                // A cancelled step is mid-await: there is no yield point to
-                // deliver the close at, and waiting for one could take forever.
-                Phase::Running { closing: false } => {
-                    this.agen
-                        .finish_now("aclose() found its body in the middle of an await");
-                    return Poll::Ready(Ok(None));
-                }
-                _ => Some(Action::Close),
-            }
+            agen.poll_close(cx)
         };
-        this.agen.poll_step(cx, action).map(Outcome::into_close)
+        poll.map(Outcome::into_close)
     }
 }
 
-impl<Y, F: Future, S, E> core::fmt::Debug for AClose<'_, Y, F, S, E> {
+impl<G: ?Sized> core::fmt::Debug for AClose<'_, G> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("AClose")
-            .field("generator", &self.agen)
             .field("started", &self.started)
-            .finish()
+            .finish_non_exhaustive()
     }
 }

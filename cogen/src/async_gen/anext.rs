@@ -2,10 +2,9 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use super::AsyncGen;
-use crate::engine::{GeneratorState, Nothing, Outcome, ResumeError};
+use crate::engine::{AsyncGenerator, GeneratorState, Nothing, Outcome, ResumeError};
 
-/// Future returned by [`AsyncGen::anext`]: resumes a generator that receives
+/// Future returned by [`AsyncGen::anext`] and [`AsyncGeneratorExt::anext`](crate::AsyncGeneratorExt::anext): resumes a generator that receives
 /// `()`, keeping its return value.
 ///
 /// Runs nothing until first polled. Dropping it after a poll that returned
@@ -23,13 +22,13 @@ use crate::engine::{GeneratorState, Nothing, Outcome, ResumeError};
 /// # });
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct ANext<'a, Y, F: Future, S, E> {
-    agen: &'a mut AsyncGen<Y, F, S, E>,
+pub struct ANext<'a, G: ?Sized> {
+    agen: &'a mut G,
     started: bool,
 }
 
-impl<'a, Y, F: Future, S, E> ANext<'a, Y, F, S, E> {
-    pub(super) fn new(agen: &'a mut AsyncGen<Y, F, S, E>) -> Self {
+impl<'a, G: ?Sized> ANext<'a, G> {
+    pub(crate) fn new(agen: &'a mut G) -> Self {
         ANext {
             agen,
             started: false,
@@ -37,29 +36,29 @@ impl<'a, Y, F: Future, S, E> ANext<'a, Y, F, S, E> {
     }
 }
 
-// The generator is driven through `&mut`, never pinned.
-impl<Y, F: Future, S, E> Unpin for ANext<'_, Y, F, S, E> {}
-
-impl<Y, F: Future, S: Nothing, E> Future for ANext<'_, Y, F, S, E> {
-    type Output = Result<GeneratorState<Y, F::Output>, ResumeError<E>>;
+impl<G: AsyncGenerator + Unpin + ?Sized> Future for ANext<'_, G>
+where
+    G::Sent: Nothing,
+{
+    type Output = Result<GeneratorState<G::Yield, G::Return>, ResumeError<G::Error>>;
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
+        let agen = Pin::new(&mut *this.agen);
         let poll = if core::mem::replace(&mut this.started, true) {
-            this.agen.poll_step(cx, None)
+            agen.poll_step(cx, None)
         } else {
-            this.agen.poll_advance(cx)
+            agen.poll_advance(cx)
         };
         poll.map(Outcome::into_resume)
     }
 }
 
-impl<Y, F: Future, S, E> core::fmt::Debug for ANext<'_, Y, F, S, E> {
+impl<G: ?Sized> core::fmt::Debug for ANext<'_, G> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ANext")
-            .field("generator", &self.agen)
             .field("started", &self.started)
-            .finish()
+            .finish_non_exhaustive()
     }
 }

@@ -2,10 +2,9 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use super::AsyncGen;
-use crate::engine::{Action, GeneratorState, SendError};
+use crate::engine::{Action, AsyncGenerator, GeneratorState, SendError};
 
-/// Future returned by [`AsyncGen::asend`]: resumes the generator with a value.
+/// Future returned by [`AsyncGen::asend`] and [`AsyncGeneratorExt::asend`](crate::AsyncGeneratorExt::asend): resumes the generator with a value.
 ///
 /// Runs nothing until first polled. Dropping it after a poll that returned
 /// `Pending` leaves the step in flight (see
@@ -27,13 +26,13 @@ use crate::engine::{Action, GeneratorState, SendError};
 /// # });
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct ASend<'a, Y, F: Future, S, E> {
-    agen: &'a mut AsyncGen<Y, F, S, E>,
-    value: Option<S>,
+pub struct ASend<'a, G: AsyncGenerator + ?Sized> {
+    agen: &'a mut G,
+    value: Option<G::Sent>,
 }
 
-impl<'a, Y, F: Future, S, E> ASend<'a, Y, F, S, E> {
-    pub(super) fn new(agen: &'a mut AsyncGen<Y, F, S, E>, value: S) -> Self {
+impl<'a, G: AsyncGenerator + ?Sized> ASend<'a, G> {
+    pub(crate) fn new(agen: &'a mut G, value: G::Sent) -> Self {
         ASend {
             agen,
             value: Some(value),
@@ -41,26 +40,25 @@ impl<'a, Y, F: Future, S, E> ASend<'a, Y, F, S, E> {
     }
 }
 
-// The generator is driven through `&mut`, never pinned.
-impl<Y, F: Future, S, E> Unpin for ASend<'_, Y, F, S, E> {}
+// The value is moved out, never pinned.
+impl<G: AsyncGenerator + ?Sized> Unpin for ASend<'_, G> {}
 
-impl<Y, F: Future, S, E> Future for ASend<'_, Y, F, S, E> {
-    type Output = Result<GeneratorState<Y, F::Output>, SendError<S, E>>;
+impl<G: AsyncGenerator + Unpin + ?Sized> Future for ASend<'_, G> {
+    type Output = Result<GeneratorState<G::Yield, G::Return>, SendError<G::Sent, G::Error>>;
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let action = this.value.take().map(Action::Send);
-        let poll = this.agen.poll_step(cx, action);
-        poll.map(|outcome| outcome.into_send(this.agen.phase()))
+        let poll = Pin::new(&mut *this.agen).poll_step(cx, action);
+        poll.map(|outcome| outcome.into_send())
     }
 }
 
-impl<Y, F: Future, S, E> core::fmt::Debug for ASend<'_, Y, F, S, E> {
+impl<G: AsyncGenerator + ?Sized> core::fmt::Debug for ASend<'_, G> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ASend")
-            .field("generator", &self.agen)
             .field("sent", &self.value.is_none())
-            .finish()
+            .finish_non_exhaustive()
     }
 }

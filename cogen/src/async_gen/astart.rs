@@ -2,10 +2,9 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use super::AsyncGen;
-use crate::engine::{Action, GeneratorState, StartError};
+use crate::engine::{Action, AsyncGenerator, GeneratorState, StartError};
 
-/// Future returned by [`AsyncGen::astart`]: runs a fresh generator to its
+/// Future returned by [`AsyncGen::astart`] and [`AsyncGeneratorExt::astart`](crate::AsyncGeneratorExt::astart): runs a fresh generator to its
 /// first yield.
 ///
 /// # Examples
@@ -20,13 +19,13 @@ use crate::engine::{Action, GeneratorState, StartError};
 /// # });
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct AStart<'a, Y, F: Future, S, E> {
-    agen: &'a mut AsyncGen<Y, F, S, E>,
+pub struct AStart<'a, G: ?Sized> {
+    agen: &'a mut G,
     started: bool,
 }
 
-impl<'a, Y, F: Future, S, E> AStart<'a, Y, F, S, E> {
-    pub(super) fn new(agen: &'a mut AsyncGen<Y, F, S, E>) -> Self {
+impl<'a, G: ?Sized> AStart<'a, G> {
+    pub(crate) fn new(agen: &'a mut G) -> Self {
         AStart {
             agen,
             started: false,
@@ -34,25 +33,21 @@ impl<'a, Y, F: Future, S, E> AStart<'a, Y, F, S, E> {
     }
 }
 
-// The generator is driven through `&mut`, never pinned.
-impl<Y, F: Future, S, E> Unpin for AStart<'_, Y, F, S, E> {}
-
-impl<Y, F: Future, S, E> Future for AStart<'_, Y, F, S, E> {
-    type Output = Result<GeneratorState<Y, F::Output>, StartError<E>>;
+impl<G: AsyncGenerator + Unpin + ?Sized> Future for AStart<'_, G> {
+    type Output = Result<GeneratorState<G::Yield, G::Return>, StartError<G::Error>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let action = (!core::mem::replace(&mut this.started, true)).then_some(Action::Start);
-        let poll = this.agen.poll_step(cx, action);
-        poll.map(|outcome| outcome.into_start(this.agen.phase()))
+        let poll = Pin::new(&mut *this.agen).poll_step(cx, action);
+        poll.map(|outcome| outcome.into_start())
     }
 }
 
-impl<Y, F: Future, S, E> core::fmt::Debug for AStart<'_, Y, F, S, E> {
+impl<G: ?Sized> core::fmt::Debug for AStart<'_, G> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("AStart")
-            .field("generator", &self.agen)
             .field("started", &self.started)
-            .finish()
+            .finish_non_exhaustive()
     }
 }

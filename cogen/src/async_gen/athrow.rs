@@ -2,10 +2,10 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use super::{AsyncGen, ThrowError};
-use crate::engine::{Action, GeneratorState, Outcome};
+use super::ThrowError;
+use crate::engine::{Action, AsyncGenerator, GeneratorState, Outcome};
 
-/// Future returned by [`AsyncGen::athrow`]: throws an error in at the pending
+/// Future returned by [`AsyncGen::athrow`] and [`AsyncGeneratorExt::athrow`](crate::AsyncGeneratorExt::athrow): throws an error in at the pending
 /// yield point.
 ///
 /// # Examples
@@ -22,13 +22,13 @@ use crate::engine::{Action, GeneratorState, Outcome};
 /// # });
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct AThrow<'a, Y, F: Future, S, E> {
-    agen: &'a mut AsyncGen<Y, F, S, E>,
-    error: Option<E>,
+pub struct AThrow<'a, G: AsyncGenerator + ?Sized> {
+    agen: &'a mut G,
+    error: Option<G::Error>,
 }
 
-impl<'a, Y, F: Future, S, E> AThrow<'a, Y, F, S, E> {
-    pub(super) fn new(agen: &'a mut AsyncGen<Y, F, S, E>, error: E) -> Self {
+impl<'a, G: AsyncGenerator + ?Sized> AThrow<'a, G> {
+    pub(crate) fn new(agen: &'a mut G, error: G::Error) -> Self {
         AThrow {
             agen,
             error: Some(error),
@@ -36,31 +36,32 @@ impl<'a, Y, F: Future, S, E> AThrow<'a, Y, F, S, E> {
     }
 }
 
-// The generator is driven through `&mut`, never pinned.
-impl<Y, F: Future, S, E> Unpin for AThrow<'_, Y, F, S, E> {}
+// The error is moved out, never pinned.
+impl<G: AsyncGenerator + ?Sized> Unpin for AThrow<'_, G> {}
 
-impl<Y, F: Future, S, E> Future for AThrow<'_, Y, F, S, E> {
-    type Output = Result<GeneratorState<Y, F::Output>, ThrowError<E>>;
+impl<G: AsyncGenerator + Unpin + ?Sized> Future for AThrow<'_, G> {
+    type Output = Result<GeneratorState<G::Yield, G::Return>, ThrowError<G::Error>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let action = this.error.take().map(Action::Throw);
-        this.agen.poll_step(cx, action).map(|outcome| {
-            outcome.into_state().map_err(|other| match other {
-                Outcome::Raised(e) => ThrowError::Raised(e),
-                // Only a step in flight rejects a throw.
-                Outcome::Rejected(Action::Throw(e)) => ThrowError::Running(e),
-                _ => unreachable!("throw never closes and hands back only its error"),
+        Pin::new(&mut *this.agen)
+            .poll_step(cx, action)
+            .map(|outcome| {
+                outcome.into_state().map_err(|other| match other {
+                    Outcome::Raised(e) => ThrowError::Raised(e),
+                    // Only a step in flight rejects a throw.
+                    Outcome::Rejected(Action::Throw(e), _) => ThrowError::Running(e),
+                    _ => unreachable!("throw never closes and hands back only its error"),
+                })
             })
-        })
     }
 }
 
-impl<Y, F: Future, S, E> core::fmt::Debug for AThrow<'_, Y, F, S, E> {
+impl<G: AsyncGenerator + ?Sized> core::fmt::Debug for AThrow<'_, G> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("AThrow")
-            .field("generator", &self.agen)
             .field("thrown", &self.error.is_none())
-            .finish()
+            .finish_non_exhaustive()
     }
 }

@@ -12,6 +12,7 @@ mod async_close;
 mod athrow;
 mod closing;
 mod error;
+mod ext;
 pub(crate) mod finalize;
 mod finish_step;
 pub(crate) mod watch;
@@ -27,7 +28,9 @@ use futures_core::{FusedStream, Stream};
 
 use crate::engine::raw::Core;
 use crate::engine::report::Origin;
-use crate::engine::{Action, Co, Delegate, Finish, Mode, Nothing, OnReturn, Outcome, Phase, State};
+use crate::engine::{
+    Action, AsyncGenerator, Co, Finish, Mode, Nothing, OnReturn, Outcome, Phase, State,
+};
 
 pub use aclose::AClose;
 pub use anext::ANext;
@@ -37,6 +40,7 @@ pub use async_close::AsyncClose;
 pub use athrow::AThrow;
 pub use closing::closing;
 pub use error::ThrowError;
+pub use ext::AsyncGeneratorExt;
 pub use finish_step::FinishStep;
 pub use yield_from_stream::{YieldFromStream, YieldFromStreamCatching};
 
@@ -454,7 +458,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// assert_eq!(g.astart().await, Err(StartError::AlreadyStarted));
     /// # });
     /// ```
-    pub fn astart(&mut self) -> AStart<'_, Y, F, S, E> {
+    pub fn astart(&mut self) -> AStart<'_, Self> {
         AStart::new(self)
     }
 
@@ -486,7 +490,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// assert_eq!(total.asend(2).await, Ok(GeneratorState::Yielded(7)));
     /// # });
     /// ```
-    pub fn asend(&mut self, value: S) -> ASend<'_, Y, F, S, E> {
+    pub fn asend(&mut self, value: S) -> ASend<'_, Self> {
         ASend::new(self, value)
     }
 
@@ -523,7 +527,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// assert_eq!(g.athrow("fatal").await, Err(ThrowError::Raised("fatal")));
     /// # });
     /// ```
-    pub fn athrow(&mut self, error: E) -> AThrow<'_, Y, F, S, E> {
+    pub fn athrow(&mut self, error: E) -> AThrow<'_, Self> {
         AThrow::new(self, error)
     }
 
@@ -570,7 +574,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// assert_eq!(g.state(), State::Finished);
     /// # });
     /// ```
-    pub fn aclose(&mut self) -> AClose<'_, Y, F, S, E> {
+    pub fn aclose(&mut self) -> AClose<'_, Self> {
         AClose::new(self)
     }
 
@@ -703,7 +707,7 @@ impl<Y, F: Future, S: Nothing, E> AsyncGen<Y, F, S, E> {
     /// # });
     /// ```
     #[doc(alias = "__anext__")]
-    pub fn anext(&mut self) -> ANext<'_, Y, F, S, E> {
+    pub fn anext(&mut self) -> ANext<'_, Self> {
         ANext::new(self)
     }
 
@@ -798,7 +802,7 @@ where
             Poll::Ready(Outcome::Raised(e)) => {
                 Poll::Ready(Some(<F::Output as Finish<Y, E>>::raised(e)))
             }
-            Poll::Ready(Outcome::Closed | Outcome::Rejected(_)) => Poll::Ready(None),
+            Poll::Ready(Outcome::Closed | Outcome::Rejected(..)) => Poll::Ready(None),
         }
     }
 }
@@ -831,7 +835,7 @@ impl<Y, F: Future, S: Nothing, E, C: FnOnce(F::Output)> Stream
                 Poll::Ready(None)
             }
             Outcome::Raised(_) => crate::engine::raised_while_iterated(),
-            Outcome::Closed | Outcome::Rejected(_) => Poll::Ready(None),
+            Outcome::Closed | Outcome::Rejected(..) => Poll::Ready(None),
         }
     }
 }
@@ -915,18 +919,72 @@ pub(crate) fn skipped_async_cleanup(origin: &'static Location<'static>, why: &st
     }
 }
 
-impl<Y, F: Future, S, E> Delegate for AsyncGen<Y, F, S, E> {
+impl<Y, F: Future, S, E> AsyncGenerator for AsyncGen<Y, F, S, E> {
     type Yield = Y;
-    type Send = S;
+    type Sent = S;
     type Error = E;
     type Return = F::Output;
 
+    #[inline(always)]
     fn poll_step(
-        &mut self,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         action: Option<Action<S, E>>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        AsyncGen::poll_step(self, cx, action)
+        AsyncGen::poll_step(self.get_mut(), cx, action)
+    }
+
+    #[inline(always)]
+    fn poll_advance(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<Y, F::Output, S, E>>
+    where
+        S: Nothing,
+    {
+        AsyncGen::poll_advance(self.get_mut(), cx)
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<Y, F::Output, S, E>> {
+        let this = self.get_mut();
+        match this.phase() {
+            // A cancelled `aclose`: continue its cleanup.
+            Phase::Running { closing: true } => this.poll_step(cx, None),
+            // A cancelled step is mid-await: there is no yield point to
+            // deliver the close at, and waiting for one could take forever.
+            Phase::Running { closing: false } => {
+                this.finish_now("aclose() found its body in the middle of an await");
+                Poll::Ready(Outcome::Closed)
+            }
+            _ => this.poll_step(cx, Some(Action::Close)),
+        }
+    }
+}
+
+/// A borrowed async generator is one too: `yield_from(&mut g)` delegates to
+/// `g` and leaves it to the caller afterwards.
+impl<Y, F: Future, S, E> AsyncGenerator for &mut AsyncGen<Y, F, S, E> {
+    type Yield = Y;
+    type Sent = S;
+    type Error = E;
+    type Return = F::Output;
+
+    #[inline(always)]
+    fn poll_step(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        action: Option<Action<S, E>>,
+    ) -> Poll<Outcome<Y, F::Output, S, E>> {
+        Pin::new(&mut **self.get_mut()).poll_step(cx, action)
+    }
+
+    #[inline(always)]
+    fn poll_advance(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<Y, F::Output, S, E>>
+    where
+        S: Nothing,
+    {
+        Pin::new(&mut **self.get_mut()).poll_advance(cx)
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<Y, F::Output, S, E>> {
+        Pin::new(&mut **self.get_mut()).poll_close(cx)
     }
 }
 

@@ -3,7 +3,7 @@ use core::marker::PhantomData;
 
 use super::raw::SlotPtr;
 use super::slot::Slot;
-use super::{Delegate, Interrupt, Mode, Raise, Yield, YieldFrom, YieldFromIter};
+use super::{AsyncGenerator, Interrupt, Mode, Raise, Yield, YieldFrom, YieldFromIter};
 
 /// The yield handle a generator body receives: Python's `yield`, as a value.
 ///
@@ -180,7 +180,7 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     /// ```
     pub fn yield_from<D>(&mut self, sub: D) -> YieldFrom<'_, D>
     where
-        D: Delegate<Yield = Y, Send = S, Error = E>,
+        D: AsyncGenerator<Yield = Y, Sent = S, Error = E>,
     {
         YieldFrom::new(&mut self.slot, sub)
     }

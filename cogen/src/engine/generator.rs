@@ -5,7 +5,7 @@ use core::task::{Context, Poll};
 
 use super::{
     Action, CloseError, GeneratorState, Nothing, Outcome, ResumeError, SendError, StartError,
-    StepPoll,
+    State, StepPoll,
 };
 
 /// A generator: Python's protocol (`send`, `throw`, `close`, a return value)
@@ -193,16 +193,17 @@ pub trait Generator {
             None | Some(Action::Start) => match self.start() {
                 Ok(state) => state.into(),
                 Err(StartError::Raised(e)) => Outcome::Raised(e),
-                Err(StartError::AlreadyStarted | StartError::Finished) => {
-                    Outcome::Rejected(Action::Start)
+                Err(StartError::AlreadyStarted) => {
+                    Outcome::Rejected(Action::Start, State::Suspended)
                 }
+                Err(StartError::Finished) => Outcome::Rejected(Action::Start, State::Finished),
             },
             Some(Action::Send(value)) => match self.send(value) {
                 Ok(state) => state.into(),
                 Err(SendError::Raised(e)) => Outcome::Raised(e),
-                Err(SendError::NotStarted(v) | SendError::Finished(v) | SendError::Running(v)) => {
-                    Outcome::Rejected(Action::Send(v))
-                }
+                Err(SendError::NotStarted(v)) => Outcome::Rejected(Action::Send(v), State::Created),
+                Err(SendError::Finished(v)) => Outcome::Rejected(Action::Send(v), State::Finished),
+                Err(SendError::Running(v)) => Outcome::Rejected(Action::Send(v), State::Running),
             },
             Some(Action::Throw(error)) => match self.throw(error) {
                 Ok(state) => state.into(),

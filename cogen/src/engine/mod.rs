@@ -4,6 +4,7 @@
 //! is built from [`Co`] and the crate-private driver `raw::Core`. See
 //! `docs/DESIGN.md` for the states and transitions.
 
+mod async_generator;
 mod co;
 mod error;
 mod finish;
@@ -19,6 +20,7 @@ mod yield_;
 mod yield_from;
 mod yield_from_iter;
 
+pub use async_generator::{AsyncGenerator, BoxAsyncGenerator, LocalBoxAsyncGenerator};
 pub use co::Co;
 pub use error::{CloseError, ResumeError, SendError, StartError};
 pub(crate) use finish::raised_while_iterated;
@@ -27,7 +29,7 @@ pub use generator::{BoxGenerator, Generator, LocalBoxGenerator};
 pub use on_return::OnReturn;
 pub use raise::Raise;
 pub use yield_::{Yield, YieldCatching};
-pub use yield_from::{Delegate, YieldFrom, YieldFromCatching};
+pub use yield_from::{YieldFrom, YieldFromCatching, YieldFromResuming, YieldFromResumingCatching};
 pub use yield_from_iter::{YieldFromIter, YieldFromIterCatching};
 
 /// The result of resuming a generator: it either yielded a value or completed
@@ -180,9 +182,23 @@ impl Phase {
     }
 }
 
-/// What the caller asks of the generator.
-#[doc(hidden)]
-#[derive(Debug)]
+/// What a driver asks of an [`AsyncGenerator`] in one step of the protocol
+/// ([`AsyncGenerator::poll_step`]): Python's `send(None)` on a fresh
+/// generator, `send`, `throw` and `close`.
+///
+/// # Examples
+///
+/// ```
+/// use cogen::{Action, AsyncGenerator, Outcome};
+/// use std::pin::Pin;
+/// use std::task::{Context, Poll, Waker};
+///
+/// let mut g = cogen::generator(async |mut co| co.yield_(1).await);
+/// let mut cx = Context::from_waker(Waker::noop());
+/// let step = Pin::new(&mut g).poll_step(&mut cx, Some(Action::Start));
+/// assert!(matches!(step, Poll::Ready(Outcome::Yielded(1))));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action<S, E> {
     /// Run a fresh generator to its first yield.
     Start,
@@ -194,13 +210,25 @@ pub enum Action<S, E> {
     Close,
 }
 
-/// One step's poll result, as `Delegate` returns it.
-#[doc(hidden)]
-pub type StepPoll<Y, R, S, E> = core::task::Poll<Outcome<Y, R, S, E>>;
+/// One step's poll result, as [`AsyncGenerator::poll_step`] returns it.
+pub(crate) type StepPoll<Y, R, S, E> = core::task::Poll<Outcome<Y, R, S, E>>;
 
-/// What one step of the protocol produced.
-#[doc(hidden)]
-#[derive(Debug)]
+/// What one step of the protocol produced ([`AsyncGenerator::poll_step`]).
+///
+/// # Examples
+///
+/// ```
+/// use cogen::{Action, AsyncGenerator, Outcome, State};
+/// use std::pin::Pin;
+/// use std::task::{Context, Poll, Waker};
+///
+/// let mut g = cogen::generator(async |mut co| co.yield_(1).await);
+/// let mut cx = Context::from_waker(Waker::noop());
+/// // A value sent to a fresh generator is handed back, with the reason.
+/// let step = Pin::new(&mut g).poll_step(&mut cx, Some(Action::Send(())));
+/// assert!(matches!(step, Poll::Ready(Outcome::Rejected(Action::Send(()), State::Created))));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Outcome<Y, R, S, E> {
     /// Suspended with a value.
     Yielded(Y),
@@ -213,6 +241,9 @@ pub enum Outcome<Y, R, S, E> {
     /// The body yielded after a close request (still suspended), or a
     /// sub-generator did (finished).
     IgnoredClose(Y),
-    /// The action does not fit the generator's state; handed back untouched.
-    Rejected(Action<S, E>),
+    /// The action does not fit the generator's state (given): handed back
+    /// untouched. A fresh generator rejects `Send` ([`State::Created`]), a
+    /// started one `Start` ([`State::Suspended`]), a finished one `Start` and
+    /// `Send`, and one with a step in flight any new action ([`State::Running`]).
+    Rejected(Action<S, E>, State),
 }

@@ -2,7 +2,7 @@
 //! and async generators, so the rules cannot drift apart.
 
 use super::{
-    Action, CloseError, GeneratorState, Outcome, Phase, ResumeError, SendError, StartError,
+    Action, CloseError, GeneratorState, Outcome, ResumeError, SendError, StartError, State,
 };
 
 impl<Y, R, S, E> Outcome<Y, R, S, E> {
@@ -16,25 +16,25 @@ impl<Y, R, S, E> Outcome<Y, R, S, E> {
         }
     }
 
-    /// The result of `start`/`astart`; `phase` is the generator's phase after the step.
-    pub(crate) fn into_start(self, phase: Phase) -> Result<GeneratorState<Y, R>, StartError<E>> {
+    /// The result of `start`/`astart`.
+    pub(crate) fn into_start(self) -> Result<GeneratorState<Y, R>, StartError<E>> {
         self.into_state().map_err(|other| match other {
             Outcome::Raised(e) => StartError::Raised(e),
-            Outcome::Rejected(_) if phase == Phase::Finished => StartError::Finished,
-            Outcome::Rejected(_) => StartError::AlreadyStarted,
+            Outcome::Rejected(_, State::Finished) => StartError::Finished,
+            Outcome::Rejected(..) => StartError::AlreadyStarted,
             _ => unreachable!("start never closes"),
         })
     }
 
-    /// The result of `send`/`asend`; `phase` is the generator's phase after the step.
+    /// The result of `send`/`asend`.
     #[inline]
-    pub(crate) fn into_send(self, phase: Phase) -> Result<GeneratorState<Y, R>, SendError<S, E>> {
+    pub(crate) fn into_send(self) -> Result<GeneratorState<Y, R>, SendError<S, E>> {
         self.into_state().map_err(|other| match other {
             Outcome::Raised(e) => SendError::Raised(e),
-            Outcome::Rejected(Action::Send(v)) => match phase {
-                Phase::Created => SendError::NotStarted(v),
-                Phase::Running { .. } => SendError::Running(v),
-                _ => SendError::Finished(v),
+            Outcome::Rejected(Action::Send(v), state) => match state {
+                State::Created => SendError::NotStarted(v),
+                State::Running => SendError::Running(v),
+                State::Suspended | State::Finished => SendError::Finished(v),
             },
             _ => unreachable!("send never closes and hands back only its value"),
         })
@@ -50,7 +50,7 @@ impl<Y, R, S, E> Outcome<Y, R, S, E> {
             Outcome::Yielded(y) | Outcome::IgnoredClose(y) => Ok(GeneratorState::Yielded(y)),
             Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
             Outcome::Raised(e) => Err(ResumeError::Raised(e)),
-            Outcome::Closed | Outcome::Rejected(_) => Err(ResumeError::Finished),
+            Outcome::Closed | Outcome::Rejected(..) => Err(ResumeError::Finished),
         }
     }
 

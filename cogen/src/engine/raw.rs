@@ -39,7 +39,7 @@ use core::ptr::NonNull;
 use core::task::{Context, Poll};
 
 use super::slot::Slot;
-use super::{Action, Mode, Outcome, Phase};
+use super::{Action, Mode, Outcome, Phase, State};
 
 struct Inner<Y, S, E, F> {
     slot: UnsafeCell<Slot<Y, S, E>>,
@@ -258,13 +258,17 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
                 return Poll::Ready(match action {
                     Action::Throw(e) => Outcome::Raised(e),
                     Action::Close => Outcome::Closed,
-                    other => Outcome::Rejected(other),
+                    other => Outcome::Rejected(other, State::Finished),
                 });
             }
-            (Phase::Running { .. }, Some(action)) => return Poll::Ready(Outcome::Rejected(action)),
+            (Phase::Running { .. }, Some(action)) => {
+                return Poll::Ready(Outcome::Rejected(action, State::Running));
+            }
             (Phase::Created, Some(action)) => match action {
                 Action::Start => false,
-                Action::Send(s) => return Poll::Ready(Outcome::Rejected(Action::Send(s))),
+                Action::Send(s) => {
+                    return Poll::Ready(Outcome::Rejected(Action::Send(s), State::Created));
+                }
                 Action::Throw(e) => {
                     self.finish();
                     return Poll::Ready(Outcome::Raised(e));
@@ -275,7 +279,9 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
                 }
             },
             (Phase::Suspended(mode), Some(action)) => match action {
-                Action::Start => return Poll::Ready(Outcome::Rejected(Action::Start)),
+                Action::Start => {
+                    return Poll::Ready(Outcome::Rejected(Action::Start, State::Suspended));
+                }
                 Action::Throw(e) if mode == Mode::Plain => {
                     // The yield point does not handle interrupts: the error
                     // propagates straight out, running the body's cleanup.

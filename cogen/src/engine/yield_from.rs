@@ -2,68 +2,12 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+use pin_project_lite::pin_project;
+
 use super::co::offer;
 use super::raw::SlotPtr;
 use super::slot::Slot;
-use super::{Action, Interrupt, Mode, Outcome, StepPoll};
-
-/// Every [`Generator`](crate::Generator) can be delegated to.
-impl<G: super::Generator + ?Sized> Delegate for G {
-    type Yield = G::Yield;
-    type Send = G::Sent;
-    type Error = G::Error;
-    type Return = G::Return;
-
-    #[inline(always)]
-    fn poll_step(
-        &mut self,
-        cx: &mut Context<'_>,
-        action: Option<Action<G::Sent, G::Error>>,
-    ) -> StepPoll<G::Yield, G::Return, G::Sent, G::Error> {
-        super::Generator::poll_step(self, cx, action)
-    }
-}
-
-/// What a generator body can delegate to with
-/// [`Co::yield_from`](crate::Co::yield_from), forwarding send, throw and
-/// close: every [`Generator`](crate::Generator) (sync generators, boxed and
-/// hand-written ones) and every [`AsyncGen`](crate::AsyncGen) (the async
-/// counterpart). Implement [`Generator`](crate::Generator) to make a type
-/// delegatable; this trait's driving method is internal.
-///
-/// # Examples
-///
-/// ```
-/// use cogen::{generator, Delegate};
-///
-/// fn takes_delegate<D: Delegate<Yield = u8, Send = ()>>(_: D) {}
-/// takes_delegate(generator(async |mut co| co.yield_(1u8).await));
-/// takes_delegate(cogen::async_generator(async |mut co| co.yield_(1u8).await));
-/// ```
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a generator that `yield_from` can delegate to",
-    label = "not a cogen generator",
-    note = "to yield every item of an iterator, use `co.yield_from_iter(..)`; of a stream, `co.yield_from_stream(..)`",
-    note = "a hand-written generator implements `cogen::Generator`"
-)]
-pub trait Delegate {
-    /// The type of the values it yields.
-    type Yield;
-    /// The type of the values it receives.
-    type Send;
-    /// The type of the errors that can be thrown into it.
-    type Error;
-    /// The type of its return value.
-    type Return;
-
-    /// Runs one step of the resume protocol (crate-internal).
-    #[doc(hidden)]
-    fn poll_step(
-        &mut self,
-        cx: &mut Context<'_>,
-        action: Option<Action<Self::Send, Self::Error>>,
-    ) -> StepPoll<Self::Yield, Self::Return, Self::Send, Self::Error>;
-}
+use super::{Action, AsyncGenerator as Delegate, Interrupt, Mode, Outcome, State};
 
 enum Step<S, E> {
     /// Resume the sub-generator (`action` is `None` when re-polling a step
@@ -78,33 +22,44 @@ enum Step<S, E> {
     Done,
 }
 
-/// Future returned by [`Co::yield_from`](crate::Co::yield_from): delegates to
-/// a sub-generator and evaluates to its return value.
-///
-/// # Examples
-///
-/// ```
-/// use cogen::generator;
-///
-/// let outer = generator(async |mut co| {
-///     let sub = generator(async |mut co| {
-///         co.yield_('a').await;
-///         10
-///     });
-///     let ten = co.yield_from(sub).await;
-///     co.yield_(char::from(b'a' + ten as u8)).await;
-/// });
-/// assert_eq!(outer.collect::<String>(), "ak");
-/// ```
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct YieldFrom<'a, D: Delegate> {
-    slot: &'a mut SlotPtr<D::Yield, D::Send, D::Error>,
-    sub: D,
-    step: Step<D::Send, D::Error>,
+pin_project! {
+    /// Future returned by [`Co::yield_from`](crate::Co::yield_from): delegates to
+    /// a sub-generator and evaluates to its return value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::generator;
+    ///
+    /// let outer = generator(async |mut co| {
+    ///     let sub = generator(async |mut co| {
+    ///         co.yield_('a').await;
+    ///         10
+    ///     });
+    ///     let ten = co.yield_from(sub).await;
+    ///     co.yield_(char::from(b'a' + ten as u8)).await;
+    /// });
+    /// assert_eq!(outer.collect::<String>(), "ak");
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct YieldFrom<'a, D: Delegate> {
+        slot: &'a mut SlotPtr<D::Yield, D::Sent, D::Error>,
+        #[pin]
+        sub: D,
+        step: Step<D::Sent, D::Error>,
+        // `Some` once `resuming` gave the value for a started sub-generator.
+        resume: Option<Resume<D::Sent>>,
+    }
+}
+
+/// What `resuming` does with a sub-generator that is not fresh.
+struct Resume<S> {
+    /// Sent to a started one; dropped once the sub-generator needs no value.
+    value: Option<S>,
 }
 
 impl<'a, D: Delegate> YieldFrom<'a, D> {
-    pub(crate) fn new(slot: &'a mut SlotPtr<D::Yield, D::Send, D::Error>, sub: D) -> Self {
+    pub(crate) fn new(slot: &'a mut SlotPtr<D::Yield, D::Sent, D::Error>, sub: D) -> Self {
         YieldFrom {
             slot,
             sub,
@@ -112,7 +67,40 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
                 action: Some(Action::Start),
                 closing: false,
             },
+            resume: None,
         }
+    }
+
+    /// Also takes a sub-generator that is not fresh, as Python's `yield from`
+    /// does: a started one is resumed with `value` (Python sends `None`; a
+    /// plain generator's is `()`), and a finished one evaluates at once to
+    /// `None`, since its return value went to whoever finished it. A fresh one
+    /// is started as usual (and `value` dropped). Evaluates to
+    /// `Some(return value)` otherwise.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::generator;
+    ///
+    /// let mut numbers = generator(async |mut co| {
+    ///     co.yield_("header").await;
+    ///     co.yield_("1").await;
+    ///     co.yield_("2").await;
+    ///     "end"
+    /// });
+    /// assert_eq!(numbers.resume().unwrap().yielded(), Some("header")); // consumed here
+    /// let rest = generator(async |mut co| {
+    ///     let end = co.yield_from(&mut numbers).resuming(()).await;
+    ///     assert_eq!(end, Some("end"));
+    ///     // Finished now: `yield from` evaluates to nothing at once.
+    ///     assert_eq!(co.yield_from(&mut numbers).resuming(()).await, None);
+    /// });
+    /// assert_eq!(rest.collect::<Vec<_>>(), ["1", "2"]);
+    /// ```
+    pub fn resuming(mut self, value: D::Sent) -> YieldFromResuming<'a, D> {
+        self.resume = Some(Resume { value: Some(value) });
+        YieldFromResuming { inner: self }
     }
 
     /// Lets this body handle what the sub-generator does not: evaluates to
@@ -144,15 +132,16 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
     }
 
     fn poll_delegate(
-        &mut self,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         catching: bool,
-    ) -> Poll<Result<D::Return, Interrupt<D::Error>>> {
+    ) -> Poll<Result<Option<D::Return>, Interrupt<D::Error>>> {
+        let mut this = self.project();
         loop {
-            match &mut self.step {
+            match this.step {
                 Step::Done => return Poll::Pending,
                 Step::Wait => {
-                    self.step = match self.slot.with(Slot::take_action) {
+                    *this.step = match this.slot.with(Slot::take_action) {
                         None => return Poll::Pending,
                         Some(Action::Close) => Step::Drive {
                             action: Some(Action::Close),
@@ -166,46 +155,67 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
                 }
                 Step::Drive { action, closing } => {
                     let closing = *closing;
-                    let outcome = match self.sub.poll_step(cx, action.take()) {
+                    let outcome = match this.sub.as_mut().poll_step(cx, action.take()) {
                         Poll::Pending => return Poll::Pending,
                         Poll::Ready(outcome) => outcome,
                     };
-                    self.step = Step::Done;
+                    *this.step = Step::Done;
                     match outcome {
                         Outcome::Yielded(value) => {
-                            offer(self.slot, value, Mode::Delegate);
-                            self.step = Step::Wait;
+                            offer(this.slot, value, Mode::Delegate);
+                            *this.step = Step::Wait;
                             return Poll::Pending;
                         }
-                        Outcome::Returned(value) if !closing => return Poll::Ready(Ok(value)),
+                        Outcome::Returned(value) if !closing => {
+                            return Poll::Ready(Ok(Some(value)));
+                        }
                         // Closed at our request (or returned while closing, as
                         // Python 3.13 allows): the close continues out here.
                         Outcome::Returned(_) | Outcome::Closed => {
                             if catching {
                                 return Poll::Ready(Err(Interrupt::Close));
                             }
-                            self.slot.with(|slot| slot.post(Slot::Exit));
+                            this.slot.with(|slot| slot.post(Slot::Exit));
                             return Poll::Pending;
                         }
                         Outcome::Raised(e) => {
                             if catching {
                                 return Poll::Ready(Err(Interrupt::Throw(e)));
                             }
-                            self.slot.with(|slot| slot.post(Slot::Raise(e)));
+                            this.slot.with(|slot| slot.post(Slot::Raise(e)));
                             return Poll::Pending;
                         }
                         Outcome::IgnoredClose(value) => {
                             // Python raises RuntimeError here; it cannot be
                             // caught as `E`, so it finishes this generator too.
-                            self.slot
+                            this.slot
                                 .with(|slot| slot.post(Slot::SubIgnoredClose(value)));
                             return Poll::Pending;
                         }
-                        Outcome::Rejected(_) => panic!(
-                            "cogen: yield_from needs a fresh sub-generator, but this one was \
-                             already started or finished (use yield_from_iter to continue a \
-                             partly consumed plain generator)"
-                        ),
+                        Outcome::Rejected(action, state) => {
+                            let Some(resume) = this.resume.as_mut() else {
+                                not_fresh(state)
+                            };
+                            *this.step = match (action, state) {
+                                (Action::Start, State::Suspended) => Step::Drive {
+                                    action: resume.value.take().map(Action::Send),
+                                    closing: false,
+                                },
+                                // A cancelled step of an async sub-generator:
+                                // its outcome is delegated like any other.
+                                (Action::Start, State::Running) => {
+                                    resume.value = None;
+                                    Step::Drive {
+                                        action: None,
+                                        closing: false,
+                                    }
+                                }
+                                (Action::Start | Action::Send(_), State::Finished) => {
+                                    return Poll::Ready(Ok(None));
+                                }
+                                (_, state) => not_fresh(state),
+                            };
+                        }
                     }
                 }
             }
@@ -213,15 +223,13 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
     }
 }
 
-// The sub-generator is driven through `&mut`, never pinned.
-impl<D: Delegate> Unpin for YieldFrom<'_, D> {}
-
 impl<D: Delegate> Future for YieldFrom<'_, D> {
     type Output = D::Return;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<D::Return> {
-        match self.get_mut().poll_delegate(cx, false) {
-            Poll::Ready(Ok(value)) => Poll::Ready(value),
+        match self.poll_delegate(cx, false) {
+            Poll::Ready(Ok(Some(value))) => Poll::Ready(value),
+            Poll::Ready(Ok(None)) => unreachable!("only `resuming` takes a finished sub-generator"),
             // Without `catching`, interrupts are posted to the driver instead.
             Poll::Ready(Err(_)) | Poll::Pending => Poll::Pending,
         }
@@ -234,38 +242,162 @@ impl<D: Delegate> core::fmt::Debug for YieldFrom<'_, D> {
     }
 }
 
-/// Future returned by [`YieldFrom::catching`].
-///
-/// # Examples
-///
-/// ```
-/// use cogen::{generator, GeneratorState, Interrupt};
-///
-/// let mut g = generator(async |mut co| {
-///     let sub = generator(async |mut co| co.yield_(1).await);
-///     if let Err(Interrupt::Close) = co.yield_from(sub).catching().await {
-///         return "closed while delegating";
-///     }
-///     "done"
-/// });
-/// assert_eq!(g.resume(), Ok(GeneratorState::Yielded(1)));
-/// assert_eq!(g.close(), Ok(Some("closed while delegating")));
-/// ```
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct YieldFromCatching<'a, D: Delegate> {
-    inner: YieldFrom<'a, D>,
+pin_project! {
+    /// Future returned by [`YieldFrom::catching`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{generator, GeneratorState, Interrupt};
+    ///
+    /// let mut g = generator(async |mut co| {
+    ///     let sub = generator(async |mut co| co.yield_(1).await);
+    ///     if let Err(Interrupt::Close) = co.yield_from(sub).catching().await {
+    ///         return "closed while delegating";
+    ///     }
+    ///     "done"
+    /// });
+    /// assert_eq!(g.resume(), Ok(GeneratorState::Yielded(1)));
+    /// assert_eq!(g.close(), Ok(Some("closed while delegating")));
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct YieldFromCatching<'a, D: Delegate> {
+        #[pin]
+        inner: YieldFrom<'a, D>,
+    }
 }
 
 impl<D: Delegate> Future for YieldFromCatching<'_, D> {
     type Output = Result<D::Return, Interrupt<D::Error>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut().inner.poll_delegate(cx, true)
+        self.project()
+            .inner
+            .poll_delegate(cx, true)
+            .map(|r| r.map(|value| value.expect("only `resuming` takes a finished sub-generator")))
     }
 }
 
 impl<D: Delegate> core::fmt::Debug for YieldFromCatching<'_, D> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("YieldFromCatching").finish_non_exhaustive()
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn not_fresh(state: State) -> ! {
+    panic!(
+        "cogen: yield_from was given a sub-generator that is not fresh ({state:?}); \
+         Python's `yield from` resumes a started one and evaluates a finished one to None: \
+         write `co.yield_from(sub).resuming(value)` for that (`value` is what a started one \
+         is sent, `()` for a plain generator)"
+    )
+}
+
+pin_project! {
+    /// Future returned by [`YieldFrom::resuming`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::generator;
+    ///
+    /// let mut sub = generator(async |mut co| { co.yield_(1).await; co.yield_(2).await; 3 });
+    /// sub.resume().unwrap(); // started: 1 taken
+    /// let outer = generator(async |mut co| {
+    ///     let r = co.yield_from(&mut sub).resuming(()).await;
+    ///     co.yield_(r.unwrap()).await;
+    /// });
+    /// assert_eq!(outer.collect::<Vec<_>>(), [2, 3]);
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct YieldFromResuming<'a, D: Delegate> {
+        #[pin]
+        inner: YieldFrom<'a, D>,
+    }
+}
+
+impl<'a, D: Delegate> YieldFromResuming<'a, D> {
+    /// As [`YieldFrom::catching`]: evaluates to `Ok(Some(return value))`,
+    /// `Ok(None)` for a finished sub-generator, or the interrupt the
+    /// sub-generator did not handle.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{generator, GeneratorState, Interrupt};
+    ///
+    /// let mut sub = generator(async |mut co| { co.yield_(1).await; co.yield_(2).await });
+    /// sub.resume().unwrap();
+    /// let mut outer = generator(async |mut co| {
+    ///     match co.yield_from(&mut sub).resuming(()).catching().await {
+    ///         Err(Interrupt::Close) => "closed",
+    ///         _ => "done",
+    ///     }
+    /// });
+    /// assert_eq!(outer.resume(), Ok(GeneratorState::Yielded(2)));
+    /// assert_eq!(outer.close(), Ok(Some("closed")));
+    /// ```
+    pub fn catching(self) -> YieldFromResumingCatching<'a, D> {
+        YieldFromResumingCatching { inner: self.inner }
+    }
+}
+
+impl<D: Delegate> Future for YieldFromResuming<'_, D> {
+    type Output = Option<D::Return>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<D::Return>> {
+        match self.project().inner.poll_delegate(cx, false) {
+            Poll::Ready(Ok(value)) => Poll::Ready(value),
+            // Without `catching`, interrupts are posted to the driver instead.
+            Poll::Ready(Err(_)) | Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<D: Delegate> core::fmt::Debug for YieldFromResuming<'_, D> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("YieldFromResuming").finish_non_exhaustive()
+    }
+}
+
+pin_project! {
+    /// Future returned by [`YieldFromResuming::catching`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::generator;
+    ///
+    /// let mut sub = generator(async |mut co| co.yield_(1).await);
+    /// let _ = sub.by_ref().count(); // finished
+    /// let outer = generator(async |mut co| {
+    ///     let r = co.yield_from(&mut sub).resuming(()).catching().await;
+    ///     assert_eq!(r, Ok(None));
+    ///     co.yield_(0).await;
+    /// });
+    /// assert_eq!(outer.collect::<Vec<_>>(), [0]);
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct YieldFromResumingCatching<'a, D: Delegate> {
+        #[pin]
+        inner: YieldFrom<'a, D>,
+    }
+}
+
+impl<D: Delegate> Future for YieldFromResumingCatching<'_, D> {
+    type Output = Result<Option<D::Return>, Interrupt<D::Error>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project().inner.poll_delegate(cx, true)
+    }
+}
+
+impl<D: Delegate> core::fmt::Debug for YieldFromResumingCatching<'_, D> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("YieldFromResumingCatching")
+            .finish_non_exhaustive()
     }
 }

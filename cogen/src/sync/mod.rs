@@ -207,7 +207,7 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
     /// ```
     pub fn start(&mut self) -> Result<GeneratorState<Y, F::Output>, StartError<E>> {
         let outcome = self.step(Action::Start);
-        outcome.into_start(self.core.phase())
+        outcome.into_start()
     }
 
     /// Resumes the generator with a value, which becomes the result of the
@@ -236,7 +236,7 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
     /// ```
     pub fn send(&mut self, value: S) -> Result<GeneratorState<Y, F::Output>, SendError<S, E>> {
         let outcome = self.step_send(value);
-        outcome.into_send(self.core.phase())
+        outcome.into_send()
     }
 
     /// Throws `error` in at the pending yield point (Python's `gen.throw(e)`).
@@ -390,7 +390,7 @@ impl<Y, F: Future, S: Nothing, E> Gen<Y, F, S, E> {
             Outcome::Yielded(y) => Ok(GeneratorState::Yielded(y)),
             Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
             Outcome::Raised(e) => Err(ResumeError::Raised(e)),
-            Outcome::Rejected(_) => Err(ResumeError::Finished),
+            Outcome::Rejected(..) => Err(ResumeError::Finished),
             // `into_resume` would accept these too, at 8 instructions per item.
             Outcome::Closed | Outcome::IgnoredClose(_) => unreachable!("resume never closes"),
         }
