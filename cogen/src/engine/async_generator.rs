@@ -119,7 +119,7 @@ pub trait AsyncGenerator {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         action: Option<Action<Self::Sent, Self::Error>>,
-    ) -> Poll<Outcome<Self::Yield, Self::Return, Self::Sent, Self::Error>>;
+    ) -> StepPoll<Self::Yield, Self::Return, Self::Sent, Self::Error>;
 
     /// Python's `anext`: starts a fresh generator, continues a step in flight,
     /// or sends the [`Nothing`] value (crate-internal; `AsyncGen` overrides it

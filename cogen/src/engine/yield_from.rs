@@ -52,6 +52,10 @@ pin_project! {
     }
 }
 
+/// How a delegation ended: the return value (`None` for a finished
+/// sub-generator under `resuming`), or the interrupt it handed on.
+type Delegated<D> = Result<Option<<D as Delegate>::Return>, Interrupt<<D as Delegate>::Error>>;
+
 /// What `resuming` does with a sub-generator that is not fresh.
 struct Resume<S> {
     /// Sent to a started one; dropped once the sub-generator needs no value.
@@ -135,7 +139,7 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         catching: bool,
-    ) -> Poll<Result<Option<D::Return>, Interrupt<D::Error>>> {
+    ) -> Poll<Delegated<D>> {
         let mut this = self.project();
         loop {
             match this.step {
