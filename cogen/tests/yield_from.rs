@@ -522,3 +522,35 @@ fn resuming_a_started_async_sub_generator_delegates_the_rest() {
         assert_eq!(outer.collect::<Vec<_>>().await, [2, 3]);
     });
 }
+
+#[test]
+fn resuming_an_async_sub_generator_with_a_cancelled_step_delivers_that_steps_item() {
+    use futures::FutureExt;
+    let mut sub = cogen::async_generator(async |mut co| {
+        co.yield_(1).await;
+        futures::pending!(); // a cancelled anext leaves the body parked here
+        co.yield_(2).await;
+    });
+    futures::executor::block_on(async {
+        assert_eq!(sub.anext().await, Ok(GeneratorState::Yielded(1)));
+    });
+    assert!(sub.anext().now_or_never().is_none()); // cancelled after Pending
+    assert_eq!(sub.state(), State::Running);
+    let outer = cogen::async_generator(async move |mut co| {
+        let r = co.yield_from(&mut sub).resuming(()).await;
+        co.yield_(if r.is_some() { 3 } else { 0 }).await;
+    });
+    use futures::StreamExt;
+    assert_eq!(futures::executor::block_on(outer.collect::<Vec<_>>()), [2, 3]);
+}
+
+#[test]
+fn yield_from_a_finished_sub_generator_without_resuming_panics_and_names_resuming() {
+    let mut sub = generator(async |mut co| co.yield_(1).await);
+    while sub.resume().is_ok() {}
+    let mut outer = generator(async |mut co| co.yield_from(&mut sub).await);
+    let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| outer.resume())).unwrap_err();
+    let msg = err.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(msg.contains("not fresh (Finished)"), "{msg}");
+    assert!(msg.contains(".resuming(value)"), "{msg}");
+}

@@ -438,9 +438,13 @@ pub(crate) async fn generators_inside_async_code() {
             co.yield_(line.to_string()).await;
         }
     });
+    say!("config lines arrive from an async generator; a sync coroutine, sent one line at a");
+    say!("time, keeps the current [section] and turns each `key = value` into a record:");
     while let Some(line) = incoming.next().await {
-        if let Ok(GeneratorState::Yielded(Some(record))) = parser.send(line) {
-            say!("  {record}");
+        let shown = format!("{line:?}");
+        match parser.send(line) {
+            Ok(GeneratorState::Yielded(Some(record))) => say!("  {shown:<18} -> {record}"),
+            _ => say!("  {shown:<18} -> (no record)"),
         }
     }
     say!("the generator kept the state; async code kept the I/O non-blocking");

@@ -53,7 +53,11 @@ use super::{Action, Generator, Nothing, Outcome, State, StepPoll};
 /// use std::task::{Context, Poll};
 ///
 /// /// Counts down, then returns how far it counted.
-/// struct Countdown { left: u32, from: u32, done: bool }
+/// struct Countdown { left: u32, from: u32, state: State }
+///
+/// fn countdown(from: u32) -> Countdown {
+///     Countdown { left: from, from, state: State::Created }
+/// }
 ///
 /// impl AsyncGenerator for Countdown {
 ///     type Yield = u32;
@@ -67,15 +71,24 @@ use super::{Action, Generator, Nothing, Outcome, State, StepPoll};
 ///         action: Option<Action<(), Infallible>>,
 ///     ) -> Poll<Outcome<u32, u32, (), Infallible>> {
 ///         let this = &mut *self;
-///         Poll::Ready(match action.expect("never returns Pending") {
-///             _ if this.done => Outcome::Closed,
-///             Action::Close => { this.done = true; Outcome::Closed }
-///             Action::Start | Action::Send(()) if this.left == 0 => {
-///                 this.done = true;
-///                 Outcome::Returned(this.from)
+///         let action = action.expect("it never returns Pending, so every poll brings an action");
+///         Poll::Ready(match (action, this.state) {
+///             (Action::Start, State::Created) | (Action::Send(()), State::Suspended) => {
+///                 if this.left == 0 {
+///                     this.state = State::Finished;
+///                     Outcome::Returned(this.from)
+///                 } else {
+///                     this.state = State::Suspended;
+///                     this.left -= 1;
+///                     Outcome::Yielded(this.left + 1)
+///                 }
 ///             }
-///             Action::Start | Action::Send(()) => { this.left -= 1; Outcome::Yielded(this.left + 1) }
-///             Action::Throw(e) => match e {},
+///             (Action::Close, _) => {
+///                 this.state = State::Finished;
+///                 Outcome::Closed
+///             }
+///             (Action::Throw(e), _) => match e {},
+///             (action, state) => Outcome::Rejected(action, state),
 ///         })
 ///     }
 /// }
@@ -83,14 +96,14 @@ use super::{Action, Generator, Nothing, Outcome, State, StepPoll};
 /// # futures::executor::block_on(async {
 /// // Boxed: one type for a generated and a hand-written async generator.
 /// let mut both: Vec<BoxAsyncGenerator<'static, u32, (), Infallible, u32>> = vec![
-///     Box::pin(Countdown { left: 2, from: 2, done: false }),
+///     Box::pin(countdown(2)),
 ///     Box::pin(cogen::async_generator(async |mut co| { co.yield_(7).await; 1 })),
 /// ];
 /// assert_eq!(both[0].anext().await, Ok(cogen::GeneratorState::Yielded(2)));
 ///
 /// // Delegated to: its items pass through, its return value comes back.
 /// let launch = cogen::async_generator(async |mut co| {
-///     let counted = co.yield_from(Countdown { left: 3, from: 3, done: false }).await;
+///     let counted = co.yield_from(countdown(3)).await;
 ///     co.yield_(counted * 100).await;
 /// });
 /// assert_eq!(launch.collect::<Vec<_>>().await, [3, 2, 1, 300]);

@@ -47,20 +47,11 @@ pin_project! {
         #[pin]
         sub: D,
         step: Step<D::Sent, D::Error>,
-        // `Some` once `resuming` gave the value for a started sub-generator.
-        resume: Option<Resume<D::Sent>>,
     }
 }
 
-/// How a delegation ended: the return value (`None` for a finished
-/// sub-generator under `resuming`), or the interrupt it handed on.
-type Delegated<D> = Result<Option<<D as Delegate>::Return>, Interrupt<<D as Delegate>::Error>>;
-
-/// What `resuming` does with a sub-generator that is not fresh.
-struct Resume<S> {
-    /// Sent to a started one; dropped once the sub-generator needs no value.
-    value: Option<S>,
-}
+/// How a delegation ended: the return value, or the interrupt it handed on.
+type Delegated<D> = Result<<D as Delegate>::Return, Interrupt<<D as Delegate>::Error>>;
 
 impl<'a, D: Delegate> YieldFrom<'a, D> {
     pub(crate) fn new(slot: &'a mut SlotPtr<D::Yield, D::Sent, D::Error>, sub: D) -> Self {
@@ -71,7 +62,6 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
                 action: Some(Action::Start),
                 closing: false,
             },
-            resume: None,
         }
     }
 
@@ -102,9 +92,11 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
     /// });
     /// assert_eq!(rest.collect::<Vec<_>>(), ["1", "2"]);
     /// ```
-    pub fn resuming(mut self, value: D::Sent) -> YieldFromResuming<'a, D> {
-        self.resume = Some(Resume { value: Some(value) });
-        YieldFromResuming { inner: self }
+    pub fn resuming(self, value: D::Sent) -> YieldFromResuming<'a, D> {
+        YieldFromResuming {
+            inner: self,
+            value: Some(value),
+        }
     }
 
     /// Lets this body handle what the sub-generator does not: evaluates to
@@ -163,67 +155,56 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
                         Poll::Pending => return Poll::Pending,
                         Poll::Ready(outcome) => outcome,
                     };
-                    *this.step = Step::Done;
-                    match outcome {
-                        Outcome::Yielded(value) => {
-                            offer(this.slot, value, Mode::Delegate);
-                            *this.step = Step::Wait;
-                            return Poll::Pending;
-                        }
-                        Outcome::Returned(value) if !closing => {
-                            return Poll::Ready(Ok(Some(value)));
-                        }
-                        // Closed at our request (or returned while closing, as
-                        // Python 3.13 allows): the close continues out here.
-                        Outcome::Returned(_) | Outcome::Closed => {
-                            if catching {
-                                return Poll::Ready(Err(Interrupt::Close));
-                            }
-                            this.slot.with(|slot| slot.post(Slot::Exit));
-                            return Poll::Pending;
-                        }
-                        Outcome::Raised(e) => {
-                            if catching {
-                                return Poll::Ready(Err(Interrupt::Throw(e)));
-                            }
-                            this.slot.with(|slot| slot.post(Slot::Raise(e)));
-                            return Poll::Pending;
-                        }
-                        Outcome::IgnoredClose(value) => {
-                            // Python raises RuntimeError here; it cannot be
-                            // caught as `E`, so it finishes this generator too.
-                            this.slot
-                                .with(|slot| slot.post(Slot::SubIgnoredClose(value)));
-                            return Poll::Pending;
-                        }
-                        Outcome::Rejected(action, state) => {
-                            let Some(resume) = this.resume.as_mut() else {
-                                not_fresh(state)
-                            };
-                            *this.step = match (action, state) {
-                                (Action::Start, State::Suspended) => Step::Drive {
-                                    action: resume.value.take().map(Action::Send),
-                                    closing: false,
-                                },
-                                // A cancelled step of an async sub-generator:
-                                // its outcome is delegated like any other.
-                                (Action::Start, State::Running) => {
-                                    resume.value = None;
-                                    Step::Drive {
-                                        action: None,
-                                        closing: false,
-                                    }
-                                }
-                                (Action::Start | Action::Send(_), State::Finished) => {
-                                    return Poll::Ready(Ok(None));
-                                }
-                                (_, state) => not_fresh(state),
-                            };
-                        }
-                    }
+                    return settle::<D>(this.slot, this.step, outcome, closing, catching);
                 }
             }
         }
+    }
+}
+
+/// Hands on the outcome of a step of the sub-generator: a value to the
+/// driver (then waits for its next action), the return value to the body, or
+/// an interrupt to the body (`catching`) or the driver.
+#[inline(always)]
+fn settle<D: Delegate>(
+    slot: &mut SlotPtr<D::Yield, D::Sent, D::Error>,
+    step: &mut Step<D::Sent, D::Error>,
+    outcome: Outcome<D::Yield, D::Return, D::Sent, D::Error>,
+    closing: bool,
+    catching: bool,
+) -> Poll<Delegated<D>> {
+    *step = Step::Done;
+    match outcome {
+        Outcome::Yielded(value) => {
+            offer(slot, value, Mode::Delegate);
+            *step = Step::Wait;
+            Poll::Pending
+        }
+        Outcome::Returned(value) if !closing => Poll::Ready(Ok(value)),
+        // Closed at our request (or returned while closing, as Python 3.13
+        // allows): the close continues out here.
+        Outcome::Returned(_) | Outcome::Closed => {
+            if catching {
+                return Poll::Ready(Err(Interrupt::Close));
+            }
+            slot.with(|slot| slot.post(Slot::Exit));
+            Poll::Pending
+        }
+        Outcome::Raised(e) => {
+            if catching {
+                return Poll::Ready(Err(Interrupt::Throw(e)));
+            }
+            slot.with(|slot| slot.post(Slot::Raise(e)));
+            Poll::Pending
+        }
+        Outcome::IgnoredClose(value) => {
+            // Python raises RuntimeError here; it cannot be caught as `E`, so
+            // it finishes this generator too.
+            slot.with(|slot| slot.post(Slot::SubIgnoredClose(value)));
+            Poll::Pending
+        }
+        Outcome::Rejected(Action::Start, state) => not_fresh(state),
+        Outcome::Rejected(_, state) => rejected_mid_delegation(state),
     }
 }
 
@@ -232,8 +213,7 @@ impl<D: Delegate> Future for YieldFrom<'_, D> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<D::Return> {
         match self.poll_delegate(cx, false) {
-            Poll::Ready(Ok(Some(value))) => Poll::Ready(value),
-            Poll::Ready(Ok(None)) => unreachable!("only `resuming` takes a finished sub-generator"),
+            Poll::Ready(Ok(value)) => Poll::Ready(value),
             // Without `catching`, interrupts are posted to the driver instead.
             Poll::Ready(Err(_)) | Poll::Pending => Poll::Pending,
         }
@@ -275,10 +255,7 @@ impl<D: Delegate> Future for YieldFromCatching<'_, D> {
     type Output = Result<D::Return, Interrupt<D::Error>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.project()
-            .inner
-            .poll_delegate(cx, true)
-            .map(|r| r.map(|value| value.expect("only `resuming` takes a finished sub-generator")))
+        self.project().inner.poll_delegate(cx, true)
     }
 }
 
@@ -288,9 +265,52 @@ impl<D: Delegate> core::fmt::Debug for YieldFromCatching<'_, D> {
     }
 }
 
+/// How the first step under `resuming` went.
+enum Begun<D: Delegate + ?Sized> {
+    /// A fresh sub-generator's first step ended: handled as any step's.
+    Outcome(Outcome<D::Yield, D::Return, D::Sent, D::Error>),
+    /// Drive this next (a started sub-generator is sent the value; a step
+    /// in flight, of a fresh or a cancelled one, is polled on).
+    Drive(Option<Action<D::Sent, D::Error>>),
+    /// The sub-generator is finished: delegation evaluates to `None`.
+    Finished,
+}
+
+/// The first step under `resuming`. Out of line: it runs once per
+/// delegation.
 #[cold]
 #[inline(never)]
-#[track_caller]
+fn begin_resuming<D: Delegate + ?Sized>(
+    sub: Pin<&mut D>,
+    cx: &mut Context<'_>,
+    value: D::Sent,
+) -> Begun<D> {
+    match sub.poll_step(cx, Some(Action::Start)) {
+        Poll::Pending => Begun::Drive(None),
+        Poll::Ready(Outcome::Rejected(Action::Start, State::Suspended)) => {
+            Begun::Drive(Some(Action::Send(value)))
+        }
+        // A cancelled step of an async sub-generator: its outcome is
+        // delegated like any other (`value` is not needed).
+        Poll::Ready(Outcome::Rejected(Action::Start, State::Running)) => Begun::Drive(None),
+        Poll::Ready(Outcome::Rejected(Action::Start, State::Finished)) => Begun::Finished,
+        Poll::Ready(Outcome::Rejected(_, state)) => rejected_mid_delegation(state),
+        Poll::Ready(outcome) => Begun::Outcome(outcome),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn rejected_mid_delegation(state: State) -> ! {
+    panic!(
+        "cogen: a sub-generator rejected an action forwarded to it while delegating \
+         (it said it was {state:?}); a hand-written generator must accept what the \
+         protocol table of `AsyncGenerator` says it accepts"
+    )
+}
+
+#[cold]
+#[inline(never)]
 fn not_fresh(state: State) -> ! {
     panic!(
         "cogen: yield_from was given a sub-generator that is not fresh ({state:?}); \
@@ -320,6 +340,8 @@ pin_project! {
     pub struct YieldFromResuming<'a, D: Delegate> {
         #[pin]
         inner: YieldFrom<'a, D>,
+        // Taken by the first poll.
+        value: Option<D::Sent>,
     }
 }
 
@@ -345,7 +367,37 @@ impl<'a, D: Delegate> YieldFromResuming<'a, D> {
     /// assert_eq!(outer.close(), Ok(Some("closed")));
     /// ```
     pub fn catching(self) -> YieldFromResumingCatching<'a, D> {
-        YieldFromResumingCatching { inner: self.inner }
+        YieldFromResumingCatching { inner: self }
+    }
+
+    fn poll_resuming(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        catching: bool,
+    ) -> Poll<Result<Option<D::Return>, Interrupt<D::Error>>> {
+        let mut this = self.project();
+        if let Some(value) = this.value.take() {
+            let inner = this.inner.as_mut().project();
+            match begin_resuming(inner.sub, cx, value) {
+                Begun::Outcome(outcome) => {
+                    match settle::<D>(inner.slot, inner.step, outcome, false, catching) {
+                        Poll::Ready(result) => return Poll::Ready(result.map(Some)),
+                        Poll::Pending => return Poll::Pending,
+                    }
+                }
+                Begun::Drive(action) => {
+                    *inner.step = Step::Drive {
+                        action,
+                        closing: false,
+                    }
+                }
+                Begun::Finished => {
+                    *inner.step = Step::Done;
+                    return Poll::Ready(Ok(None));
+                }
+            }
+        }
+        this.inner.poll_delegate(cx, catching).map(|r| r.map(Some))
     }
 }
 
@@ -353,7 +405,7 @@ impl<D: Delegate> Future for YieldFromResuming<'_, D> {
     type Output = Option<D::Return>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<D::Return>> {
-        match self.project().inner.poll_delegate(cx, false) {
+        match self.poll_resuming(cx, false) {
             Poll::Ready(Ok(value)) => Poll::Ready(value),
             // Without `catching`, interrupts are posted to the driver instead.
             Poll::Ready(Err(_)) | Poll::Pending => Poll::Pending,
@@ -387,7 +439,7 @@ pin_project! {
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct YieldFromResumingCatching<'a, D: Delegate> {
         #[pin]
-        inner: YieldFrom<'a, D>,
+        inner: YieldFromResuming<'a, D>,
     }
 }
 
@@ -395,7 +447,7 @@ impl<D: Delegate> Future for YieldFromResumingCatching<'_, D> {
     type Output = Result<Option<D::Return>, Interrupt<D::Error>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.project().inner.poll_delegate(cx, true)
+        self.project().inner.poll_resuming(cx, true)
     }
 }
 
