@@ -541,7 +541,10 @@ fn resuming_an_async_sub_generator_with_a_cancelled_step_delivers_that_steps_ite
         co.yield_(if r.is_some() { 3 } else { 0 }).await;
     });
     use futures::StreamExt;
-    assert_eq!(futures::executor::block_on(outer.collect::<Vec<_>>()), [2, 3]);
+    assert_eq!(
+        futures::executor::block_on(outer.collect::<Vec<_>>()),
+        [2, 3]
+    );
 }
 
 #[test]
@@ -549,7 +552,8 @@ fn yield_from_a_finished_sub_generator_without_resuming_panics_and_names_resumin
     let mut sub = generator(async |mut co| co.yield_(1).await);
     while sub.resume().is_ok() {}
     let mut outer = generator(async |mut co| co.yield_from(&mut sub).await);
-    let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| outer.resume())).unwrap_err();
+    let err =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| outer.resume())).unwrap_err();
     let msg = err.downcast_ref::<String>().cloned().unwrap_or_default();
     assert!(msg.contains("not fresh (Finished)"), "{msg}");
     assert!(msg.contains(".resuming(value)"), "{msg}");

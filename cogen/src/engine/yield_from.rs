@@ -50,6 +50,10 @@ pin_project! {
     }
 }
 
+/// How a delegation under `resuming` ended (`None`: the sub-generator was
+/// finished already).
+type Resumed<D> = Result<Option<<D as Delegate>::Return>, Interrupt<<D as Delegate>::Error>>;
+
 /// How a delegation ended: the return value, or the interrupt it handed on.
 type Delegated<D> = Result<<D as Delegate>::Return, Interrupt<<D as Delegate>::Error>>;
 
@@ -374,7 +378,7 @@ impl<'a, D: Delegate> YieldFromResuming<'a, D> {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         catching: bool,
-    ) -> Poll<Result<Option<D::Return>, Interrupt<D::Error>>> {
+    ) -> Poll<Resumed<D>> {
         let mut this = self.project();
         if let Some(value) = this.value.take() {
             let inner = this.inner.as_mut().project();
