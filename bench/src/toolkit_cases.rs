@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::task::{Context, Poll};
 
-use cogen::ops::OpsExt;
+use cogen::ops::StreamOpsExt;
 use futures::StreamExt;
 
 use crate::{Case, consume};
@@ -208,7 +208,7 @@ enum Beside {
 /// A stream stand-in whose close never finishes: a pending finalization.
 struct ClosesNever(Arc<AtomicU64>);
 
-impl cogen::AsyncClose for ClosesNever {
+impl cogen::ops::AsyncClose for ClosesNever {
     fn poll_aclose(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
         self.0.fetch_add(1, Relaxed);
         Poll::Pending
@@ -222,7 +222,7 @@ impl cogen::AsyncClose for ClosesNever {
 /// One whose close finishes at its first poll.
 struct ClosesAtOnce(Arc<AtomicU64>);
 
-impl cogen::AsyncClose for ClosesAtOnce {
+impl cogen::ops::AsyncClose for ClosesAtOnce {
     fn poll_aclose(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
         self.0.fetch_add(1, Relaxed);
         Poll::Ready(())
@@ -256,7 +256,7 @@ impl SpawnScaling {
     pub fn finalizer(running: u64) -> Self {
         let rt = current_thread();
         let ran = Arc::new(AtomicU64::new(0));
-        let finalizer = cogen::rt::Finalizer::on(rt.handle().clone());
+        let finalizer = cogen::rt::Finalizer::with_handle(rt.handle().clone());
         for _ in 0..running {
             drop(finalizer.attach(ClosesNever(ran.clone())));
         }

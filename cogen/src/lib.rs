@@ -58,26 +58,35 @@
 //! assert!(items[2].is_err()); // the parse error, last
 //! ```
 //!
-//! # Layers
+//! # Where things are
 //!
-//! - `engine`: the yield handle [`Co`], the resume protocol, and the only
-//!   `unsafe` in the crate.
-//! - `sync`: [`Gen`], [`generator`], [`coroutine`].
-//! - `async_gen`: [`AsyncGen`], [`async_generator`], [`async_coroutine`],
-//!   [`closing`].
-//! - `rt` (feature `tokio`): the asyncio toolkit on tokio: `rt::run`,
-//!   tasks, `rt::gather`, `rt::TaskGroup`, `rt::Queue`,
-//!   `rt::to_thread`, debug mode, and the async-generator
-//!   `Finalizer`.
-//! - [`ops`]: pipeline operators ([`ops::OpsExt`]) and [`AsyncClose`], which
-//!   lets closing the end of a pipeline close every generator in it.
+//! The root holds what a program calls or names every day: the constructors
+//! ([`generator`], [`coroutine`], [`try_generator`], [`async_generator`],
+//! [`async_coroutine`], [`try_async_generator`]), the generator types
+//! [`Gen`] and [`AsyncGen`], the yield handle [`Co`], what a step produces
+//! ([`GeneratorState`]) and what a catching yield point receives
+//! ([`Interrupt`]), and the traits for naming generators ([`Generator`],
+//! [`AsyncGenerator`]). The rest is in modules:
 //!
-//! - `io` (feature `io`): async files, with `io::lines` and `io::chunks`
-//!   as async generators.
+//! - [`error`]: the protocol's error types.
+//! - [`future`]: the named futures the operations return.
+//! - [`protocol`]: boxed generators, the step types for hand-written ones,
+//!   [`protocol::AsyncGeneratorExt`], a generator's [`protocol::Status`], and
+//!   the constructors for async bodies that borrow.
+//! - [`ops`]: pipeline operators ([`ops::StreamOpsExt`]), [`ops::closing`]
+//!   (Python's `aclosing`) and [`ops::AsyncClose`], which lets closing the end
+//!   of a pipeline close every generator in it.
+//! - `rt` (feature `tokio`): the asyncio toolkit on tokio: `rt::run`, tasks,
+//!   `rt::gather`, `rt::TaskGroup`, `rt::Queue`, `rt::to_thread`, debug mode,
+//!   and the async-generator `Finalizer`.
+//! - `io` (feature `io`): async files, with `io::lines` and `io::chunks` as
+//!   async generators.
 //! - `http` (feature `http`): `http::fetch_all`, an async generator of
 //!   results as requests complete, and response bodies as async generators.
 //!
-//! See `docs/DESIGN.md` in the repository for how they fit together.
+//! Inside, the crate is layered: the engine (the yield handle, the resume
+//! protocol, and the only `unsafe`), then sync and async generators, then
+//! `ops` and `rt`; `docs/DESIGN.md` in the repository shows how they fit.
 
 #![warn(missing_docs, missing_debug_implementations)]
 // docs.rs builds with `--cfg docsrs` on nightly: every item gated by a
@@ -93,21 +102,49 @@ pub mod io;
 pub mod ops;
 #[cfg(feature = "tokio")]
 pub mod rt;
-mod sync;
+mod sync_gen;
 
-pub use async_gen::{
-    AClose, ANext, ASend, AStart, AThrow, AsyncClose, AsyncGen, AsyncGeneratorExt, FinishStep,
-    ThrowError, YieldFromStream, YieldFromStreamCatching, async_coroutine, async_coroutine_scoped,
-    async_generator, async_generator_scoped, closing, try_async_generator,
-};
-pub use engine::{
-    Action, AsyncGenerator, BoxAsyncGenerator, BoxGenerator, CloseError, Co, Finish, Generator,
-    GeneratorState, Interrupt, LocalBoxAsyncGenerator, LocalBoxGenerator, Nothing, OnReturn,
-    Outcome, Raise, ResumeError, SendError, StartError, State, Yield, YieldCatching, YieldFrom,
-    YieldFromCatching, YieldFromIter, YieldFromIterCatching, YieldFromResuming,
-    YieldFromResumingCatching,
-};
-pub use sync::{Gen, coroutine, generator, try_generator};
+pub use async_gen::{AsyncGen, async_coroutine, async_generator, try_async_generator};
+pub use engine::{AsyncGenerator, Co, Generator, GeneratorState, Interrupt};
+pub use sync_gen::{Gen, coroutine, generator, try_generator};
+
+pub mod error {
+    //! The protocol's error types: each hands back what could not be
+    //! delivered (the value sent, the error thrown, the value yielded
+    //! instead of closing) and shows the error the body raised.
+    pub use crate::async_gen::ThrowError;
+    pub use crate::engine::{CloseError, ResumeError, SendError, StartError};
+}
+
+pub mod future {
+    //! The futures the generator operations return, named for struct fields
+    //! and bounds: the consumer's (`asend`, `athrow`, `aclose`, ...) and the
+    //! body's (`yield_`, `yield_from`, `raise`, ...). Most code only
+    //! `.await`s them.
+    pub use crate::async_gen::{
+        AClose, ANext, ASend, AStart, AThrow, FinishStep, YieldFromStream, YieldFromStreamCatching,
+    };
+    pub use crate::engine::{
+        Raise, Yield, YieldCatching, YieldFrom, YieldFromCatching, YieldFromIter,
+        YieldFromIterCatching, YieldFromResuming, YieldFromResumingCatching,
+    };
+}
+
+pub mod protocol {
+    //! Beyond the everyday: generators boxed for struct fields and
+    //! collections, the step types a hand-written [`AsyncGenerator`] speaks,
+    //! [`AsyncGeneratorExt`] for driving any of them, what makes a generator
+    //! an `Iterator` or a `Stream` ([`Finish`], [`Nothing`]), the
+    //! [`Status`] of a generator's life, and the async constructors for
+    //! bodies that borrow from their caller.
+    //!
+    //! [`AsyncGenerator`]: crate::AsyncGenerator
+    pub use crate::async_gen::{AsyncGeneratorExt, async_coroutine_scoped, async_generator_scoped};
+    pub use crate::engine::{
+        Action, BoxAsyncGenerator, BoxGenerator, Finish, LocalBoxAsyncGenerator, LocalBoxGenerator,
+        Nothing, OnReturn, Outcome, Status,
+    };
+}
 
 /// The README's examples are compiled and run as doctests.
 #[cfg(doctest)]

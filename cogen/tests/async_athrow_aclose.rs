@@ -5,10 +5,10 @@ mod common;
 use std::cell::Cell;
 use std::time::Duration;
 
-use cogen::{
-    CloseError, Co, GeneratorState, Interrupt, State, ThrowError, async_coroutine,
-    async_coroutine_scoped, async_generator, async_generator_scoped, closing,
-};
+use cogen::error::{CloseError, ThrowError};
+use cogen::ops::closing;
+use cogen::protocol::{Status, async_coroutine_scoped, async_generator_scoped};
+use cogen::{Co, GeneratorState, Interrupt, async_coroutine, async_generator};
 use common::{Log, s};
 use futures::StreamExt;
 
@@ -22,7 +22,7 @@ async fn athrow_into_a_fresh_generator_gives_the_error_back_and_runs_nothing() {
         co.yield_(1).await;
     });
     assert_eq!(g.athrow("early").await, Err(ThrowError::Raised("early")));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
     assert!(log.events().is_empty());
 }
 
@@ -37,7 +37,7 @@ async fn athrow_at_a_plain_yield_unwinds_the_body_and_gives_the_error_back() {
     g.astart().await.unwrap();
     assert_eq!(g.athrow("stop").await, Err(ThrowError::Raised("stop")));
     assert_eq!(log.events(), s(&["drop local"]));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[tokio::test]
@@ -61,7 +61,7 @@ async fn athrow_handled_by_the_body_gives_the_next_yielded_value() {
         Ok(GeneratorState::Yielded("handled x"))
     );
     assert_eq!(g.anext().await, Ok(GeneratorState::Yielded("v")));
-    assert_eq!(g.state(), State::Suspended);
+    assert_eq!(g.status(), Status::Suspended);
 }
 
 #[tokio::test]
@@ -118,7 +118,7 @@ async fn aclose_awaits_the_bodys_async_cleanup() {
     assert_eq!(g.next().await, Some(0));
     assert_eq!(g.aclose().await, Ok(Some(())));
     assert_eq!(log.events(), s(&["start", "cleanup-begin", "cleanup-end"]));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
     assert_eq!(g.next().await, None);
 }
 
@@ -163,7 +163,7 @@ async fn aclose_on_a_fresh_generator_runs_nothing_and_finishes_it() {
         co.yield_(1).await;
     });
     assert_eq!(g.aclose().await, Ok(None));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
     assert_eq!(g.next().await, None);
     assert!(log.events().is_empty());
 }
@@ -186,7 +186,7 @@ async fn aclose_reports_ignored_close_and_leaves_the_generator_resumable() {
     });
     g.next().await;
     assert_eq!(g.aclose().await, Err(CloseError::Ignored("still here")));
-    assert_eq!(g.state(), State::Suspended);
+    assert_eq!(g.status(), Status::Suspended);
     assert_eq!(g.next().await, Some("still here"));
 }
 
@@ -200,7 +200,7 @@ async fn aclose_reports_an_error_raised_by_the_cleanup() {
     });
     g.astart().await.unwrap();
     assert_eq!(g.aclose().await, Err(CloseError::Raised("flush failed")));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[tokio::test]
@@ -262,7 +262,7 @@ async fn propagate_lets_aclose_go_on_after_awaited_cleanup() {
     let mut g = flushes_then_propagates(&log);
     g.astart().await.unwrap();
     assert_eq!(g.aclose().await, Ok(None));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
     assert_eq!(log.events(), s(&["flushed"]));
 }
 

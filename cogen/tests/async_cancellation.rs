@@ -9,10 +9,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use cogen::{
-    Co, GeneratorState, SendError, State, ThrowError, async_coroutine_scoped, async_generator,
-    async_generator_scoped,
-};
+use cogen::error::{SendError, ThrowError};
+use cogen::protocol::{Status, async_coroutine_scoped, async_generator_scoped};
+use cogen::{Co, GeneratorState, async_generator};
 use common::{Log, s};
 use futures::StreamExt;
 use tokio::time::{Instant, sleep, timeout};
@@ -27,7 +26,7 @@ async fn timeout_on_next_loses_no_item_and_does_not_restart_the_await() {
     });
     let start = Instant::now();
     assert!(timeout(30 * MS, g.next()).await.is_err());
-    assert_eq!(g.state(), State::Running);
+    assert_eq!(g.status(), Status::Running);
     // The same sleep goes on: the item arrives 100ms after the start, not 130.
     assert_eq!(g.next().await, Some("slow item"));
     assert_eq!(start.elapsed(), 100 * MS);
@@ -193,7 +192,7 @@ async fn aclose_during_a_cancelled_step_drops_the_body_at_its_await() {
         "aclose does not wait for the sleep"
     );
     assert_eq!(log.events(), s(&["drop local"]));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[tokio::test(start_paused = true)]
@@ -207,7 +206,7 @@ async fn a_cancelled_aclose_is_continued_by_the_next_aclose() {
     });
     g.next().await;
     assert!(timeout(10 * MS, g.aclose()).await.is_err());
-    assert_eq!(g.state(), State::Running);
+    assert_eq!(g.status(), Status::Running);
     assert_eq!(g.aclose().await, Ok(Some(())));
     assert_eq!(log.events(), s(&["cleanup begins", "cleanup ends"]));
 }

@@ -6,10 +6,9 @@ mod common;
 
 use std::time::Duration;
 
-use cogen::{
-    CloseError, Co, GeneratorState, Interrupt, State, ThrowError, async_coroutine,
-    async_coroutine_scoped, async_generator, async_generator_scoped, generator,
-};
+use cogen::error::{CloseError, ThrowError};
+use cogen::protocol::{Status, async_coroutine_scoped, async_generator_scoped};
+use cogen::{Co, GeneratorState, Interrupt, async_coroutine, async_generator, generator};
 use common::{Log, s};
 use futures::{StreamExt, stream};
 
@@ -98,7 +97,7 @@ async fn athrow_not_handled_anywhere_comes_back_out() {
     });
     outer.astart().await.unwrap();
     assert_eq!(outer.athrow("e").await, Err(ThrowError::Raised("e")));
-    assert_eq!(outer.state(), State::Finished);
+    assert_eq!(outer.status(), Status::Finished);
 }
 
 #[tokio::test]
@@ -132,7 +131,7 @@ async fn a_sub_generator_that_ignores_aclose_finishes_the_outer_one() {
     });
     outer.next().await;
     assert_eq!(outer.aclose().await, Err(CloseError::Ignored("stubborn")));
-    assert_eq!(outer.state(), State::Finished);
+    assert_eq!(outer.status(), Status::Finished);
 }
 
 #[tokio::test]

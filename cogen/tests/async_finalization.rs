@@ -6,8 +6,9 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
+use cogen::async_generator;
+use cogen::protocol::{Status, async_generator_scoped};
 use cogen::rt::Finalizer;
-use cogen::{State, async_generator, async_generator_scoped};
 use common::{Captured, Log, s};
 use futures::StreamExt;
 
@@ -146,7 +147,7 @@ fn finalizer_takes_generators_dropped_on_a_thread_outside_the_runtime() {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    let finalizer = Finalizer::on(rt.handle().clone());
+    let finalizer = Finalizer::with_handle(rt.handle().clone());
     let done = Arc::new(Mutex::new(false));
     let flag = done.clone();
     let mut g = finalizer.attach(async_generator(async move |mut co| {
@@ -168,10 +169,10 @@ async fn finalized_generators_keep_the_whole_protocol() {
         "ret"
     }));
     assert_eq!(g.anext().await, Ok(cogen::GeneratorState::Yielded(1)));
-    assert_eq!(g.state(), State::Suspended);
+    assert_eq!(g.status(), Status::Suspended);
     assert_eq!(g.aclose().await, Ok(None));
     let inner = g.into_inner();
-    assert_eq!(inner.state(), State::Finished);
+    assert_eq!(inner.status(), Status::Finished);
 }
 
 #[test]
@@ -187,7 +188,7 @@ fn a_generator_dropped_after_its_finalizers_runtime_shut_down_is_dropped_with_a_
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    let finalizer = Finalizer::on(rt.handle().clone());
+    let finalizer = Finalizer::with_handle(rt.handle().clone());
     let guard = Arc::new(Mutex::new(()));
     let alive = Arc::downgrade(&guard);
     let mut g = finalizer.attach(async_generator(async move |mut co| {
@@ -287,7 +288,7 @@ async fn dropping_a_generator_that_ignores_its_close_warns() {
 /// A pipeline stand-in whose close panics: its cleanup task panics.
 struct PanicsWhileClosing;
 
-impl cogen::AsyncClose for PanicsWhileClosing {
+impl cogen::ops::AsyncClose for PanicsWhileClosing {
     fn poll_aclose(
         self: std::pin::Pin<&mut Self>,
         _: &mut std::task::Context<'_>,
@@ -303,7 +304,7 @@ impl cogen::AsyncClose for PanicsWhileClosing {
 /// One whose close finishes at its first poll.
 struct ClosesAtOnce;
 
-impl cogen::AsyncClose for ClosesAtOnce {
+impl cogen::ops::AsyncClose for ClosesAtOnce {
     fn poll_aclose(
         self: std::pin::Pin<&mut Self>,
         _: &mut std::task::Context<'_>,

@@ -7,10 +7,12 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
+use cogen::error::{ResumeError, SendError, StartError, ThrowError};
+use cogen::protocol::{
+    Action, AsyncGeneratorExt, BoxAsyncGenerator, LocalBoxAsyncGenerator, Outcome, Status,
+};
 use cogen::{
-    Action, AsyncGenerator, AsyncGeneratorExt, BoxAsyncGenerator, Co, GeneratorState, Interrupt,
-    LocalBoxAsyncGenerator, Outcome, ResumeError, SendError, StartError, State, ThrowError,
-    async_coroutine, async_generator, generator,
+    AsyncGenerator, Co, GeneratorState, Interrupt, async_coroutine, async_generator, generator,
 };
 use futures::StreamExt;
 use futures::executor::block_on;
@@ -22,7 +24,7 @@ use futures::executor::block_on;
 #[derive(Default)]
 struct Accumulator {
     total: i32,
-    state: Option<State>,
+    state: Option<Status>,
     waiting: Option<Action<i32, String>>,
     polls: Rc<Cell<usize>>,
     closes: Rc<Cell<usize>>,
@@ -41,43 +43,43 @@ impl AsyncGenerator for Accumulator {
     ) -> Poll<Outcome<i32, i32, i32, String>> {
         let this = &mut *self;
         this.polls.set(this.polls.get() + 1);
-        let state = this.state.unwrap_or(State::Created);
+        let state = this.state.unwrap_or(Status::Created);
         let action = match (action, this.waiting.take()) {
             (Some(action), None) => {
                 match (&action, state) {
-                    (Action::Start, State::Created) | (Action::Send(_), State::Suspended) => {}
-                    (Action::Throw(_), State::Suspended) => {}
-                    (Action::Close, State::Suspended) => {}
-                    (Action::Throw(_), State::Created | State::Finished) => {
-                        this.state = Some(State::Finished);
+                    (Action::Start, Status::Created) | (Action::Send(_), Status::Suspended) => {}
+                    (Action::Throw(_), Status::Suspended) => {}
+                    (Action::Close, Status::Suspended) => {}
+                    (Action::Throw(_), Status::Created | Status::Finished) => {
+                        this.state = Some(Status::Finished);
                         let Action::Throw(e) = action else {
                             unreachable!()
                         };
                         return Poll::Ready(Outcome::Raised(e));
                     }
                     (Action::Close, _) => {
-                        this.state = Some(State::Finished);
+                        this.state = Some(Status::Finished);
                         return Poll::Ready(Outcome::Closed);
                     }
                     _ => return Poll::Ready(Outcome::Rejected(action, state)),
                 }
                 // Wait once, as if for I/O.
                 this.waiting = Some(action);
-                this.state = Some(State::Running);
+                this.state = Some(Status::Running);
                 cx.waker().wake_by_ref();
                 return Poll::Pending;
             }
             (None, Some(action)) => action,
             (Some(action), Some(_)) => {
-                return Poll::Ready(Outcome::Rejected(action, State::Running));
+                return Poll::Ready(Outcome::Rejected(action, Status::Running));
             }
             (None, None) => panic!("polled again after the step completed"),
         };
-        this.state = Some(State::Suspended);
+        this.state = Some(Status::Suspended);
         Poll::Ready(match action {
             Action::Start => Outcome::Yielded(this.total),
             Action::Send(n) if n < 0 => {
-                this.state = Some(State::Finished);
+                this.state = Some(Status::Finished);
                 Outcome::Returned(this.total)
             }
             Action::Send(n) => {
@@ -90,7 +92,7 @@ impl AsyncGenerator for Accumulator {
             }
             Action::Close => {
                 this.closes.set(this.closes.get() + 1);
-                this.state = Some(State::Finished);
+                this.state = Some(Status::Finished);
                 Outcome::Closed
             }
         })
@@ -123,11 +125,12 @@ fn yield_from_a_hand_written_async_generator_forwards_send_and_returns_its_value
             polls: polls.clone(),
             ..Accumulator::default()
         };
-        let mut outer =
-            cogen::async_coroutine_scoped(async move |mut co: Co<'_, i32, i32, String>| {
+        let mut outer = cogen::protocol::async_coroutine_scoped(
+            async move |mut co: Co<'_, i32, i32, String>| {
                 let total = co.yield_from(acc).await;
                 co.yield_(total * 100).await;
-            });
+            },
+        );
         assert_eq!(outer.astart().await, Ok(GeneratorState::Yielded(0)));
         assert_eq!(outer.asend(2).await, Ok(GeneratorState::Yielded(2)));
         assert_eq!(outer.asend(3).await, Ok(GeneratorState::Yielded(5)));
@@ -146,14 +149,14 @@ fn yield_from_a_hand_written_async_generator_forwards_throw_and_close() {
             closes: closes.clone(),
             ..Accumulator::default()
         };
-        let mut outer =
-            cogen::async_coroutine_scoped(async move |mut co: Co<'_, i32, i32, String>| {
-                match co.yield_from(acc).catching().await {
-                    Err(Interrupt::Close) => -1,
-                    Err(Interrupt::Throw(_)) => -2,
-                    Ok(total) => total,
-                }
-            });
+        let mut outer = cogen::protocol::async_coroutine_scoped(
+            async move |mut co: Co<'_, i32, i32, String>| match co.yield_from(acc).catching().await
+            {
+                Err(Interrupt::Close) => -1,
+                Err(Interrupt::Throw(_)) => -2,
+                Ok(total) => total,
+            },
+        );
         outer.astart().await.unwrap();
         outer.asend(4).await.unwrap();
         // Handled by the sub-generator: it resets and goes on.
@@ -248,20 +251,20 @@ fn a_boxed_async_coroutine_in_a_struct_field_keeps_the_protocol() {
             s.averager.athrow("stop".into()).await,
             Err(ThrowError::Raised("stop".into()))
         );
-        assert_eq!(s.averager.anext_state(), State::Finished);
+        assert_eq!(s.averager.anext_state(), Status::Finished);
     });
 }
 
 /// The boxed form has no `state()`; a rejected start says where it stands.
 trait AnextState {
-    fn anext_state(&mut self) -> State;
+    fn anext_state(&mut self) -> Status;
 }
 impl<G: AsyncGenerator + Unpin + ?Sized> AnextState for G {
-    fn anext_state(&mut self) -> State {
+    fn anext_state(&mut self) -> Status {
         let mut cx = Context::from_waker(std::task::Waker::noop());
         match Pin::new(self).poll_step(&mut cx, Some(Action::Start)) {
             Poll::Ready(Outcome::Rejected(_, state)) => state,
-            _ => State::Created,
+            _ => Status::Created,
         }
     }
 }
@@ -270,12 +273,13 @@ impl<G: AsyncGenerator + Unpin + ?Sized> AnextState for G {
 fn a_local_boxed_async_generator_may_hold_an_rc_across_awaits() {
     block_on(async {
         let shared = Rc::new(7);
-        let mut g: LocalBoxAsyncGenerator<'_, i32> =
-            Box::pin(cogen::async_generator_scoped(async move |mut co| {
+        let mut g: LocalBoxAsyncGenerator<'_, i32> = Box::pin(
+            cogen::protocol::async_generator_scoped(async move |mut co| {
                 let held = shared.clone();
                 futures::future::ready(()).await;
                 co.yield_(*held).await;
-            }));
+            }),
+        );
         assert_eq!(g.anext().await, Ok(GeneratorState::Yielded(7)));
         assert_eq!(g.anext().await, Ok(GeneratorState::Complete(())));
         assert_eq!(g.anext().await, Err(ResumeError::Finished));

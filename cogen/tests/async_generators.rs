@@ -5,10 +5,9 @@ mod common;
 
 use std::time::Duration;
 
-use cogen::{
-    Co, GeneratorState, ResumeError, SendError, StartError, State, async_coroutine,
-    async_coroutine_scoped, async_generator, async_generator_scoped,
-};
+use cogen::error::{ResumeError, SendError, StartError};
+use cogen::protocol::{Status, async_coroutine_scoped, async_generator_scoped};
+use cogen::{Co, GeneratorState, async_coroutine, async_generator};
 use common::{Log, s};
 use futures::StreamExt;
 use futures::executor::block_on;
@@ -36,7 +35,7 @@ async fn next_after_the_end_keeps_returning_none_and_the_stream_is_fused() {
     assert_eq!(g.next().await, None);
     assert!(g.is_terminated());
     assert_eq!(g.next().await, None);
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[tokio::test]
@@ -61,7 +60,7 @@ async fn asend_on_a_fresh_generator_hands_the_value_back_and_runs_nothing() {
         co.yield_(0).await
     });
     assert_eq!(g.asend(5).await, Err(SendError::NotStarted(5)));
-    assert_eq!(g.state(), State::Created);
+    assert_eq!(g.status(), Status::Created);
     assert!(log.events().is_empty());
     assert_eq!(g.astart().await, Ok(GeneratorState::Yielded(0)));
     assert_eq!(g.asend(5).await, Ok(GeneratorState::Complete(5)));
@@ -113,7 +112,7 @@ async fn raise_before_the_first_yield_comes_out_of_astart() {
         co.raise::<()>("bad config").await;
     });
     assert_eq!(g.astart().await, Err(StartError::Raised("bad config")));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[tokio::test]
@@ -144,16 +143,16 @@ async fn state_goes_created_suspended_running_finished() {
         rx.await.unwrap();
         co.yield_(2).await;
     });
-    assert_eq!(g.state(), State::Created);
+    assert_eq!(g.status(), Status::Created);
     g.next().await;
-    assert_eq!(g.state(), State::Suspended);
+    assert_eq!(g.status(), Status::Suspended);
     // Poll once: the body waits on the channel, so the step stays in flight.
     assert!(futures::poll!(g.next()).is_pending());
-    assert_eq!(g.state(), State::Running);
+    assert_eq!(g.status(), Status::Running);
     tx.send(()).unwrap();
     assert_eq!(g.next().await, Some(2));
     g.next().await;
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[tokio::test]

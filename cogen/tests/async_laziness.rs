@@ -3,7 +3,8 @@ mod common;
 
 use std::time::Duration;
 
-use cogen::{Co, async_coroutine_scoped, async_generator, async_generator_scoped};
+use cogen::protocol::{async_coroutine_scoped, async_generator_scoped};
+use cogen::{Co, async_generator};
 use common::{Log, s};
 use futures::StreamExt;
 use tokio::time::{Instant, sleep};
@@ -53,7 +54,7 @@ async fn nothing_runs_when_the_generator_or_its_awaitables_are_created() {
     drop(g.aclose());
     drop(g.finish_step());
     assert!(log.events().is_empty());
-    assert_eq!(g.state(), cogen::State::Created);
+    assert_eq!(g.status(), cogen::protocol::Status::Created);
     g.astart().await.unwrap();
     assert_eq!(log.events(), s(&["body ran"]));
 }

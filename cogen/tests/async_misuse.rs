@@ -6,7 +6,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
-use cogen::{GeneratorState, State, async_generator, async_generator_scoped, generator};
+use cogen::protocol::{Status, async_generator_scoped};
+use cogen::{GeneratorState, async_generator, generator};
 use futures::StreamExt;
 use futures::executor::block_on;
 
@@ -61,7 +62,7 @@ fn a_handle_lent_to_a_nested_generator_yields_through_its_own_generator() {
     });
     let items: Vec<_> = block_on((&mut outer).collect());
     assert_eq!(items, ["outer 1", "inner via outer", "outer 2"]);
-    assert_eq!(outer.state(), State::Finished);
+    assert_eq!(outer.status(), Status::Finished);
 }
 
 #[test]
@@ -161,7 +162,7 @@ fn a_yield_abandoned_by_a_timeout_then_return_panics_instead_of_losing_the_value
         "{msg}"
     );
     assert!(msg.contains("timeout, select! or join!"), "{msg}");
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
     assert_eq!(live.get(), 0, "the value is dropped exactly once");
 }
 
@@ -176,7 +177,7 @@ fn a_yield_abandoned_by_a_timeout_then_raise_panics_instead_of_losing_the_value(
         msg.contains("and then raised; the value would be lost"),
         "{msg}"
     );
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[test]
@@ -190,7 +191,7 @@ fn a_yield_abandoned_by_a_timeout_then_yield_again_panics_instead_of_losing_the_
         msg.contains("and then yielded again; the value would be lost"),
         "{msg}"
     );
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[test]
@@ -257,5 +258,5 @@ fn an_abandoned_raise_then_return_panics_instead_of_losing_the_error() {
     });
     let msg = panic_of(g.astart());
     assert!(msg.contains("and then returned"), "{msg}");
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }

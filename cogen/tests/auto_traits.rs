@@ -2,10 +2,10 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use cogen::{
-    CloseError, Co, GeneratorState, Interrupt, ResumeError, SendError, StartError, State, Yield,
-    YieldCatching, coroutine, generator,
-};
+use cogen::error::{CloseError, ResumeError, SendError, StartError};
+use cogen::future::{Yield, YieldCatching};
+use cogen::protocol::Status;
+use cogen::{Co, GeneratorState, Interrupt, coroutine, generator};
 use static_assertions::{assert_impl_all, assert_not_impl_any};
 
 fn is_send<T: Send>(_: &T) -> bool {
@@ -71,7 +71,7 @@ assert_impl_all!(Yield<'static, u8, (), ()>: Send, Unpin);
 assert_impl_all!(YieldCatching<'static, u8, (), ()>: Send, Unpin);
 assert_not_impl_any!(Yield<'static, u8, (), ()>: Sync);
 assert_impl_all!(GeneratorState<u8, u8>: Send, Sync, Unpin, Copy);
-assert_impl_all!(State: Send, Sync, Unpin, Copy);
+assert_impl_all!(Status: Send, Sync, Unpin, Copy);
 assert_impl_all!(Interrupt<String>: Send, Sync, Unpin);
 assert_impl_all!(StartError<std::io::Error>: Send, Sync, Unpin, std::error::Error);
 assert_impl_all!(SendError<u8, std::io::Error>: Send, Sync, Unpin, std::error::Error);
@@ -130,7 +130,7 @@ fn finalized_generator_is_send_and_unpin() {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    let f = cogen::rt::Finalizer::on(rt.handle().clone());
+    let f = cogen::rt::Finalizer::with_handle(rt.handle().clone());
     let g = f.attach(cogen::async_generator(async |mut co| co.yield_(1).await));
     assert!(is_send(&g));
     assert!(is_unpin(&g));
@@ -148,7 +148,7 @@ fn yield_from_stream_futures_are_send_when_the_stream_is() {
     assert_eq!(futures::executor::block_on(futures::StreamExt::count(g)), 2);
 }
 
-assert_impl_all!(cogen::ThrowError<std::io::Error>: Send, Sync, Unpin, std::error::Error);
+assert_impl_all!(cogen::error::ThrowError<std::io::Error>: Send, Sync, Unpin, std::error::Error);
 assert_impl_all!(cogen::rt::Finalizer: Send, Sync, Unpin, Clone);
 
 // The asyncio toolkit and the pipeline operators.
@@ -161,7 +161,7 @@ assert_impl_all!(cogen::rt::Limiter: Send, Sync, Unpin, Clone);
 assert_impl_all!(cogen::rt::DebugMode: Send, Sync, Unpin, Copy);
 assert_not_impl_any!(cogen::rt::DebugGuard: Send, Sync);
 assert_impl_all!(cogen::rt::Runner: Send, Sync, Unpin, Clone);
-assert_impl_all!(cogen::rt::ThreadIter<std::ops::Range<u8>>: Send, Sync, Unpin);
+assert_impl_all!(cogen::rt::ThreadStream<std::ops::Range<u8>>: Send, Sync, Unpin);
 assert_impl_all!(cogen::rt::GatherError<std::io::Error>: Send, Sync, std::error::Error);
 assert_impl_all!(cogen::rt::ShutDown<u8>: Send, Sync, std::error::Error);
 assert_impl_all!(cogen::rt::PutError<u8>: Send, Sync, std::error::Error);
@@ -176,7 +176,7 @@ assert_impl_all!(cogen::ops::BoxGen<'static, u8>: Send, Unpin);
 
 #[test]
 fn pipeline_stages_are_send_and_unpin_when_their_parts_are() {
-    use cogen::ops::{OpsExt, Overflow};
+    use cogen::ops::{Overflow, StreamOpsExt};
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -1,7 +1,9 @@
 //! close and drop: cleanup runs, as Python's finally blocks and GeneratorExit.
 mod common;
 
-use cogen::{CloseError, Co, GeneratorState, Interrupt, State, coroutine, generator};
+use cogen::error::CloseError;
+use cogen::protocol::Status;
+use cogen::{Co, GeneratorState, Interrupt, coroutine, generator};
 use common::{Log, s};
 
 #[test]
@@ -18,7 +20,7 @@ fn close_at_plain_yield_drops_locals_in_reverse_order() {
     g.next();
     assert_eq!(g.close(), Ok(None));
     assert_eq!(log.events(), s(&["drop inner", "drop outer"]));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
     assert_eq!(g.next(), None);
 }
 
@@ -60,7 +62,7 @@ fn close_on_fresh_generator_runs_nothing_and_finishes_it() {
     });
     assert_eq!(g.close(), Ok(None));
     assert!(log.events().is_empty());
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
     assert_eq!(g.next(), None);
 }
 
@@ -86,7 +88,7 @@ fn yielding_after_close_reports_ignored_and_stays_resumable() {
     });
     assert_eq!(g.next(), Some(0));
     assert_eq!(g.close(), Err(CloseError::Ignored(1)));
-    assert_eq!(g.state(), State::Suspended);
+    assert_eq!(g.status(), Status::Suspended);
     assert_eq!(g.next(), Some(2));
     assert_eq!(log.events(), s(&["ignoring close"]));
 }
@@ -100,7 +102,7 @@ fn raising_while_closing_is_reported_by_close_and_finishes() {
     });
     g.start().unwrap();
     assert_eq!(g.close(), Err(CloseError::Raised("in close")));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[test]
@@ -194,7 +196,7 @@ fn close_state_after_ignored_close_can_be_closed_again_successfully() {
     g.next();
     assert_eq!(g.close(), Err(CloseError::Ignored(2)));
     assert_eq!(g.close(), Ok(None));
-    assert_eq!(g.resume(), Err(cogen::ResumeError::Finished));
+    assert_eq!(g.resume(), Err(cogen::error::ResumeError::Finished));
     let _ = GeneratorState::<(), ()>::Complete(());
 }
 
@@ -267,7 +269,7 @@ fn propagate_lets_a_close_go_on_after_cleanup_without_a_return_value() {
     });
     g.start().unwrap();
     assert_eq!(g.close(), Ok(None));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
     assert_eq!(log.events(), s(&["cleanup"]));
 }
 
@@ -282,7 +284,7 @@ fn propagate_raises_a_thrown_error_again_after_cleanup() {
     });
     g.start().unwrap();
     assert_eq!(g.throw("boom"), Err("boom"));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
     assert_eq!(log.events(), s(&["cleanup"]));
 }
 
@@ -308,7 +310,7 @@ fn propagating_a_close_that_is_not_in_progress_panics_clearly() {
         msg.contains("propagated Interrupt::Close while no close was in progress"),
         "{msg}"
     );
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[test]

@@ -1,10 +1,8 @@
 //! The protocol's error types as Rust users use them: messages that name the
 //! inner error, and `?` into `Box<dyn Error>` and anyhow even when the thrown
 //! type is a plain `&str` or `String`.
-use cogen::{
-    CloseError, Co, GeneratorState, Interrupt, ResumeError, SendError, StartError, ThrowError,
-    async_coroutine, coroutine,
-};
+use cogen::error::{CloseError, ResumeError, SendError, StartError, ThrowError};
+use cogen::{Co, GeneratorState, Interrupt, async_coroutine, coroutine};
 
 /// A coroutine that raises `"rate limited"` when sent `0`, before or after
 /// its first yield.

@@ -4,10 +4,9 @@
 //! send/throw/close).
 use std::convert::Infallible;
 
-use cogen::{
-    BoxGenerator, CloseError, Co, Generator, GeneratorState, Interrupt, LocalBoxGenerator,
-    ResumeError, SendError, StartError, coroutine, generator,
-};
+use cogen::error::{CloseError, ResumeError, SendError, StartError};
+use cogen::protocol::{BoxGenerator, LocalBoxGenerator};
+use cogen::{Co, Generator, GeneratorState, Interrupt, coroutine, generator};
 
 /// A hand-written accumulator: yields its running total, receives numbers,
 /// returns the total when sent a negative number, handles a thrown error by

@@ -9,7 +9,8 @@ use std::task::{Context, Poll};
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use cogen::{State, generator};
+use cogen::generator;
+use cogen::protocol::Status;
 
 fn panic_message(err: Box<dyn std::any::Any + Send>) -> String {
     err.downcast_ref::<String>()
@@ -48,7 +49,7 @@ fn awaiting_a_foreign_future_in_a_sync_generator_panics_with_a_clear_message() {
         "{msg}"
     );
     assert!(msg.contains("async generator"), "{msg}");
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[test]
@@ -74,7 +75,7 @@ fn yield_handle_moved_into_another_generator_panics_instead_of_yielding_there() 
     });
     let err = catch_unwind(AssertUnwindSafe(|| outer.next())).unwrap_err();
     assert!(panic_message(err).contains("other than its own yield handle"));
-    assert_eq!(outer.state(), State::Finished);
+    assert_eq!(outer.status(), Status::Finished);
 }
 
 #[test]
@@ -97,7 +98,7 @@ fn two_yields_in_one_resume_panic_instead_of_losing_the_first() {
     let err = catch_unwind(AssertUnwindSafe(|| g.next())).unwrap_err();
     assert!(panic_message(err).contains("and then yielded again; the value would be lost"));
     assert!(lost_check.load(Ordering::SeqCst));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[test]
@@ -179,7 +180,7 @@ fn a_yield_abandoned_after_posting_then_return_panics_instead_of_losing_the_valu
         msg.contains("and then returned; the value would be lost"),
         "{msg}"
     );
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
     assert_eq!(live.get(), 0, "the value is dropped exactly once");
 }
 
@@ -196,5 +197,5 @@ fn a_yield_abandoned_after_posting_then_raise_panics_instead_of_losing_the_value
         msg.contains("and then raised; the value would be lost"),
         "{msg}"
     );
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }

@@ -10,8 +10,8 @@ use std::future::ready;
 use std::pin::pin;
 use std::time::Duration;
 
-use cogen::AsyncClose;
-use cogen::ops::{AsyncCloseExt, OpsExt, chain, no_cleanup};
+use cogen::ops::AsyncClose;
+use cogen::ops::{AsyncCloseExt, StreamOpsExt, chain, no_cleanup};
 use cogen::rt::Finalizer;
 use common::Events;
 use futures::{FutureExt, Stream, StreamExt};
@@ -54,10 +54,10 @@ macro_rules! closing_reaches_the_generator {
             let mut s = pin!($adapter);
             assert!(s.next().await.is_some(), "{what}: an item before the close");
             assert!(s.closes_asynchronously(), "{what}: closes_asynchronously reaches the suspended generator");
-            s.aclose().await;
+            s.close_pipeline().await;
             assert_eq!(events.count("source cleaned up"), 1, "{what}: aclose awaited the generator's cleanup");
             assert!(!s.closes_asynchronously(), "{what}: nothing left to close");
-            s.aclose().await;
+            s.close_pipeline().await;
             sleep(Duration::from_secs(1)).await;
             assert_eq!(events.count("source cleaned up"), 1, "{what}: the cleanup ran exactly once");
         }
@@ -108,7 +108,7 @@ async fn closing_take_after_it_ended_runs_the_suspended_generators_cleanup() {
     // `take` ended the stream; the generator is suspended, its cleanup due.
     assert!(s.closes_asynchronously());
     assert_eq!(events.count("source cleaned up"), 0);
-    s.aclose().await;
+    s.close_pipeline().await;
     assert_eq!(events.count("source cleaned up"), 1);
 }
 
@@ -118,7 +118,7 @@ async fn closing_take_while_after_it_ended_runs_the_suspended_generators_cleanup
     let mut s = pin!(counter(&events, "source").take_while(|x| ready(*x < 2)));
     assert_eq!(s.as_mut().collect::<Vec<_>>().await, [0, 1]);
     assert_eq!(events.count("source cleaned up"), 0);
-    s.aclose().await;
+    s.close_pipeline().await;
     assert_eq!(events.count("source cleaned up"), 1);
 }
 
@@ -131,7 +131,7 @@ async fn closing_zip_closes_both_generators_concurrently() {
     assert_eq!(s.next().await, Some((0, 0)));
     assert!(s.closes_asynchronously());
     let t0 = Instant::now();
-    s.aclose().await;
+    s.close_pipeline().await;
     assert_eq!(
         events.count("left cleaned up"),
         1,
@@ -147,7 +147,7 @@ async fn closing_zip_closes_both_generators_concurrently() {
         Duration::from_millis(30),
         "zip: the two cleanups overlapped"
     );
-    s.aclose().await;
+    s.close_pipeline().await;
     assert_eq!(events.get().len(), 2, "zip: each cleanup ran once");
 }
 
@@ -159,7 +159,7 @@ async fn closing_zip_finishes_the_second_close_while_the_first_is_still_pending(
     let right = counter_taking(&events, "right", Duration::from_millis(10));
     let mut s = left.zip(right);
     assert_eq!(s.next().await, Some((0, 0)));
-    let mut close = s.aclose();
+    let mut close = s.close_pipeline();
     assert!((&mut close).now_or_never().is_none());
     sleep(Duration::from_millis(15)).await;
     assert!(
@@ -176,7 +176,7 @@ async fn closing_select_closes_both_generators() {
     let events = Events::new();
     let mut s = futures::stream::select(counter(&events, "left"), counter(&events, "right"));
     assert_eq!(s.by_ref().take(2).collect::<Vec<_>>().await, [0, 0]);
-    s.aclose().await;
+    s.close_pipeline().await;
     assert_eq!(
         events.count("left cleaned up"),
         1,
@@ -198,7 +198,7 @@ async fn closing_chain_closes_both_generators_the_ended_first_one_too() {
     );
     assert_eq!(s.by_ref().take(3).collect::<Vec<_>>().await, [0, 1, 0]);
     assert!(s.closes_asynchronously());
-    s.aclose().await;
+    s.close_pipeline().await;
     assert_eq!(
         events.count("first cleaned up"),
         1,
@@ -210,7 +210,7 @@ async fn closing_chain_closes_both_generators_the_ended_first_one_too() {
         "chain: the second generator closed"
     );
     assert_eq!(s.next().await, None);
-    s.aclose().await;
+    s.close_pipeline().await;
     assert_eq!(events.get().len(), 2, "chain: each cleanup ran once");
 }
 
@@ -219,7 +219,7 @@ async fn closing_chain_runs_nothing_in_a_second_generator_never_started() {
     let events = Events::new();
     let mut s = chain(counter(&events, "first"), counter(&events, "second"));
     assert_eq!(s.next().await, Some(0));
-    s.aclose().await;
+    s.close_pipeline().await;
     // As Python: a fresh generator's aclose runs nothing.
     assert_eq!(events.get(), ["first cleaned up"]);
     assert_eq!(s.next().await, None);
@@ -260,13 +260,13 @@ async fn closing_zip_closes_the_second_even_when_the_first_close_panics() {
     let events = Events::new();
     let mut s = PanicsWhileClosing(false).zip(counter(&events, "right"));
     assert_eq!(s.next().await, Some((0, 0)));
-    let closed = std::panic::AssertUnwindSafe(s.aclose())
+    let closed = std::panic::AssertUnwindSafe(s.close_pipeline())
         .catch_unwind()
         .await;
     let panic = closed.expect_err("the first close's panic reaches the closer");
     assert_eq!(panic.downcast_ref::<&str>(), Some(&"first cleanup failed"));
     // The second close was started beside it; closing again finishes it.
-    s.aclose().await;
+    s.close_pipeline().await;
     assert_eq!(events.get(), ["right cleaned up"]);
 }
 
@@ -275,7 +275,7 @@ async fn closing_peekable_leaves_the_peeked_item_to_deliver_until_it_is_dropped(
     let events = Events::new();
     let mut s = pin!(counter(&events, "source").peekable());
     assert_eq!(s.as_mut().peek().await, Some(&0));
-    s.aclose().await;
+    s.close_pipeline().await;
     assert_eq!(events.count("source cleaned up"), 1);
     assert_eq!(s.next().await, Some(0), "the item pulled before the close");
     assert_eq!(s.next().await, None);
@@ -290,7 +290,7 @@ async fn closing_buffered_leaves_the_futures_in_flight_to_deliver_until_it_is_dr
             .buffered(3)
     );
     assert_eq!(s.next().await, Some(0)); // 1 and 2 are in flight
-    s.aclose().await;
+    s.close_pipeline().await;
     assert_eq!(events.count("source cleaned up"), 1);
     assert_eq!(
         s.collect::<Vec<_>>().await,
@@ -304,7 +304,7 @@ async fn closing_map_ends_it() {
     let events = Events::new();
     let mut s = counter(&events, "source").map(|x| x * 2);
     assert_eq!(s.next().await, Some(0));
-    s.aclose().await;
+    s.close_pipeline().await;
     assert_eq!(s.next().await, None);
 }
 
@@ -421,7 +421,7 @@ async fn closing_batch_drops_the_partial_chunk_and_closes_its_generator() {
             .await
             .is_err()
     );
-    s.aclose().await;
+    s.close_pipeline().await;
     assert_eq!(events.get(), ["source cleaned up"]);
     assert_eq!(
         s.next().await,
@@ -443,7 +443,7 @@ async fn space_out_has_throttles_timing_and_closes_its_generator() {
         Duration::from_secs(2),
         "the first at once, then one a period"
     );
-    s.aclose().await;
+    s.close_pipeline().await;
     assert_eq!(events.get(), ["source cleaned up"]);
 
     let t0 = Instant::now();

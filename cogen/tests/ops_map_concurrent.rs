@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::Duration;
 
 use cogen::async_generator;
-use cogen::ops::{AsyncCloseExt, OpsExt};
+use cogen::ops::{AsyncCloseExt, StreamOpsExt};
 use common::Events;
 use futures::StreamExt;
 use tokio::time::{Instant, sleep};
@@ -196,7 +196,7 @@ async fn closing_drops_the_work_in_flight_and_closes_the_upstream_generator() {
         }
     });
     assert_eq!(s.next().await, Some(0));
-    s.aclose().await;
+    s.close_pipeline().await;
     assert_eq!(
         events.get(),
         // 0 finished and was delivered; 1 was in flight (2 not yet started).

@@ -7,9 +7,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::Duration;
 
-use cogen::ops::{AsyncCloseExt, OpsExt, Overflow, TimedOut, merge, no_cleanup};
+use cogen::async_generator;
+use cogen::ops::AsyncClose;
+use cogen::ops::{AsyncCloseExt, Overflow, StreamOpsExt, TimedOut, merge, no_cleanup};
 use cogen::rt::Finalizer;
-use cogen::{AsyncClose, async_generator};
 use common::Events;
 use futures::StreamExt;
 use tokio::time::{Instant, sleep};
@@ -109,7 +110,7 @@ async fn closing_a_buffer_closes_its_upstream_in_the_task_and_waits_for_the_clea
     let mut b = counter(&events, "source").buffer(4, Overflow::Wait);
     assert_eq!(b.next().await, Some(0));
     assert!(b.closes_asynchronously());
-    b.aclose().await;
+    b.close_pipeline().await;
     assert_eq!(events.get(), ["source cleaned up"]);
     assert_eq!(b.next().await, None);
 }
@@ -134,7 +135,7 @@ async fn a_buffer_closed_before_its_first_poll_runs_nothing() {
     });
     let mut b = g.buffer(1, Overflow::Wait);
     assert!(!b.closes_asynchronously());
-    b.aclose().await;
+    b.close_pipeline().await;
     assert_eq!(pulled.load(SeqCst), 0);
 }
 
@@ -334,7 +335,7 @@ async fn closing_a_buffer_resumes_a_panic_of_its_upstreams_cleanup() {
     use futures::FutureExt;
     let mut b = PanicsWhileClosing(0).buffer(2, Overflow::Wait);
     assert_eq!(b.next().await, Some(0));
-    let closed = std::panic::AssertUnwindSafe(b.aclose())
+    let closed = std::panic::AssertUnwindSafe(b.close_pipeline())
         .catch_unwind()
         .await;
     let panic = closed.expect_err("the cleanup's panic reaches the closer");
@@ -356,7 +357,7 @@ async fn closing_a_pipeline_closes_every_generator_across_buffer_boundaries() {
         .batch(3, Duration::from_secs(1));
     let first = pipeline.next().await.unwrap();
     assert_eq!(first.len(), 3);
-    pipeline.aclose().await;
+    pipeline.close_pipeline().await;
     let mut cleaned = events.get();
     cleaned.sort();
     assert_eq!(cleaned, ["left cleaned up", "right cleaned up"]);
@@ -412,7 +413,7 @@ async fn closing_a_merge_closes_every_stream_still_running() {
     assert_eq!(m.len(), 3);
     // Taking turns, three items start all three generators.
     assert_eq!(m.by_ref().take(3).collect::<Vec<_>>().await, [0, 0, 0]);
-    m.aclose().await;
+    m.close_pipeline().await;
     let mut cleaned = events.get();
     cleaned.sort();
     assert_eq!(cleaned, ["a cleaned up", "b cleaned up", "c cleaned up"]);
@@ -424,7 +425,7 @@ async fn closing_a_merge_runs_nothing_in_streams_never_started() {
     let events = Events::new();
     let mut m = merge([counter(&events, "a"), counter(&events, "b")]);
     assert_eq!(m.next().await, Some(0)); // only `a` has started
-    m.aclose().await;
+    m.close_pipeline().await;
     assert_eq!(events.get(), ["a cleaned up"]); // as Python: a fresh aclose runs nothing
 }
 
@@ -512,7 +513,7 @@ async fn item_timeout_reports_each_late_item_and_loses_none() {
 async fn no_cleanup_lets_a_plain_stream_into_a_buffer_and_closes_at_once() {
     let mut s = no_cleanup(futures::stream::iter(0..3));
     assert!(!s.closes_asynchronously());
-    s.aclose().await;
+    s.close_pipeline().await;
     assert_eq!(s.next().await, None);
     let buffered: Vec<_> = no_cleanup(futures::stream::iter(0..3))
         .buffer(1, Overflow::Wait)

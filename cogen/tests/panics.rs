@@ -48,7 +48,8 @@ use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
-use cogen::{Co, Interrupt, State, coroutine, generator};
+use cogen::protocol::Status;
+use cogen::{Co, Interrupt, coroutine, generator};
 use common::{Live, Log, s};
 
 #[test]
@@ -60,7 +61,7 @@ fn panic_in_body_propagates_to_next_and_finishes_the_generator() {
     assert_eq!(g.next(), Some(1));
     let err = catch_unwind(AssertUnwindSafe(|| g.next())).unwrap_err();
     assert_eq!(err.downcast_ref::<&str>(), Some(&"body exploded"));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
     assert_eq!(g.next(), None);
 }
 
@@ -95,7 +96,7 @@ fn panic_before_first_yield_propagates_from_start() {
         co.yield_(1).await;
     });
     assert!(catch_unwind(AssertUnwindSafe(|| g.start())).is_err());
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[test]
@@ -109,7 +110,7 @@ fn panic_in_a_close_handler_propagates_from_close() {
     });
     g.next();
     assert!(catch_unwind(AssertUnwindSafe(|| g.close())).is_err());
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
     assert_eq!(live.get(), 0);
 }
 

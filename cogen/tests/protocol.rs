@@ -1,7 +1,9 @@
 //! The generator protocol: iteration, state, return value (PEP 255).
 mod common;
 
-use cogen::{Co, GeneratorState, ResumeError, StartError, State, generator};
+use cogen::error::{ResumeError, StartError};
+use cogen::protocol::Status;
+use cogen::{Co, GeneratorState, generator};
 use common::{Log, s};
 
 #[test]
@@ -60,7 +62,7 @@ fn resume_reports_the_return_value_then_finished() {
 fn body_without_yield_completes_on_first_resume() {
     let mut g = generator(async |_co: Co<'_, ()>| "immediately");
     assert_eq!(g.resume(), Ok(GeneratorState::Complete("immediately")));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[test]
@@ -68,11 +70,11 @@ fn state_moves_created_suspended_finished() {
     let mut g = generator(async |mut co| {
         co.yield_(1).await;
     });
-    assert_eq!(g.state(), State::Created);
+    assert_eq!(g.status(), Status::Created);
     g.next();
-    assert_eq!(g.state(), State::Suspended);
+    assert_eq!(g.status(), Status::Suspended);
     g.next();
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[test]
@@ -189,11 +191,11 @@ fn debug_shows_state_and_delegation() {
     let mut g = generator(async |mut co| co.yield_from_iter([1]).await);
     assert_eq!(
         format!("{g:?}"),
-        "Gen { state: Created, delegating: false }"
+        "Gen { status: Created, delegating: false }"
     );
     g.next();
     assert_eq!(
         format!("{g:?}"),
-        "Gen { state: Suspended, delegating: true }"
+        "Gen { status: Suspended, delegating: true }"
     );
 }

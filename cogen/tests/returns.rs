@@ -1,5 +1,6 @@
 //! Return values: a generator completes with a value (PEP 380).
-use cogen::{Co, GeneratorState, ResumeError, coroutine, generator};
+use cogen::error::ResumeError;
+use cogen::{Co, GeneratorState, coroutine, generator};
 
 #[test]
 fn return_value_is_reported_once_by_the_completing_resume() {

@@ -105,7 +105,7 @@ async fn closing_to_thread_iter_runs_the_generator_cleanup_on_its_thread_and_wai
     });
     let mut s = to_thread_iter(2, g);
     assert_eq!(s.next().await, Some(0));
-    s.aclose().await;
+    s.close_pipeline().await;
     let got = events.get();
     assert_eq!(got.len(), 1);
     assert!(got[0].starts_with("cleanup on"), "{got:?}");

@@ -1,7 +1,9 @@
 //! send: values flow into the body at its yield points (PEP 342).
 mod common;
 
-use cogen::{Co, GeneratorState, SendError, State, coroutine};
+use cogen::error::SendError;
+use cogen::protocol::Status;
+use cogen::{Co, GeneratorState, coroutine};
 use common::{Log, s};
 
 #[test]
@@ -40,7 +42,7 @@ fn send_to_a_fresh_generator_hands_the_value_back_and_runs_nothing() {
         Err(SendError::NotStarted("early".to_string()))
     );
     assert!(log.events().is_empty());
-    assert_eq!(g.state(), State::Created);
+    assert_eq!(g.status(), Status::Created);
     // Still startable afterwards.
     assert_eq!(g.start(), Ok(GeneratorState::Yielded(())));
 }
@@ -65,7 +67,7 @@ fn send_can_complete_the_generator_with_its_return_value() {
     g.start().unwrap();
     g.send(6).unwrap();
     assert_eq!(g.send(7), Ok(GeneratorState::Complete(42)));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[test]
@@ -110,7 +112,7 @@ fn raising_in_response_to_a_send_is_reported_by_send() {
         g.send(-5),
         Err(SendError::Raised("negative: -5".to_string()))
     );
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[test]

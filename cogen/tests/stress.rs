@@ -27,12 +27,11 @@ use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering::Relaxed};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-use cogen::ops::{OpsExt, Overflow, merge};
+use cogen::error::{CloseError, ResumeError, SendError, StartError, ThrowError};
+use cogen::ops::{Overflow, StreamOpsExt, merge};
+use cogen::protocol::Status;
 use cogen::rt::{Queue, Runner, ShutDown};
-use cogen::{
-    AsyncGen, CloseError, Co, GeneratorState, Interrupt, ResumeError, SendError, StartError, State,
-    ThrowError, async_coroutine, async_generator,
-};
+use cogen::{AsyncGen, Co, GeneratorState, Interrupt, async_coroutine, async_generator};
 use futures::{Stream, StreamExt};
 
 // ---------------------------------------------------------------------------
@@ -709,7 +708,7 @@ impl Life {
         self.received += 1;
     }
 
-    fn state(&mut self, s: GeneratorState<u64, u64>) {
+    fn status(&mut self, s: GeneratorState<u64, u64>) {
         match s {
             GeneratorState::Yielded(x) => self.receive(x),
             GeneratorState::Complete(r) => {
@@ -721,13 +720,13 @@ impl Life {
     /// The result of an `aclose` that began in state `before`.
     fn closed(
         &mut self,
-        before: State,
+        before: Status,
         r: Result<Option<u64>, CloseError<u64, u64>>,
         t: &mut Tally,
     ) {
         match before {
-            State::Suspended => self.closing = true,
-            State::Running if !self.closing => {
+            Status::Suspended => self.closing = true,
+            Status::Running if !self.closing => {
                 // A cancelled step mid-await: dropped there (documented).
                 assert_eq!(r, Ok(None));
                 t.cleanups_skipped += 1;
@@ -735,7 +734,7 @@ impl Life {
             }
             _ => {}
         }
-        if self.closing && before != State::Finished {
+        if self.closing && before != Status::Finished {
             assert_eq!(r, Ok(Some(self.ledger.produced.get())));
             assert_eq!(self.ledger.cleanups.get(), 1, "cleanup ran once");
         } else {
@@ -744,12 +743,12 @@ impl Life {
     }
 
     /// After a cancelled (`None`) or unpolled operation.
-    fn cancelled(&mut self, op_is_close: bool, before: State, polls: u32, t: &mut Tally) {
+    fn cancelled(&mut self, op_is_close: bool, before: Status, polls: u32, t: &mut Tally) {
         if polls == 0 {
             t.unpolled += 1;
         } else {
             t.cancelled += 1;
-            if op_is_close && before == State::Suspended {
+            if op_is_close && before == Status::Suspended {
                 self.closing = true;
             }
         }
@@ -759,7 +758,7 @@ impl Life {
     fn end<G>(
         mut self,
         mut g: G,
-        state: State,
+        state: Status,
         close: impl FnOnce(&mut G) -> Result<Option<u64>, CloseError<u64, u64>>,
         rng: &mut SplitMix64,
         t: &mut Tally,
@@ -770,8 +769,8 @@ impl Life {
             match state {
                 // Drop delivers the close and polls once: the cleanup ran
                 // if it did not have to wait.
-                State::Suspended => None,
-                State::Finished => Some(u32::from(self.closing)),
+                Status::Suspended => None,
+                Status::Finished => Some(u32::from(self.closing)),
                 _ => Some(0),
             }
         } else {
@@ -849,31 +848,31 @@ fn plain_ops<F: Future<Output = u64>>(
     for _ in 0..rng.below(48) {
         t.steps += 1;
         let polls = polls(rng);
-        let before = g.get_ref().state();
-        if before == State::Finished && rng.below(4) != 0 {
+        let before = g.get_ref().status();
+        if before == Status::Finished && rng.below(4) != 0 {
             break; // a few operations on a finished generator, not dozens
         }
         let op = if rng.below(16) == 0 { 4 } else { rng.below(4) }; // 4: aclose
         let done = match op {
             0 => poll_up_to(g.next(), polls).map(|item| match item {
                 Some(x) => life.receive(x),
-                None => assert_eq!(g.get_ref().state(), State::Finished),
+                None => assert_eq!(g.get_ref().status(), Status::Finished),
             }),
             1 => poll_up_to(g.get_mut().anext(), polls).map(|r| match r {
-                Ok(s) => life.state(s),
-                Err(ResumeError::Finished) => assert_eq!(before, State::Finished),
+                Ok(s) => life.status(s),
+                Err(ResumeError::Finished) => assert_eq!(before, Status::Finished),
                 Err(e) => panic!("anext: {e:?}"),
             }),
             2 => poll_up_to(g.get_mut().asend(()), polls).map(|r| match r {
-                Ok(s) => life.state(s),
-                Err(SendError::NotStarted(())) => assert_eq!(before, State::Created),
-                Err(SendError::Running(())) => assert_eq!(before, State::Running),
-                Err(SendError::Finished(())) => assert_eq!(before, State::Finished),
+                Ok(s) => life.status(s),
+                Err(SendError::NotStarted(())) => assert_eq!(before, Status::Created),
+                Err(SendError::Running(())) => assert_eq!(before, Status::Running),
+                Err(SendError::Finished(())) => assert_eq!(before, Status::Finished),
                 Err(e) => panic!("asend: {e:?}"),
             }),
             3 => poll_up_to(g.get_mut().finish_step(), polls).map(|r| match r {
-                None => assert_ne!(before, State::Running),
-                Some(Ok(s)) => life.state(s),
+                None => assert_ne!(before, Status::Running),
+                Some(Ok(s)) => life.status(s),
                 Some(Err(e)) => panic!("finish_step: {e:?}"),
             }),
             _ => poll_up_to(g.get_mut().aclose(), polls).map(|r| {
@@ -888,20 +887,20 @@ fn plain_ops<F: Future<Output = u64>>(
             life.cancelled(op == 4, before, polls, t);
             if polls == 0 {
                 assert_eq!(
-                    g.get_ref().state(),
+                    g.get_ref().status(),
                     before,
                     "an unpolled operation runs nothing"
                 );
             } else {
                 assert_eq!(
-                    g.get_ref().state(),
-                    State::Running,
+                    g.get_ref().status(),
+                    Status::Running,
                     "a cancelled step stays in flight"
                 );
             }
         }
     }
-    let state = g.get_ref().state();
+    let state = g.get_ref().status();
     life.end(
         g.into_inner(),
         state,
@@ -954,44 +953,44 @@ fn coroutine_ops<F: Future<Output = u64>>(
     for _ in 0..rng.below(48) {
         t.steps += 1;
         let polls = polls(rng);
-        let before = g.state();
-        if before == State::Finished && rng.below(4) != 0 {
+        let before = g.status();
+        if before == Status::Finished && rng.below(4) != 0 {
             break; // a few operations on a finished generator, not dozens
         }
         // Mostly what a consumer would do next (start a fresh one, finish a
         // step in flight), else any operation; aclose 1 time in 16.
         let op = match (rng.below(16), before) {
             (0, _) => 4,
-            (1..=11, State::Created) => 0,
-            (1..=11, State::Running) => 3,
+            (1..=11, Status::Created) => 0,
+            (1..=11, Status::Running) => 3,
             (1..=8, _) => 1 + rng.below(2),
             _ => rng.below(4),
         };
         let mut value = None;
         let done = match op {
             0 => poll_up_to(g.astart(), polls).map(|r| match r {
-                Ok(s) => life.state(s),
+                Ok(s) => life.status(s),
                 Err(StartError::AlreadyStarted) => {
-                    assert!(matches!(before, State::Suspended | State::Running))
+                    assert!(matches!(before, Status::Suspended | Status::Running))
                 }
-                Err(StartError::Finished) => assert_eq!(before, State::Finished),
+                Err(StartError::Finished) => assert_eq!(before, Status::Finished),
                 Err(e) => panic!("astart: {e:?}"),
             }),
             1 => {
                 let id = t.new_value();
                 value = Some(id);
                 poll_up_to(g.asend(id), polls).map(|r| match r {
-                    Ok(s) => life.state(s),
+                    Ok(s) => life.status(s),
                     Err(SendError::NotStarted(v)) => {
-                        assert_eq!(before, State::Created);
+                        assert_eq!(before, Status::Created);
                         t.handed_back(id, v);
                     }
                     Err(SendError::Running(v)) => {
-                        assert_eq!(before, State::Running);
+                        assert_eq!(before, Status::Running);
                         t.handed_back(id, v);
                     }
                     Err(SendError::Finished(v)) => {
-                        assert_eq!(before, State::Finished);
+                        assert_eq!(before, Status::Finished);
                         t.handed_back(id, v);
                     }
                     Err(e) => panic!("asend: {e:?}"),
@@ -1001,21 +1000,21 @@ fn coroutine_ops<F: Future<Output = u64>>(
                 let id = t.new_value();
                 value = Some(id);
                 poll_up_to(g.athrow(id), polls).map(|r| match r {
-                    Ok(s) => life.state(s),
+                    Ok(s) => life.status(s),
                     // Fresh or finished: handed straight back.
                     Err(ThrowError::Raised(v)) => {
-                        assert!(matches!(before, State::Created | State::Finished));
+                        assert!(matches!(before, Status::Created | Status::Finished));
                         t.handed_back(id, v);
                     }
                     Err(ThrowError::Running(v)) => {
-                        assert_eq!(before, State::Running);
+                        assert_eq!(before, Status::Running);
                         t.handed_back(id, v);
                     }
                 })
             }
             3 => poll_up_to(g.finish_step(), polls).map(|r| match r {
-                None => assert_ne!(before, State::Running),
-                Some(Ok(s)) => life.state(s),
+                None => assert_ne!(before, Status::Running),
+                Some(Ok(s)) => life.status(s),
                 Some(Err(e)) => panic!("finish_step: {e:?}"),
             }),
             _ => poll_up_to(g.aclose(), polls).map(|r| life.closed(before, r, t)),
@@ -1023,7 +1022,7 @@ fn coroutine_ops<F: Future<Output = u64>>(
         if done.is_none() {
             life.cancelled(op == 4, before, polls, t);
             if polls == 0 {
-                assert_eq!(g.state(), before, "an unpolled operation runs nothing");
+                assert_eq!(g.status(), before, "an unpolled operation runs nothing");
                 if let Some(id) = value {
                     // Dropped with its future, never delivered.
                     t.fates[id as usize] += 1;
@@ -1031,14 +1030,14 @@ fn coroutine_ops<F: Future<Output = u64>>(
                 }
             } else {
                 assert_eq!(
-                    g.state(),
-                    State::Running,
+                    g.status(),
+                    Status::Running,
                     "a cancelled step stays in flight"
                 );
             }
         }
     }
-    let state = g.state();
+    let state = g.status();
     life.end(g, state, |g| finish(g.aclose()), rng, t);
 }
 

@@ -1,7 +1,8 @@
 //! throw: errors injected at the yield point (PEP 342).
 mod common;
 
-use cogen::{Co, GeneratorState, Interrupt, State, coroutine};
+use cogen::protocol::Status;
+use cogen::{Co, GeneratorState, Interrupt, coroutine};
 use common::{Log, s};
 
 #[test]
@@ -13,8 +14,8 @@ fn throw_into_fresh_generator_gives_the_error_back_without_running_the_body() {
     });
     assert_eq!(g.throw("boom"), Err("boom"));
     assert!(log.events().is_empty());
-    assert_eq!(g.state(), State::Finished);
-    assert_eq!(g.start(), Err(cogen::StartError::Finished));
+    assert_eq!(g.status(), Status::Finished);
+    assert_eq!(g.start(), Err(cogen::error::StartError::Finished));
 }
 
 #[test]
@@ -37,7 +38,7 @@ fn unhandled_throw_at_plain_yield_unwinds_the_body_and_gives_the_error_back() {
     assert_eq!(g.throw("boom"), Err("boom"));
     // Locals dropped in reverse order, like nested finally blocks; never resumed.
     assert_eq!(log.events(), s(&["drop b", "drop a"]));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[test]
@@ -55,7 +56,7 @@ fn handled_throw_returns_the_next_yielded_value() {
     assert_eq!(g.start(), Ok(GeneratorState::Yielded("n=0".into())));
     assert_eq!(g.throw("xy"), Ok(GeneratorState::Yielded("n=200".into())));
     assert_eq!(g.send(()), Ok(GeneratorState::Yielded("n=201".into())));
-    assert_eq!(g.state(), State::Suspended);
+    assert_eq!(g.status(), Status::Suspended);
 }
 
 #[test]
@@ -149,5 +150,5 @@ fn throw_into_a_plain_generator_iterated_halfway_stops_iteration() {
     });
     g.start().unwrap();
     assert_eq!(g.throw(()), Err(()));
-    assert_eq!(g.resume(), Err(cogen::ResumeError::Finished));
+    assert_eq!(g.resume(), Err(cogen::error::ResumeError::Finished));
 }

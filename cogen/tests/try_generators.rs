@@ -4,9 +4,9 @@
 //! The whole protocol stays available.
 use std::time::Duration;
 
+use cogen::protocol::Status;
 use cogen::{
-    Co, GeneratorState, Interrupt, State, async_coroutine, coroutine, try_async_generator,
-    try_generator,
+    Co, GeneratorState, Interrupt, async_coroutine, coroutine, try_async_generator, try_generator,
 };
 use futures::{Stream, StreamExt, TryStreamExt};
 
@@ -67,7 +67,7 @@ fn a_raised_error_is_the_last_item_not_a_panic() {
     assert_eq!(g.next(), Some(Ok(1)));
     assert_eq!(g.next(), Some(Err(FetchError::RateLimited { page: 2 })));
     assert_eq!(g.next(), None);
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[test]

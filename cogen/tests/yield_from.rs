@@ -3,7 +3,9 @@ mod common;
 
 use std::cell::Cell;
 
-use cogen::{CloseError, Co, Gen, GeneratorState, Interrupt, State, coroutine, generator};
+use cogen::error::CloseError;
+use cogen::protocol::Status;
+use cogen::{Co, Gen, GeneratorState, Interrupt, coroutine, generator};
 use common::{Log, Polls, s};
 
 #[test]
@@ -120,7 +122,7 @@ fn throw_unhandled_by_sub_and_outer_comes_back_and_finishes_both() {
     g.start().unwrap();
     assert_eq!(g.throw("up"), Err("up"));
     assert_eq!(log.events(), s(&["drop sub", "drop outer"]));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
 }
 
 #[test]
@@ -195,7 +197,7 @@ fn sub_generator_ignoring_close_makes_outer_close_fail_and_finishes_outer() {
     });
     g.next();
     assert_eq!(g.close(), Err(CloseError::Ignored("s")));
-    assert_eq!(g.state(), State::Finished);
+    assert_eq!(g.status(), Status::Finished);
     // As in Python: the sub ignores once for close() and once more when it is
     // finalised with the outer frame.
     assert_eq!(
@@ -535,7 +537,7 @@ fn resuming_an_async_sub_generator_with_a_cancelled_step_delivers_that_steps_ite
         assert_eq!(sub.anext().await, Ok(GeneratorState::Yielded(1)));
     });
     assert!(sub.anext().now_or_never().is_none()); // cancelled after Pending
-    assert_eq!(sub.state(), State::Running);
+    assert_eq!(sub.status(), Status::Running);
     let outer = cogen::async_generator(async move |mut co| {
         let r = co.yield_from(&mut sub).resuming(()).await;
         co.yield_(if r.is_some() { 3 } else { 0 }).await;

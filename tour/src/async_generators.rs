@@ -7,11 +7,11 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use cogen::error::ThrowError;
+use cogen::ops::closing;
+use cogen::protocol::async_generator_scoped;
 use cogen::rt::Finalizer;
-use cogen::{
-    Co, GeneratorState, Interrupt, ThrowError, async_coroutine, async_generator,
-    async_generator_scoped, closing,
-};
+use cogen::{Co, GeneratorState, Interrupt, async_coroutine, async_generator};
 use futures::{Stream, StreamExt};
 use tokio::time::sleep;
 
@@ -289,7 +289,7 @@ pub(crate) async fn athrow_example() {
     assert_eq!(r, Err(ThrowError::Raised("fatal")));
     say!(
         "unhandled athrow(\"fatal\") -> {r:?}; state now {:?}",
-        fragile.state()
+        fragile.status()
     );
     let mut fresh = async_coroutine(async |mut co: Co<'_, &str, (), &str>| {
         say!("(never printed: athrow into a fresh generator runs nothing)");

@@ -134,7 +134,10 @@ fn differences_chapter_prints_the_seed_outputs() {
     for line in [
         "--- Generators produce data on demand (my_generator) ---\n1\n2\n",
         "fetching!\ndone!\nmore work done while fetching",
-        "  top.name=cogen\n  tour.quick=false\n  tour.chapters=8\n",
+        "-> top.name=cogen\n",
+        "\"[tour]\"           -> (no record)\n",
+        "-> tour.quick=false\n",
+        "-> tour.chapters=8\n",
     ] {
         assert!(out.contains(line), "missing {line:?} in:\n{out}");
     }

@@ -4,7 +4,7 @@ use core::task::{Context, Poll};
 
 use crate::engine::{AsyncGenerator, CloseError, Outcome};
 
-/// Future returned by [`AsyncGen::aclose`] and [`AsyncGeneratorExt::aclose`](crate::AsyncGeneratorExt::aclose): closes the generator, awaiting
+/// Future returned by [`AsyncGen::aclose`](crate::AsyncGen::aclose) and [`AsyncGeneratorExt::aclose`](crate::protocol::AsyncGeneratorExt::aclose): closes the generator, awaiting
 /// its cleanup.
 ///
 /// Runs nothing until first polled. Dropping it while the cleanup is awaiting
@@ -13,13 +13,14 @@ use crate::engine::{AsyncGenerator, CloseError, Outcome};
 /// # Examples
 ///
 /// ```
-/// use cogen::{async_generator, State};
+/// use cogen::async_generator;
+/// use cogen::protocol::Status;
 ///
 /// # futures::executor::block_on(async {
 /// let mut g = async_generator(async |mut co| co.yield_(1).await);
 /// // Closing a fresh generator runs nothing and finishes it.
 /// assert_eq!(g.aclose().await, Ok(None));
-/// assert_eq!(g.state(), State::Finished);
+/// assert_eq!(g.status(), Status::Finished);
 /// # });
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]

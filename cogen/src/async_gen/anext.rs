@@ -4,7 +4,7 @@ use core::task::{Context, Poll};
 
 use crate::engine::{AsyncGenerator, GeneratorState, Nothing, Outcome, ResumeError};
 
-/// Future returned by [`AsyncGen::anext`] and [`AsyncGeneratorExt::anext`](crate::AsyncGeneratorExt::anext): resumes a generator that receives
+/// Future returned by [`AsyncGen::anext`](crate::AsyncGen::anext) and [`AsyncGeneratorExt::anext`](crate::protocol::AsyncGeneratorExt::anext): resumes a generator that receives
 /// `()`, keeping its return value.
 ///
 /// Runs nothing until first polled. Dropping it after a poll that returned

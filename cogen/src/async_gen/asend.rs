@@ -4,11 +4,11 @@ use core::task::{Context, Poll};
 
 use crate::engine::{Action, AsyncGenerator, GeneratorState, SendError};
 
-/// Future returned by [`AsyncGen::asend`] and [`AsyncGeneratorExt::asend`](crate::AsyncGeneratorExt::asend): resumes the generator with a value.
+/// Future returned by [`AsyncGen::asend`](crate::AsyncGen::asend) and [`AsyncGeneratorExt::asend`](crate::protocol::AsyncGeneratorExt::asend): resumes the generator with a value.
 ///
 /// Runs nothing until first polled. Dropping it after a poll that returned
 /// `Pending` leaves the step in flight (see
-/// [Cancellation](AsyncGen#cancellation)).
+/// [Cancellation](crate::AsyncGen#cancellation)).
 ///
 /// # Examples
 ///

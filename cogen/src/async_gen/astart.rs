@@ -4,7 +4,7 @@ use core::task::{Context, Poll};
 
 use crate::engine::{Action, AsyncGenerator, GeneratorState, StartError};
 
-/// Future returned by [`AsyncGen::astart`] and [`AsyncGeneratorExt::astart`](crate::AsyncGeneratorExt::astart): runs a fresh generator to its
+/// Future returned by [`AsyncGen::astart`](crate::AsyncGen::astart) and [`AsyncGeneratorExt::astart`](crate::protocol::AsyncGeneratorExt::astart): runs a fresh generator to its
 /// first yield.
 ///
 /// # Examples

@@ -28,7 +28,8 @@ use crate::engine::{Action, Phase};
 /// # Examples
 ///
 /// ```
-/// use cogen::{async_generator_scoped, AsyncClose};
+/// use cogen::protocol::async_generator_scoped;
+/// use cogen::ops::AsyncClose;
 /// use std::cell::Cell;
 ///
 /// # futures::executor::block_on(async {
@@ -43,7 +44,7 @@ use crate::engine::{Action, Phase};
 /// # });
 /// ```
 ///
-/// Through futures' adapters, with `AsyncCloseExt::aclose`:
+/// Through futures' adapters, with `AsyncCloseExt::close_pipeline`:
 ///
 /// ```
 /// use cogen::ops::AsyncCloseExt;
@@ -66,7 +67,7 @@ use crate::engine::{Action, Phase};
 /// let mut tens = g.map(|x| x * 5).filter(|x| std::future::ready(x % 10 == 0));
 /// assert_eq!(tens.next().await, Some(0));
 /// assert_eq!(tens.next().await, Some(10));
-/// tens.aclose().await;
+/// tens.close_pipeline().await;
 /// assert_eq!(cleanups.load(SeqCst), 1);
 /// # }
 /// ```

@@ -5,13 +5,14 @@ use core::task::{Context, Poll};
 use super::ThrowError;
 use crate::engine::{Action, AsyncGenerator, GeneratorState, Outcome};
 
-/// Future returned by [`AsyncGen::athrow`] and [`AsyncGeneratorExt::athrow`](crate::AsyncGeneratorExt::athrow): throws an error in at the pending
+/// Future returned by [`AsyncGen::athrow`](crate::AsyncGen::athrow) and [`AsyncGeneratorExt::athrow`](crate::protocol::AsyncGeneratorExt::athrow): throws an error in at the pending
 /// yield point.
 ///
 /// # Examples
 ///
 /// ```
-/// use cogen::{async_coroutine, Co, ThrowError};
+/// use cogen::{async_coroutine, Co};
+/// use cogen::error::ThrowError;
 ///
 /// # futures::executor::block_on(async {
 /// let mut g = async_coroutine(async |mut co: Co<'_, u8, (), &str>| {

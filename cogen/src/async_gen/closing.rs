@@ -23,7 +23,8 @@ use crate::engine::CloseError;
 /// # Examples
 ///
 /// ```
-/// use cogen::{async_generator_scoped, closing};
+/// use cogen::protocol::async_generator_scoped;
+/// use cogen::ops::closing;
 /// use futures::StreamExt;
 /// use std::cell::RefCell;
 ///

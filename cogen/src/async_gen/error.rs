@@ -9,7 +9,8 @@ use core::fmt;
 /// # Examples
 ///
 /// ```
-/// use cogen::{async_coroutine, Co, ThrowError};
+/// use cogen::{async_coroutine, Co};
+/// use cogen::error::ThrowError;
 ///
 /// # futures::executor::block_on(async {
 /// let mut g = async_coroutine(async |mut co: Co<'_, (), (), &str>| co.yield_(()).await);
@@ -35,7 +36,7 @@ impl<E> ThrowError<E> {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(cogen::ThrowError::Running(3).into_inner(), 3);
+    /// assert_eq!(cogen::error::ThrowError::Running(3).into_inner(), 3);
     /// ```
     pub fn into_inner(self) -> E {
         match self {

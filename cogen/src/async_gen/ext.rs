@@ -17,7 +17,8 @@ use crate::engine::{AsyncGenerator, Finish, Nothing, Outcome};
 /// # Examples
 ///
 /// ```
-/// use cogen::{AsyncGeneratorExt, BoxAsyncGenerator, Co, GeneratorState};
+/// use cogen::{Co, GeneratorState};
+/// use cogen::protocol::{AsyncGeneratorExt, BoxAsyncGenerator};
 ///
 /// # futures::executor::block_on(async {
 /// let mut echo: BoxAsyncGenerator<'static, u8, u8, String> =
@@ -45,7 +46,8 @@ pub trait AsyncGeneratorExt: AsyncGenerator {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{AsyncGeneratorExt, GeneratorState, LocalBoxAsyncGenerator};
+    /// use cogen::GeneratorState;
+    /// use cogen::protocol::{AsyncGeneratorExt, LocalBoxAsyncGenerator};
     ///
     /// # futures::executor::block_on(async {
     /// let mut g: LocalBoxAsyncGenerator<'_, u8> =
@@ -71,7 +73,9 @@ pub trait AsyncGeneratorExt: AsyncGenerator {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{AsyncGeneratorExt, BoxAsyncGenerator, Co, GeneratorState, SendError};
+    /// use cogen::{Co, GeneratorState};
+    /// use cogen::error::SendError;
+    /// use cogen::protocol::{AsyncGeneratorExt, BoxAsyncGenerator};
     ///
     /// # futures::executor::block_on(async {
     /// let mut g: BoxAsyncGenerator<'static, u8, u8> =
@@ -102,7 +106,9 @@ pub trait AsyncGeneratorExt: AsyncGenerator {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{AsyncGeneratorExt, BoxAsyncGenerator, Co, ThrowError};
+    /// use cogen::Co;
+    /// use cogen::error::ThrowError;
+    /// use cogen::protocol::{AsyncGeneratorExt, BoxAsyncGenerator};
     ///
     /// # futures::executor::block_on(async {
     /// let mut g: BoxAsyncGenerator<'static, u8, (), &str> =
@@ -129,7 +135,7 @@ pub trait AsyncGeneratorExt: AsyncGenerator {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{AsyncGeneratorExt, BoxAsyncGenerator};
+    /// use cogen::protocol::{AsyncGeneratorExt, BoxAsyncGenerator};
     ///
     /// # futures::executor::block_on(async {
     /// let mut g: BoxAsyncGenerator<'static, u8> =
@@ -156,7 +162,8 @@ pub trait AsyncGeneratorExt: AsyncGenerator {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{AsyncGeneratorExt, BoxAsyncGenerator, GeneratorState};
+    /// use cogen::GeneratorState;
+    /// use cogen::protocol::{AsyncGeneratorExt, BoxAsyncGenerator};
     ///
     /// # futures::executor::block_on(async {
     /// let mut g: BoxAsyncGenerator<'static, u8, (), std::convert::Infallible, &str> =
@@ -177,7 +184,7 @@ pub trait AsyncGeneratorExt: AsyncGenerator {
 
 impl<G: AsyncGenerator + ?Sized> AsyncGeneratorExt for G {}
 
-/// The items of a boxed async generator ([`BoxAsyncGenerator`](crate::BoxAsyncGenerator)
+/// The items of a boxed async generator ([`BoxAsyncGenerator`](crate::protocol::BoxAsyncGenerator)
 /// is a `Stream` through `Pin<Box<_>>`), as for [`AsyncGen`](crate::AsyncGen):
 /// a try-generator's error is its last item.
 ///

@@ -29,7 +29,7 @@ use futures_core::{FusedStream, Stream};
 use crate::engine::raw::Core;
 use crate::engine::report::Origin;
 use crate::engine::{
-    Action, AsyncGenerator, Co, Finish, Mode, Nothing, OnReturn, Outcome, Phase, State,
+    Action, AsyncGenerator, Co, Finish, Mode, Nothing, OnReturn, Outcome, Phase, Status,
 };
 
 pub use aclose::AClose;
@@ -80,8 +80,8 @@ pub use yield_from_stream::{YieldFromStream, YieldFromStreamCatching};
 /// Dropping an operation's awaitable while the body is awaiting something
 /// (inside `select!`, `timeout`, ...) keeps the body exactly where it is: its
 /// future is neither polled nor dropped, so the pending await (a timer, a
-/// read) keeps its state, and the generator's [`state`](AsyncGen::state) is
-/// [`State::Running`]. Then:
+/// read) keeps its state, and the generator's [`status`](AsyncGen::status) is
+/// [`Status::Running`]. Then:
 ///
 /// - [`next`](futures_core::Stream::poll_next), [`anext`](AsyncGen::anext) and
 ///   [`finish_step`](AsyncGen::finish_step) continue that step, so the item it
@@ -294,7 +294,7 @@ where
 /// # Examples
 ///
 /// ```
-/// use cogen::async_generator_scoped;
+/// use cogen::protocol::async_generator_scoped;
 /// use futures::StreamExt;
 ///
 /// let words = vec!["a".to_string(), "b".to_string()];
@@ -321,7 +321,8 @@ where
 /// # Examples
 ///
 /// ```
-/// use cogen::{async_coroutine_scoped, Co, GeneratorState};
+/// use cogen::{Co, GeneratorState};
+/// use cogen::protocol::async_coroutine_scoped;
 ///
 /// let mut seen = Vec::new();
 /// # futures::executor::block_on(async {
@@ -448,7 +449,8 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{async_coroutine, Co, GeneratorState, StartError};
+    /// use cogen::{async_coroutine, Co, GeneratorState};
+    /// use cogen::error::StartError;
     ///
     /// # futures::executor::block_on(async {
     /// let mut g = async_coroutine(async |mut co: Co<'_, &str, u8>| {
@@ -467,11 +469,11 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     ///
     /// # Errors
     ///
-    /// Hands `value` back in [`SendError::NotStarted`](crate::SendError::NotStarted)
-    /// (use [`astart`](AsyncGen::astart) first), [`SendError::Finished`](crate::SendError::Finished),
-    /// or [`SendError::Running`](crate::SendError::Running) (a cancelled step is
+    /// Hands `value` back in [`SendError::NotStarted`](crate::error::SendError::NotStarted)
+    /// (use [`astart`](AsyncGen::astart) first), [`SendError::Finished`](crate::error::SendError::Finished),
+    /// or [`SendError::Running`](crate::error::SendError::Running) (a cancelled step is
     /// still in flight; see [Cancellation](AsyncGen#cancellation));
-    /// [`SendError::Raised`](crate::SendError::Raised) if the body raised.
+    /// [`SendError::Raised`](crate::error::SendError::Raised) if the body raised.
     ///
     /// # Examples
     ///
@@ -497,7 +499,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// Throws `error` in at the pending yield point (Python's
     /// `await g.athrow(e)`).
     ///
-    /// If the yield point handles it ([`catching`](crate::Yield::catching)),
+    /// If the yield point handles it ([`catching`](crate::future::Yield::catching)),
     /// the body goes on and this evaluates to what it does next. Otherwise the
     /// generator finishes and the error comes back. A fresh generator
     /// finishes without running anything; a finished one hands the error
@@ -512,7 +514,8 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{async_coroutine, Co, GeneratorState, Interrupt, ThrowError};
+    /// use cogen::{async_coroutine, Co, GeneratorState, Interrupt};
+    /// use cogen::error::ThrowError;
     ///
     /// # futures::executor::block_on(async {
     /// let mut g = async_coroutine(async |mut co: Co<'_, &str, (), &str>| loop {
@@ -533,7 +536,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
 
     /// Closes the generator, awaiting its cleanup (Python's `await g.aclose()`).
     ///
-    /// At a [`catching`](crate::Yield::catching) yield point the body receives
+    /// At a [`catching`](crate::future::Yield::catching) yield point the body receives
     /// [`Interrupt::Close`](crate::Interrupt::Close) and may `.await` in its
     /// cleanup (flush a file, send a goodbye) before returning. At a plain
     /// yield point its locals are dropped. When delegating, the sub-generator
@@ -546,14 +549,15 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     ///
     /// # Errors
     ///
-    /// [`CloseError::Ignored`](crate::CloseError::Ignored) with the value if
+    /// [`CloseError::Ignored`](crate::error::CloseError::Ignored) with the value if
     /// the body yielded instead of finishing (it stays suspended);
-    /// [`CloseError::Raised`](crate::CloseError::Raised) if it raised.
+    /// [`CloseError::Raised`](crate::error::CloseError::Raised) if it raised.
     ///
     /// # Examples
     ///
     /// ```
-    /// use cogen::{async_generator, State};
+    /// use cogen::async_generator;
+    /// use cogen::protocol::Status;
     /// use futures::StreamExt;
     /// use std::sync::{Arc, Mutex};
     ///
@@ -571,7 +575,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// assert_eq!(g.next().await, Some(0));
     /// assert_eq!(g.aclose().await, Ok(Some(())));
     /// assert_eq!(*sent.lock().unwrap(), ["goodbye"]);
-    /// assert_eq!(g.state(), State::Finished);
+    /// assert_eq!(g.status(), Status::Finished);
     /// # });
     /// ```
     pub fn aclose(&mut self) -> AClose<'_, Self> {
@@ -586,7 +590,9 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{async_coroutine, Co, GeneratorState, SendError, State};
+    /// use cogen::{async_coroutine, Co, GeneratorState};
+    /// use cogen::error::SendError;
+    /// use cogen::protocol::Status;
     /// use std::time::Duration;
     ///
     /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
@@ -600,7 +606,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// // Give up waiting after one second: the body stays in its sleep.
     /// let timed_out = tokio::time::timeout(Duration::from_secs(1), g.asend(5)).await;
     /// assert!(timed_out.is_err());
-    /// assert_eq!(g.state(), State::Running);
+    /// assert_eq!(g.status(), Status::Running);
     /// assert_eq!(g.asend(1).await, Err(SendError::Running(1)));
     /// assert_eq!(g.finish_step().await, Some(Ok(GeneratorState::Yielded("slept"))));
     /// # }
@@ -609,26 +615,28 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
         FinishStep::new(self)
     }
 
-    /// Where the generator is in its life. [`State::Running`] means a
+    /// Where the generator is in its life. [`Status::Running`] means a
     /// cancelled operation left the body mid-await.
     ///
     /// # Examples
     ///
     /// ```
-    /// use cogen::{async_generator, State};
+    /// use cogen::async_generator;
+    /// use cogen::protocol::Status;
     /// use futures::StreamExt;
     ///
     /// # futures::executor::block_on(async {
     /// let mut g = async_generator(async |mut co| co.yield_(1).await);
-    /// assert_eq!(g.state(), State::Created);
+    /// assert_eq!(g.status(), Status::Created);
     /// g.next().await;
-    /// assert_eq!(g.state(), State::Suspended);
+    /// assert_eq!(g.status(), Status::Suspended);
     /// g.next().await;
-    /// assert_eq!(g.state(), State::Finished);
+    /// assert_eq!(g.status(), Status::Finished);
     /// # });
     /// ```
-    pub fn state(&self) -> State {
-        self.core.phase().state()
+    #[doc(alias = "getasyncgenstate", alias = "state")]
+    pub fn status(&self) -> Status {
+        self.core.phase().status()
     }
 
     /// Whether the generator is suspended inside a delegation
@@ -682,8 +690,8 @@ impl<Y, F: Future, S: Nothing, E> AsyncGen<Y, F, S, E> {
     ///
     /// # Errors
     ///
-    /// [`ResumeError::Finished`](crate::ResumeError::Finished) once finished
-    /// (Python's `StopAsyncIteration`); [`ResumeError::Raised`](crate::ResumeError::Raised)
+    /// [`ResumeError::Finished`](crate::error::ResumeError::Finished) once finished
+    /// (Python's `StopAsyncIteration`); [`ResumeError::Raised`](crate::error::ResumeError::Raised)
     /// if the body raised.
     ///
     /// # Cancel safety
@@ -694,7 +702,8 @@ impl<Y, F: Future, S: Nothing, E> AsyncGen<Y, F, S, E> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{async_generator, GeneratorState, ResumeError};
+    /// use cogen::{async_generator, GeneratorState};
+    /// use cogen::error::ResumeError;
     ///
     /// # futures::executor::block_on(async {
     /// let mut g = async_generator(async |mut co| {
@@ -908,7 +917,7 @@ pub(crate) fn skipped_async_cleanup(origin: &'static Location<'static>, why: &st
         target: "cogen",
         created_at = %origin,
         "async generator created at {origin} was finished without awaiting its cleanup \
-         because {why}; close it with aclose(), cogen::closing, or a cogen::rt::Finalizer"
+         because {why}; close it with aclose(), cogen::ops::closing, or a cogen::rt::Finalizer"
     );
     if watch::slow_poll().is_some() {
         // Debug mode: visible without a `tracing` subscriber.
@@ -991,7 +1000,7 @@ impl<Y, F: Future, S, E> AsyncGenerator for &mut AsyncGen<Y, F, S, E> {
 impl<Y, F: Future, S, E> core::fmt::Debug for AsyncGen<Y, F, S, E> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("AsyncGen")
-            .field("state", &self.state())
+            .field("status", &self.status())
             .field("delegating", &self.is_delegating())
             .field("origin", &format_args!("{}", self.origin.location))
             .finish()

@@ -4,7 +4,7 @@
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use super::{Action, Generator, Nothing, Outcome, State, StepPoll};
+use super::{Action, Generator, Nothing, Outcome, Status, StepPoll};
 
 /// An async generator: Python's async generator protocol (`asend`, `athrow`,
 /// `aclose`, a return value) as one poll method, the way
@@ -16,7 +16,7 @@ use super::{Action, Generator, Nothing, Outcome, State, StepPoll};
 /// [`BoxAsyncGenerator`] and [`LocalBoxAsyncGenerator`]. It is what
 /// [`yield_from`](crate::Co::yield_from) delegates to: return
 /// `impl AsyncGenerator<..>` from a function, box it for a struct field, or
-/// implement it by hand. [`AsyncGeneratorExt`](crate::AsyncGeneratorExt)
+/// implement it by hand. [`AsyncGeneratorExt`](crate::protocol::AsyncGeneratorExt)
 /// adds `astart`, `asend`, `athrow`, `aclose` and `anext` to every one.
 ///
 /// # The protocol
@@ -46,17 +46,18 @@ use super::{Action, Generator, Nothing, Outcome, State, StepPoll};
 /// return value):
 ///
 /// ```
-/// use cogen::{Action, AsyncGenerator, AsyncGeneratorExt, BoxAsyncGenerator, Outcome, State};
+/// use cogen::AsyncGenerator;
+/// use cogen::protocol::{Action, AsyncGeneratorExt, BoxAsyncGenerator, Outcome, Status};
 /// use futures::StreamExt;
 /// use std::convert::Infallible;
 /// use std::pin::Pin;
 /// use std::task::{Context, Poll};
 ///
 /// /// Counts down, then returns how far it counted.
-/// struct Countdown { left: u32, from: u32, state: State }
+/// struct Countdown { left: u32, from: u32, state: Status }
 ///
 /// fn countdown(from: u32) -> Countdown {
-///     Countdown { left: from, from, state: State::Created }
+///     Countdown { left: from, from, state: Status::Created }
 /// }
 ///
 /// impl AsyncGenerator for Countdown {
@@ -73,18 +74,18 @@ use super::{Action, Generator, Nothing, Outcome, State, StepPoll};
 ///         let this = &mut *self;
 ///         let action = action.expect("it never returns Pending, so every poll brings an action");
 ///         Poll::Ready(match (action, this.state) {
-///             (Action::Start, State::Created) | (Action::Send(()), State::Suspended) => {
+///             (Action::Start, Status::Created) | (Action::Send(()), Status::Suspended) => {
 ///                 if this.left == 0 {
-///                     this.state = State::Finished;
+///                     this.state = Status::Finished;
 ///                     Outcome::Returned(this.from)
 ///                 } else {
-///                     this.state = State::Suspended;
+///                     this.state = Status::Suspended;
 ///                     this.left -= 1;
 ///                     Outcome::Yielded(this.left + 1)
 ///                 }
 ///             }
 ///             (Action::Close, _) => {
-///                 this.state = State::Finished;
+///                 this.state = Status::Finished;
 ///                 Outcome::Closed
 ///             }
 ///             (Action::Throw(e), _) => match e {},
@@ -146,10 +147,10 @@ pub trait AsyncGenerator {
         Self::Sent: Nothing,
     {
         match self.as_mut().poll_step(cx, Some(Action::Start)) {
-            Poll::Ready(Outcome::Rejected(Action::Start, State::Suspended)) => {
+            Poll::Ready(Outcome::Rejected(Action::Start, Status::Suspended)) => {
                 self.poll_step(cx, Some(Action::Send(Self::Sent::nothing())))
             }
-            Poll::Ready(Outcome::Rejected(Action::Start, State::Running)) => {
+            Poll::Ready(Outcome::Rejected(Action::Start, Status::Running)) => {
                 self.poll_step(cx, None)
             }
             poll => poll,
@@ -253,7 +254,8 @@ impl<'a, Y, S, E, R> AsyncGenerator
 /// # Examples
 ///
 /// ```
-/// use cogen::{AsyncGeneratorExt, BoxAsyncGenerator, Co, GeneratorState};
+/// use cogen::{Co, GeneratorState};
+/// use cogen::protocol::{AsyncGeneratorExt, BoxAsyncGenerator};
 ///
 /// struct Session {
 ///     greeter: BoxAsyncGenerator<'static, String, String>,
@@ -281,13 +283,14 @@ pub type BoxAsyncGenerator<'a, Y, S = (), E = core::convert::Infallible, R = ()>
 /// # Examples
 ///
 /// ```
-/// use cogen::{AsyncGeneratorExt, GeneratorState, LocalBoxAsyncGenerator};
+/// use cogen::GeneratorState;
+/// use cogen::protocol::{AsyncGeneratorExt, LocalBoxAsyncGenerator};
 /// use std::rc::Rc;
 ///
 /// # futures::executor::block_on(async {
 /// let shared = Rc::new(5);
 /// let mut g: LocalBoxAsyncGenerator<'_, i32> =
-///     Box::pin(cogen::async_generator_scoped(async move |mut co| co.yield_(*shared).await));
+///     Box::pin(cogen::protocol::async_generator_scoped(async move |mut co| co.yield_(*shared).await));
 /// assert_eq!(g.anext().await, Ok(GeneratorState::Yielded(5)));
 /// # });
 /// ```

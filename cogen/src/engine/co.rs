@@ -79,7 +79,8 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{coroutine, Co, Interrupt, State};
+    /// use cogen::{coroutine, Co, Interrupt};
+    /// use cogen::protocol::Status;
     ///
     /// let mut g = coroutine(async |mut co: Co<'_, i32, (), i32>| loop {
     ///     match co.yield_(0).catching().await {
@@ -90,7 +91,7 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     /// g.start().unwrap();
     /// assert!(g.throw(1).is_ok()); // handled
     /// assert_eq!(g.throw(-1), Err(-1)); // re-raised
-    /// assert_eq!(g.state(), State::Finished);
+    /// assert_eq!(g.status(), Status::Finished);
     /// ```
     pub fn raise<T>(&mut self, error: E) -> Raise<'_, Y, S, E, T> {
         Raise::new(&mut self.slot, error)

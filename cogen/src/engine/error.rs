@@ -13,7 +13,8 @@ use core::fmt;
 /// # Examples
 ///
 /// ```
-/// use cogen::{generator, StartError};
+/// use cogen::generator;
+/// use cogen::error::StartError;
 ///
 /// let mut g = generator(async |mut co| co.yield_(1).await);
 /// g.start().unwrap();
@@ -40,7 +41,8 @@ pub enum StartError<E> {
 /// # Examples
 ///
 /// ```
-/// use cogen::{coroutine, Co, SendError};
+/// use cogen::{coroutine, Co};
+/// use cogen::error::SendError;
 ///
 /// let mut g = coroutine(async |mut co: Co<'_, (), i32>| {
 ///     co.yield_(()).await;
@@ -75,7 +77,8 @@ pub enum SendError<S, E> {
 /// # Examples
 ///
 /// ```
-/// use cogen::{generator, Co, ResumeError};
+/// use cogen::{generator, Co};
+/// use cogen::error::ResumeError;
 ///
 /// let mut g = generator(async |_co: Co<'_, u8>| {});
 /// assert!(g.resume().is_ok());
@@ -100,7 +103,8 @@ pub enum ResumeError<E> {
 /// # Examples
 ///
 /// ```
-/// use cogen::{generator, CloseError, Interrupt};
+/// use cogen::{generator, Interrupt};
+/// use cogen::error::CloseError;
 ///
 /// let mut stubborn = generator(async |mut co| loop {
 ///     let _ = co.yield_("still here").catching().await;

@@ -5,7 +5,7 @@ use core::task::{Context, Poll};
 
 use super::{
     Action, CloseError, GeneratorState, Nothing, Outcome, ResumeError, SendError, StartError,
-    State, StepPoll,
+    Status, StepPoll,
 };
 
 /// A generator: Python's protocol (`send`, `throw`, `close`, a return value)
@@ -27,8 +27,9 @@ use super::{
 /// struct field, and a hand-written generator delegated to:
 ///
 /// ```
-/// use cogen::{generator, BoxGenerator, CloseError, Co, Generator, GeneratorState,
-///             SendError, StartError};
+/// use cogen::{generator, Co, Generator, GeneratorState};
+/// use cogen::error::{CloseError, SendError, StartError};
+/// use cogen::protocol::BoxGenerator;
 /// use std::convert::Infallible;
 ///
 /// // 1. A tokenizer: a function returning a generator others can iterate
@@ -158,7 +159,8 @@ pub trait Generator {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{BoxGenerator, Generator, GeneratorState};
+    /// use cogen::{Generator, GeneratorState};
+    /// use cogen::protocol::BoxGenerator;
     ///
     /// let mut g: BoxGenerator<'_, u8> = Box::new(cogen::generator(async |mut co| co.yield_(1).await));
     /// assert_eq!(Generator::resume(&mut g), Ok(GeneratorState::Yielded(1)));
@@ -194,16 +196,18 @@ pub trait Generator {
                 Ok(state) => state.into(),
                 Err(StartError::Raised(e)) => Outcome::Raised(e),
                 Err(StartError::AlreadyStarted) => {
-                    Outcome::Rejected(Action::Start, State::Suspended)
+                    Outcome::Rejected(Action::Start, Status::Suspended)
                 }
-                Err(StartError::Finished) => Outcome::Rejected(Action::Start, State::Finished),
+                Err(StartError::Finished) => Outcome::Rejected(Action::Start, Status::Finished),
             },
             Some(Action::Send(value)) => match self.send(value) {
                 Ok(state) => state.into(),
                 Err(SendError::Raised(e)) => Outcome::Raised(e),
-                Err(SendError::NotStarted(v)) => Outcome::Rejected(Action::Send(v), State::Created),
-                Err(SendError::Finished(v)) => Outcome::Rejected(Action::Send(v), State::Finished),
-                Err(SendError::Running(v)) => Outcome::Rejected(Action::Send(v), State::Running),
+                Err(SendError::NotStarted(v)) => {
+                    Outcome::Rejected(Action::Send(v), Status::Created)
+                }
+                Err(SendError::Finished(v)) => Outcome::Rejected(Action::Send(v), Status::Finished),
+                Err(SendError::Running(v)) => Outcome::Rejected(Action::Send(v), Status::Running),
             },
             Some(Action::Throw(error)) => match self.throw(error) {
                 Ok(state) => state.into(),
@@ -234,7 +238,8 @@ impl<Y, R, S, E> From<GeneratorState<Y, R>> for Outcome<Y, R, S, E> {
 /// # Examples
 ///
 /// ```
-/// use cogen::{BoxGenerator, Generator, GeneratorState};
+/// use cogen::{Generator, GeneratorState};
+/// use cogen::protocol::BoxGenerator;
 ///
 /// let mut pair: Vec<BoxGenerator<'static, &str>> = vec![
 ///     Box::new(cogen::generator(async |mut co| co.yield_("a").await)),
@@ -250,7 +255,8 @@ pub type BoxGenerator<'a, Y, S = (), E = core::convert::Infallible, R = ()> =
 /// # Examples
 ///
 /// ```
-/// use cogen::{Generator, GeneratorState, LocalBoxGenerator};
+/// use cogen::{Generator, GeneratorState};
+/// use cogen::protocol::LocalBoxGenerator;
 /// use std::rc::Rc;
 ///
 /// let shared = Rc::new(5);

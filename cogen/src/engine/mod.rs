@@ -93,22 +93,25 @@ impl<Y, R> GeneratorState<Y, R> {
     }
 }
 
-/// Where a generator is in its life (Python's `inspect.getgeneratorstate`).
+/// Where a generator is in its life: created, suspended, running or
+/// finished (Python's `inspect.getgeneratorstate`). Not to be confused with
+/// [`GeneratorState`], what one step of it produced.
 ///
 /// # Examples
 ///
 /// ```
-/// use cogen::{generator, State};
+/// use cogen::generator;
+/// use cogen::protocol::Status;
 ///
 /// let mut g = generator(async |mut co| co.yield_(1).await);
-/// assert_eq!(g.state(), State::Created);
+/// assert_eq!(g.status(), Status::Created);
 /// g.next();
-/// assert_eq!(g.state(), State::Suspended);
+/// assert_eq!(g.status(), Status::Suspended);
 /// g.next();
-/// assert_eq!(g.state(), State::Finished);
+/// assert_eq!(g.status(), Status::Finished);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum State {
+pub enum Status {
     /// Not started: none of the body has run (`GEN_CREATED`).
     Created,
     /// Paused at a yield point (`GEN_SUSPENDED`).
@@ -172,12 +175,12 @@ pub(crate) enum Phase {
 }
 
 impl Phase {
-    pub(crate) fn state(self) -> State {
+    pub(crate) fn status(self) -> Status {
         match self {
-            Phase::Created => State::Created,
-            Phase::Suspended(_) => State::Suspended,
-            Phase::Running { .. } => State::Running,
-            Phase::Finished => State::Finished,
+            Phase::Created => Status::Created,
+            Phase::Suspended(_) => Status::Suspended,
+            Phase::Running { .. } => Status::Running,
+            Phase::Finished => Status::Finished,
         }
     }
 }
@@ -189,7 +192,8 @@ impl Phase {
 /// # Examples
 ///
 /// ```
-/// use cogen::{Action, AsyncGenerator, Outcome};
+/// use cogen::AsyncGenerator;
+/// use cogen::protocol::{Action, Outcome};
 /// use std::pin::Pin;
 /// use std::task::{Context, Poll, Waker};
 ///
@@ -218,7 +222,8 @@ pub(crate) type StepPoll<Y, R, S, E> = core::task::Poll<Outcome<Y, R, S, E>>;
 /// # Examples
 ///
 /// ```
-/// use cogen::{Action, AsyncGenerator, Outcome, State};
+/// use cogen::AsyncGenerator;
+/// use cogen::protocol::{Action, Outcome, Status};
 /// use std::pin::Pin;
 /// use std::task::{Context, Poll, Waker};
 ///
@@ -226,7 +231,7 @@ pub(crate) type StepPoll<Y, R, S, E> = core::task::Poll<Outcome<Y, R, S, E>>;
 /// let mut cx = Context::from_waker(Waker::noop());
 /// // A value sent to a fresh generator is handed back, with the reason.
 /// let step = Pin::new(&mut g).poll_step(&mut cx, Some(Action::Send(())));
-/// assert!(matches!(step, Poll::Ready(Outcome::Rejected(Action::Send(()), State::Created))));
+/// assert!(matches!(step, Poll::Ready(Outcome::Rejected(Action::Send(()), Status::Created))));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Outcome<Y, R, S, E> {
@@ -242,8 +247,8 @@ pub enum Outcome<Y, R, S, E> {
     /// sub-generator did (finished).
     IgnoredClose(Y),
     /// The action does not fit the generator's state (given): handed back
-    /// untouched. A fresh generator rejects `Send` ([`State::Created`]), a
-    /// started one `Start` ([`State::Suspended`]), a finished one `Start` and
-    /// `Send`, and one with a step in flight any new action ([`State::Running`]).
-    Rejected(Action<S, E>, State),
+    /// untouched. A fresh generator rejects `Send` ([`Status::Created`]), a
+    /// started one `Start` ([`Status::Suspended`]), a finished one `Start` and
+    /// `Send`, and one with a step in flight any new action ([`Status::Running`]).
+    Rejected(Action<S, E>, Status),
 }

@@ -68,7 +68,7 @@ impl<G, C> OnReturn<G, C> {
     ///
     /// ```
     /// let g = cogen::generator(async |mut co| co.yield_(1).await).on_return(drop);
-    /// assert_eq!(g.get_ref().state(), cogen::State::Created);
+    /// assert_eq!(g.get_ref().status(), cogen::protocol::Status::Created);
     /// ```
     pub fn get_ref(&self) -> &G {
         &self.generator

@@ -2,7 +2,7 @@
 //! and async generators, so the rules cannot drift apart.
 
 use super::{
-    Action, CloseError, GeneratorState, Outcome, ResumeError, SendError, StartError, State,
+    Action, CloseError, GeneratorState, Outcome, ResumeError, SendError, StartError, Status,
 };
 
 impl<Y, R, S, E> Outcome<Y, R, S, E> {
@@ -20,7 +20,7 @@ impl<Y, R, S, E> Outcome<Y, R, S, E> {
     pub(crate) fn into_start(self) -> Result<GeneratorState<Y, R>, StartError<E>> {
         self.into_state().map_err(|other| match other {
             Outcome::Raised(e) => StartError::Raised(e),
-            Outcome::Rejected(_, State::Finished) => StartError::Finished,
+            Outcome::Rejected(_, Status::Finished) => StartError::Finished,
             Outcome::Rejected(..) => StartError::AlreadyStarted,
             _ => unreachable!("start never closes"),
         })
@@ -32,9 +32,9 @@ impl<Y, R, S, E> Outcome<Y, R, S, E> {
         self.into_state().map_err(|other| match other {
             Outcome::Raised(e) => SendError::Raised(e),
             Outcome::Rejected(Action::Send(v), state) => match state {
-                State::Created => SendError::NotStarted(v),
-                State::Running => SendError::Running(v),
-                State::Suspended | State::Finished => SendError::Finished(v),
+                Status::Created => SendError::NotStarted(v),
+                Status::Running => SendError::Running(v),
+                Status::Suspended | Status::Finished => SendError::Finished(v),
             },
             _ => unreachable!("send never closes and hands back only its value"),
         })

@@ -20,7 +20,7 @@ use super::slot::Slot;
 ///     co.raise::<()>("gave up").await;
 /// });
 /// g.start().unwrap();
-/// assert_eq!(g.send(()), Err(cogen::SendError::Raised("gave up")));
+/// assert_eq!(g.send(()), Err(cogen::error::SendError::Raised("gave up")));
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Raise<'a, Y, S, E, T> {

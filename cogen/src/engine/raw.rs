@@ -39,7 +39,7 @@ use core::ptr::NonNull;
 use core::task::{Context, Poll};
 
 use super::slot::Slot;
-use super::{Action, Mode, Outcome, Phase, State};
+use super::{Action, Mode, Outcome, Phase, Status};
 
 struct Inner<Y, S, E, F> {
     slot: UnsafeCell<Slot<Y, S, E>>,
@@ -258,16 +258,16 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
                 return Poll::Ready(match action {
                     Action::Throw(e) => Outcome::Raised(e),
                     Action::Close => Outcome::Closed,
-                    other => Outcome::Rejected(other, State::Finished),
+                    other => Outcome::Rejected(other, Status::Finished),
                 });
             }
             (Phase::Running { .. }, Some(action)) => {
-                return Poll::Ready(Outcome::Rejected(action, State::Running));
+                return Poll::Ready(Outcome::Rejected(action, Status::Running));
             }
             (Phase::Created, Some(action)) => match action {
                 Action::Start => false,
                 Action::Send(s) => {
-                    return Poll::Ready(Outcome::Rejected(Action::Send(s), State::Created));
+                    return Poll::Ready(Outcome::Rejected(Action::Send(s), Status::Created));
                 }
                 Action::Throw(e) => {
                     self.finish();
@@ -280,7 +280,7 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
             },
             (Phase::Suspended(mode), Some(action)) => match action {
                 Action::Start => {
-                    return Poll::Ready(Outcome::Rejected(Action::Start, State::Suspended));
+                    return Poll::Ready(Outcome::Rejected(Action::Start, Status::Suspended));
                 }
                 Action::Throw(e) if mode == Mode::Plain => {
                     // The yield point does not handle interrupts: the error

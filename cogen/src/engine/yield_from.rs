@@ -7,7 +7,7 @@ use pin_project_lite::pin_project;
 use super::co::offer;
 use super::raw::SlotPtr;
 use super::slot::Slot;
-use super::{Action, AsyncGenerator as Delegate, Interrupt, Mode, Outcome, State};
+use super::{Action, AsyncGenerator as Delegate, Interrupt, Mode, Outcome, Status};
 
 enum Step<S, E> {
     /// Resume the sub-generator (`action` is `None` when re-polling a step
@@ -291,13 +291,13 @@ fn begin_resuming<D: Delegate + ?Sized>(
 ) -> Begun<D> {
     match sub.poll_step(cx, Some(Action::Start)) {
         Poll::Pending => Begun::Drive(None),
-        Poll::Ready(Outcome::Rejected(Action::Start, State::Suspended)) => {
+        Poll::Ready(Outcome::Rejected(Action::Start, Status::Suspended)) => {
             Begun::Drive(Some(Action::Send(value)))
         }
         // A cancelled step of an async sub-generator: its outcome is
         // delegated like any other (`value` is not needed).
-        Poll::Ready(Outcome::Rejected(Action::Start, State::Running)) => Begun::Drive(None),
-        Poll::Ready(Outcome::Rejected(Action::Start, State::Finished)) => Begun::Finished,
+        Poll::Ready(Outcome::Rejected(Action::Start, Status::Running)) => Begun::Drive(None),
+        Poll::Ready(Outcome::Rejected(Action::Start, Status::Finished)) => Begun::Finished,
         Poll::Ready(Outcome::Rejected(_, state)) => rejected_mid_delegation(state),
         Poll::Ready(outcome) => Begun::Outcome(outcome),
     }
@@ -305,7 +305,7 @@ fn begin_resuming<D: Delegate + ?Sized>(
 
 #[cold]
 #[inline(never)]
-fn rejected_mid_delegation(state: State) -> ! {
+fn rejected_mid_delegation(state: Status) -> ! {
     panic!(
         "cogen: a sub-generator rejected an action forwarded to it while delegating \
          (it said it was {state:?}); a hand-written generator must accept what the \
@@ -315,7 +315,7 @@ fn rejected_mid_delegation(state: State) -> ! {
 
 #[cold]
 #[inline(never)]
-fn not_fresh(state: State) -> ! {
+fn not_fresh(state: Status) -> ! {
     panic!(
         "cogen: yield_from was given a sub-generator that is not fresh ({state:?}); \
          Python's `yield from` resumes a started one and evaluates a finished one to None: \

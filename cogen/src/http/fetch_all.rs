@@ -6,7 +6,8 @@ use tokio::task::{self, JoinSet};
 use tokio::time::Instant;
 
 use super::{FetchError, FetchErrorKind, Fetched, Fetcher};
-use crate::{AsyncGen, async_generator_scoped};
+use crate::AsyncGen;
+use crate::async_gen::async_generator_scoped;
 
 impl Fetcher {
     /// Fetches every URL, at most [`concurrency`](Fetcher::concurrency) at a

@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 use tokio::io::{AsyncRead, AsyncReadExt, BufReader};
 
 use super::{FileError, FileOp};
-use crate::{AsyncGen, Co, async_generator, async_generator_scoped};
+use crate::async_gen::async_generator_scoped;
+use crate::{AsyncGen, Co, async_generator};
 
 /// An async generator of the bytes of the file at `path`, `size` at a time
 /// (Python's `await f.read(size)` in a loop).

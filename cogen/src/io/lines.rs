@@ -5,7 +5,8 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
 
 use super::split::{Split, Splitter};
 use super::{FileError, FileOp};
-use crate::{AsyncGen, Co, async_generator, async_generator_scoped};
+use crate::async_gen::async_generator_scoped;
+use crate::{AsyncGen, Co, async_generator};
 
 /// Read buffer for files: large enough that tokio's blocking-pool round trip
 /// per read is paid rarely.

@@ -2,14 +2,14 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use crate::AsyncClose;
+use crate::async_gen::AsyncClose;
 
-/// Future for [`AsyncCloseExt::aclose`](super::AsyncCloseExt::aclose).
+/// Future for [`AsyncCloseExt::close_pipeline`](super::AsyncCloseExt::close_pipeline).
 ///
 /// # Examples
 ///
 /// ```
-/// use cogen::ops::{AsyncCloseExt, OpsExt};
+/// use cogen::ops::{AsyncCloseExt, StreamOpsExt};
 /// use futures::StreamExt;
 ///
 /// # futures::executor::block_on(async {
@@ -20,23 +20,23 @@ use crate::AsyncClose;
 /// });
 /// let mut pipeline = g.map_concurrent(2, |x| async move { x * 10 });
 /// assert_eq!(pipeline.next().await, Some(0));
-/// pipeline.aclose().await; // closes the generator too
+/// pipeline.close_pipeline().await; // closes the generator too
 /// assert_eq!(pipeline.next().await, None);
 /// # });
 /// ```
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct Aclose<'a, T: ?Sized> {
+pub struct ClosePipeline<'a, T: ?Sized> {
     target: &'a mut T,
 }
 
-impl<'a, T: ?Sized> Aclose<'a, T> {
+impl<'a, T: ?Sized> ClosePipeline<'a, T> {
     pub(super) fn new(target: &'a mut T) -> Self {
-        Aclose { target }
+        ClosePipeline { target }
     }
 }
 
-impl<T: AsyncClose + Unpin + ?Sized> Future for Aclose<'_, T> {
+impl<T: AsyncClose + Unpin + ?Sized> Future for ClosePipeline<'_, T> {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {

@@ -37,7 +37,7 @@
 //! });
 //! let mut evens = g.map(|x| x * 10).filter(|x| std::future::ready(x % 20 == 0));
 //! assert_eq!(evens.next().await, Some(0));
-//! evens.aclose().await; // reaches the generator through filter and map
+//! evens.close_pipeline().await; // reaches the generator through filter and map
 //! assert!(cleaned.load(SeqCst));
 //! # });
 //! ```
@@ -55,7 +55,7 @@ use futures_util::stream::{
     ReadyChunks, Select, Skip, Take, TakeWhile, Then, Zip,
 };
 
-use crate::AsyncClose;
+use crate::async_gen::AsyncClose;
 
 /// Closes `a` and `b` concurrently: `Ready` once both are closed. Each is
 /// polled every time, so neither close is lost while the other is pending

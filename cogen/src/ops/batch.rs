@@ -3,18 +3,18 @@ use core::task::{Context, Poll};
 use std::time::Duration;
 
 use super::deadline::Deadline;
-use crate::AsyncClose;
+use crate::async_gen::AsyncClose;
 use futures_core::{FusedStream, Stream};
 
 pin_project_lite::pin_project! {
-    /// Stream for [`OpsExt::batch`](super::OpsExt::batch): chunks of at most
+    /// Stream for [`StreamOpsExt::batch`](super::StreamOpsExt::batch): chunks of at most
     /// `max` items, each delivered when full or when `within` has passed
     /// since its first item, whichever comes first.
     ///
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::OpsExt;
+    /// use cogen::ops::StreamOpsExt;
     /// use futures::StreamExt;
     /// use std::time::Duration;
     ///

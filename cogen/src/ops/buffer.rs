@@ -9,10 +9,10 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use futures_core::{FusedStream, Stream};
 use tokio::task::JoinHandle;
 
-use crate::AsyncClose;
+use crate::async_gen::AsyncClose;
 use crate::rt::{Finalizer, backpressure};
 
-/// What [`buffer`](super::OpsExt::buffer) does with a new item when the
+/// What [`buffer`](super::StreamOpsExt::buffer) does with a new item when the
 /// buffer is full.
 ///
 /// # Examples
@@ -143,7 +143,7 @@ impl<T> Ring<T> {
 }
 
 pin_project_lite::pin_project! {
-    /// Stream for [`OpsExt::buffer`](super::OpsExt::buffer): the upstream runs
+    /// Stream for [`StreamOpsExt::buffer`](super::StreamOpsExt::buffer): the upstream runs
     /// ahead in its own task, up to `capacity` items.
     ///
     /// Every item the task pushed is delivered before the stream ends, and
@@ -162,7 +162,7 @@ pin_project_lite::pin_project! {
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::{OpsExt, Overflow};
+    /// use cogen::ops::{StreamOpsExt, Overflow};
     /// use futures::StreamExt;
     ///
     /// # #[tokio::main(flavor = "current_thread")]
@@ -236,7 +236,7 @@ impl<St: Stream> Buffer<St> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::{no_cleanup, OpsExt, Overflow};
+    /// use cogen::ops::{no_cleanup, StreamOpsExt, Overflow};
     /// use futures::StreamExt;
     ///
     /// # #[tokio::main(flavor = "current_thread")]
@@ -258,7 +258,7 @@ impl<St: Stream> Buffer<St> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::{no_cleanup, OpsExt, Overflow};
+    /// use cogen::ops::{no_cleanup, StreamOpsExt, Overflow};
     /// let b = no_cleanup(futures::stream::iter(0..10)).buffer(3, Overflow::Wait);
     /// assert_eq!(b.len(), 0); // nothing runs before the first poll
     /// ```
@@ -271,7 +271,7 @@ impl<St: Stream> Buffer<St> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::{no_cleanup, OpsExt, Overflow};
+    /// use cogen::ops::{no_cleanup, StreamOpsExt, Overflow};
     /// assert!(no_cleanup(futures::stream::iter(0..1)).buffer(1, Overflow::Wait).is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {

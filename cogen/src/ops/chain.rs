@@ -3,7 +3,7 @@ use core::task::{Context, Poll, ready};
 
 use futures_core::{FusedStream, Stream};
 
-use crate::AsyncClose;
+use crate::async_gen::AsyncClose;
 
 /// Yields every item of `first`, then every item of `second` (aiostream's
 /// `chain`, Python's `itertools.chain`); closing it closes both.
@@ -44,7 +44,7 @@ use crate::AsyncClose;
 /// let mut both = chain(counter("a").take(2), counter("b"));
 /// let got: Vec<_> = both.by_ref().take(3).collect().await;
 /// assert_eq!(got, [0, 1, 0]);
-/// both.aclose().await; // `a` (ended by its `take`, still suspended) and `b`
+/// both.close_pipeline().await; // `a` (ended by its `take`, still suspended) and `b`
 /// let mut cleaned = log.lock().unwrap().clone();
 /// cleaned.sort();
 /// assert_eq!(cleaned, ["a", "b"]);

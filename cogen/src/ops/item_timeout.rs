@@ -4,16 +4,16 @@ use core::task::{Context, Poll};
 use std::time::Duration;
 
 use super::deadline::Deadline;
-use crate::AsyncClose;
+use crate::async_gen::AsyncClose;
 use futures_core::{FusedStream, Stream};
 
 pin_project_lite::pin_project! {
-    /// Stream for [`OpsExt::item_timeout`](super::OpsExt::item_timeout).
+    /// Stream for [`StreamOpsExt::item_timeout`](super::StreamOpsExt::item_timeout).
     ///
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::{OpsExt, TimedOut};
+    /// use cogen::ops::{StreamOpsExt, TimedOut};
     /// use futures::StreamExt;
     /// use std::time::Duration;
     ///
@@ -99,7 +99,7 @@ impl<St> fmt::Debug for ItemTimeout<St> {
 }
 
 /// No item came within the limit of
-/// [`OpsExt::item_timeout`](super::OpsExt::item_timeout) (aiostream's
+/// [`StreamOpsExt::item_timeout`](super::StreamOpsExt::item_timeout) (aiostream's
 /// `timeout` raising `TimeoutError`); holds the limit.
 ///
 /// # Examples

@@ -7,16 +7,16 @@ use std::collections::VecDeque;
 use futures_core::{FusedStream, Stream};
 use futures_util::stream::FuturesUnordered;
 
-use crate::AsyncClose;
+use crate::async_gen::AsyncClose;
 
 pin_project_lite::pin_project! {
-    /// Stream for [`OpsExt::map_concurrent`](super::OpsExt::map_concurrent)
-    /// and [`OpsExt::map_concurrent_unordered`](super::OpsExt::map_concurrent_unordered).
+    /// Stream for [`StreamOpsExt::map_concurrent`](super::StreamOpsExt::map_concurrent)
+    /// and [`StreamOpsExt::map_concurrent_unordered`](super::StreamOpsExt::map_concurrent_unordered).
     ///
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::OpsExt;
+    /// use cogen::ops::StreamOpsExt;
     /// use futures::StreamExt;
     ///
     /// # futures::executor::block_on(async {
@@ -35,7 +35,7 @@ pin_project_lite::pin_project! {
     /// panicked item's place skipped), then the end.
     ///
     /// ```
-    /// use cogen::ops::OpsExt;
+    /// use cogen::ops::StreamOpsExt;
     /// use futures::{FutureExt, StreamExt};
     /// use std::panic::AssertUnwindSafe;
     ///
@@ -155,7 +155,7 @@ where
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::OpsExt;
+    /// use cogen::ops::StreamOpsExt;
     /// let s = futures::stream::iter(0..10).map_concurrent(2, |x| async move { x }).with_window(8);
     /// assert_eq!(s.window(), Some(8));
     /// ```
@@ -178,7 +178,7 @@ where
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::OpsExt;
+    /// use cogen::ops::StreamOpsExt;
     /// let s = futures::stream::iter(0..10).map_concurrent(3, |x| async move { x });
     /// assert_eq!(s.window(), Some(12));
     /// ```
@@ -191,7 +191,7 @@ where
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::OpsExt;
+    /// use cogen::ops::StreamOpsExt;
     /// let s = futures::stream::iter(0..10).map_concurrent_unordered(3, |x| async move { x });
     /// assert_eq!(s.in_flight(), 0);
     /// ```

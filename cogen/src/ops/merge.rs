@@ -3,7 +3,7 @@ use core::task::{Context, Poll};
 
 use futures_core::{FusedStream, Stream};
 
-use crate::AsyncClose;
+use crate::async_gen::AsyncClose;
 
 /// Merges many streams into one, yielding items as each stream produces
 /// them, until all have finished (aiostream's `merge`).
@@ -11,7 +11,7 @@ use crate::AsyncClose;
 /// Fair: after a stream yields, the next poll starts with the one after it.
 /// Closing the merged stream closes every stream still running, concurrently,
 /// and waits for all of their async cleanup. The streams must be [`Unpin`]:
-/// box the others ([`OpsExt::boxed_gen`](super::OpsExt::boxed_gen)), which
+/// box the others ([`StreamOpsExt::boxed_gen`](super::StreamOpsExt::boxed_gen)), which
 /// also merges generators of different types.
 ///
 /// Relatives: [`futures::stream::select_all`](futures_util::stream::select_all())
@@ -20,7 +20,7 @@ use crate::AsyncClose;
 /// # Examples
 ///
 /// ```
-/// use cogen::{async_generator, ops::{merge, OpsExt}};
+/// use cogen::{async_generator, ops::{merge, StreamOpsExt}};
 /// use futures::StreamExt;
 ///
 /// # futures::executor::block_on(async {

@@ -3,15 +3,15 @@
 //! every generator of a pipeline.
 //!
 //! Every operator here implements [`AsyncClose`] when its upstream does, so
-//! [`AsyncCloseExt::aclose`] on the end of a pipeline closes each generator
+//! [`AsyncCloseExt::close_pipeline`] on the end of a pipeline closes each generator
 //! upstream and awaits its cleanup, across `buffer`'s task
 //! boundary too; a `Finalizer` (or
 //! `run`) does the same for a pipeline dropped unfinished.
 //!
 //! | operator | what | relatives |
 //! |---|---|---|
-//! | [`map_concurrent`](OpsExt::map_concurrent) | ordered, bounded concurrency, no head-of-line stall | `StreamExt::buffered` stalls behind a slow item |
-//! | [`map_concurrent_unordered`](OpsExt::map_concurrent_unordered) | completion order | `StreamExt::buffer_unordered` |
+//! | [`map_concurrent`](StreamOpsExt::map_concurrent) | ordered, bounded concurrency, no head-of-line stall | `StreamExt::buffered` stalls behind a slow item |
+//! | [`map_concurrent_unordered`](StreamOpsExt::map_concurrent_unordered) | completion order | `StreamExt::buffer_unordered` |
 //! | `buffer` (feature `tokio`) | run ahead in a task, overflow policy | none |
 //! | [`merge`] | many streams, fair | `select_all`, tokio-stream `merge` |
 //! | [`chain`] | one stream, then another; closing closes both | `StreamExt::chain`, which closing cannot reach |
@@ -76,7 +76,7 @@
 //! });
 //! let mut odd = g.map(|x| x * 3).filter(|x| std::future::ready(x % 2 == 1));
 //! assert_eq!(odd.next().await, Some(3));
-//! odd.aclose().await; // awaits the generator's cleanup
+//! odd.close_pipeline().await; // awaits the generator's cleanup
 //! assert_eq!(cleanups.load(SeqCst), 1);
 //! # }
 //! ```
@@ -103,7 +103,7 @@ use core::pin::Pin;
 
 use futures_core::Stream;
 
-pub use aclose::Aclose;
+pub use aclose::ClosePipeline;
 #[cfg(feature = "tokio")]
 pub use batch::Batch;
 #[cfg(feature = "tokio")]
@@ -117,7 +117,7 @@ pub use no_cleanup::{NoCleanup, no_cleanup};
 #[cfg(feature = "tokio")]
 pub use space_out::SpaceOut;
 
-pub use crate::AsyncClose;
+pub use crate::async_gen::{AsyncClose, closing};
 
 /// A [`Stream`] that can be closed with async cleanup: what a boxed pipeline
 /// stage is ([`BoxGen`]).
@@ -133,12 +133,12 @@ pub trait CloseableStream: Stream + AsyncClose {}
 impl<T: Stream + AsyncClose + ?Sized> CloseableStream for T {}
 
 /// A boxed, type-erased closable stream: merge generators of different types,
-/// or return a pipeline from a function. Made by [`OpsExt::boxed_gen`].
+/// or return a pipeline from a function. Made by [`StreamOpsExt::boxed_gen`].
 ///
 /// # Examples
 ///
 /// ```
-/// use cogen::ops::{BoxGen, OpsExt};
+/// use cogen::ops::{BoxGen, StreamOpsExt};
 ///
 /// fn numbers(up_to: u32) -> BoxGen<'static, u32> {
 ///     cogen::async_generator(async move |mut co| {
@@ -157,7 +157,7 @@ pub type BoxGen<'a, T> = Pin<Box<dyn CloseableStream<Item = T> + Send + 'a>>;
 /// # Examples
 ///
 /// ```
-/// use cogen::ops::OpsExt;
+/// use cogen::ops::StreamOpsExt;
 /// use futures::StreamExt;
 ///
 /// # futures::executor::block_on(async {
@@ -168,7 +168,7 @@ pub type BoxGen<'a, T> = Pin<Box<dyn CloseableStream<Item = T> + Send + 'a>>;
 /// assert_eq!(out, [1, 4, 9]);
 /// # });
 /// ```
-pub trait OpsExt: Stream {
+pub trait StreamOpsExt: Stream {
     /// Runs `f` on each item with at most `limit` futures in flight, and
     /// yields the outputs in input order.
     ///
@@ -192,7 +192,7 @@ pub trait OpsExt: Stream {
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::OpsExt;
+    /// use cogen::ops::StreamOpsExt;
     /// use futures::StreamExt;
     /// use std::time::Duration;
     ///
@@ -217,7 +217,7 @@ pub trait OpsExt: Stream {
         MapConcurrent::new(self, limit, f, true)
     }
 
-    /// As [`map_concurrent`](OpsExt::map_concurrent), yielding outputs as
+    /// As [`map_concurrent`](StreamOpsExt::map_concurrent), yielding outputs as
     /// they complete.
     ///
     /// # Panics
@@ -228,7 +228,7 @@ pub trait OpsExt: Stream {
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::OpsExt;
+    /// use cogen::ops::StreamOpsExt;
     /// use futures::StreamExt;
     /// use std::time::Duration;
     ///
@@ -258,7 +258,7 @@ pub trait OpsExt: Stream {
     ///
     /// The task starts at the first poll. Closing (or dropping) the buffered
     /// stream stops the task, which then closes the upstream with its async
-    /// cleanup; [`AsyncCloseExt::aclose`] waits for that, and a
+    /// cleanup; [`AsyncCloseExt::close_pipeline`] waits for that, and a
     /// [`run`](crate::rt::run) waits for it before returning. A panic
     /// upstream resumes in the consumer. In debug mode, an upstream held
     /// back by a full buffer for too long is reported.
@@ -270,7 +270,7 @@ pub trait OpsExt: Stream {
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::{OpsExt, Overflow};
+    /// use cogen::ops::{StreamOpsExt, Overflow};
     /// use futures::StreamExt;
     ///
     /// # #[tokio::main(flavor = "current_thread")]
@@ -311,7 +311,7 @@ pub trait OpsExt: Stream {
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::OpsExt;
+    /// use cogen::ops::StreamOpsExt;
     /// use futures::StreamExt;
     /// use std::time::Duration;
     ///
@@ -354,7 +354,7 @@ pub trait OpsExt: Stream {
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::OpsExt;
+    /// use cogen::ops::StreamOpsExt;
     /// use futures::StreamExt;
     /// use std::time::Duration;
     ///
@@ -397,7 +397,7 @@ pub trait OpsExt: Stream {
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::OpsExt;
+    /// use cogen::ops::StreamOpsExt;
     /// use futures::StreamExt;
     /// use std::time::Duration;
     ///
@@ -421,7 +421,7 @@ pub trait OpsExt: Stream {
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::{BoxGen, OpsExt};
+    /// use cogen::ops::{BoxGen, StreamOpsExt};
     /// let g: BoxGen<'_, i32> = cogen::async_generator(async |mut co| co.yield_(1).await).boxed_gen();
     /// # drop(g);
     /// ```
@@ -433,9 +433,9 @@ pub trait OpsExt: Stream {
     }
 }
 
-impl<St: Stream + ?Sized> OpsExt for St {}
+impl<St: Stream + ?Sized> StreamOpsExt for St {}
 
-/// [`aclose`](AsyncCloseExt::aclose) for every [`AsyncClose`] type.
+/// [`close_pipeline`](AsyncCloseExt::close_pipeline) for every [`AsyncClose`] type.
 ///
 /// # Examples
 ///
@@ -445,21 +445,26 @@ impl<St: Stream + ?Sized> OpsExt for St {}
 ///
 /// # futures::executor::block_on(async {
 /// let mut s = no_cleanup(futures::stream::iter(0..3));
-/// s.aclose().await;
+/// s.close_pipeline().await;
 /// assert_eq!(s.next().await, None);
 /// # });
 /// ```
 pub trait AsyncCloseExt: AsyncClose {
     /// Closes this stream and every generator upstream of it, awaiting their
     /// cleanup (Python's `await agen.aclose()` on the end of a pipeline).
-    /// On an [`AsyncGen`](crate::AsyncGen), its inherent
-    /// [`aclose`](crate::AsyncGen::aclose) (which reports the outcome) takes
-    /// precedence.
+    /// Unlike [`AsyncGen::aclose`](crate::AsyncGen::aclose), which closes one
+    /// generator and reports how its close went, it reports nothing: a
+    /// failed close along the way is a `tracing` warning.
+    ///
+    /// # Cancel safety
+    ///
+    /// Dropping it while a cleanup awaits leaves that close in flight: a
+    /// later `close_pipeline` continues it.
     ///
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::{AsyncCloseExt, OpsExt};
+    /// use cogen::ops::{AsyncCloseExt, StreamOpsExt};
     /// use std::sync::{Arc, Mutex};
     ///
     /// # futures::executor::block_on(async {
@@ -471,15 +476,16 @@ pub trait AsyncCloseExt: AsyncClose {
     /// });
     /// let mut pipeline = g.map_concurrent(1, |x| async move { x });
     /// futures::StreamExt::next(&mut pipeline).await;
-    /// pipeline.aclose().await;
+    /// pipeline.close_pipeline().await;
     /// assert_eq!(*log.lock().unwrap(), ["cleaned"]);
     /// # });
     /// ```
-    fn aclose(&mut self) -> Aclose<'_, Self>
+    #[doc(alias = "aclose")]
+    fn close_pipeline(&mut self) -> ClosePipeline<'_, Self>
     where
         Self: Unpin,
     {
-        Aclose::new(self)
+        ClosePipeline::new(self)
     }
 }
 

@@ -3,7 +3,7 @@ use core::task::{Context, Poll};
 
 use futures_core::{FusedStream, Stream};
 
-use crate::AsyncClose;
+use crate::async_gen::AsyncClose;
 
 /// Marks a plain stream as having no async cleanup, so it can go where
 /// `AsyncClose` is needed (`buffer`,
@@ -13,7 +13,7 @@ use crate::AsyncClose;
 /// # Examples
 ///
 /// ```
-/// use cogen::ops::{no_cleanup, OpsExt, Overflow};
+/// use cogen::ops::{no_cleanup, StreamOpsExt, Overflow};
 /// use futures::StreamExt;
 ///
 /// # #[tokio::main(flavor = "current_thread")]

@@ -3,17 +3,17 @@ use core::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use super::deadline::Deadline;
-use crate::AsyncClose;
+use crate::async_gen::AsyncClose;
 use futures_core::{FusedStream, Stream};
 
 pin_project_lite::pin_project! {
-    /// Stream for [`OpsExt::space_out`](super::OpsExt::space_out): items at
+    /// Stream for [`StreamOpsExt::space_out`](super::StreamOpsExt::space_out): items at
     /// least `period` apart.
     ///
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::OpsExt;
+    /// use cogen::ops::StreamOpsExt;
     /// use futures::StreamExt;
     /// use std::time::Duration;
     ///

@@ -3,7 +3,8 @@ use core::future::Future;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
-use crate::{AsyncGen, async_generator_scoped};
+use crate::AsyncGen;
+use crate::async_gen::async_generator_scoped;
 
 /// An async generator of `(index, output)` pairs, in the order the futures
 /// complete (asyncio's `as_completed`, which also tells you which one).

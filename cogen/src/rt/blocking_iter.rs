@@ -4,7 +4,7 @@ use futures_core::Stream;
 use futures_util::StreamExt;
 use tokio::runtime::{Handle, Runtime};
 
-use crate::AsyncClose;
+use crate::async_gen::AsyncClose;
 
 /// Consumes an async generator (or any closable stream) from sync code, as an
 /// [`Iterator`]: each `next` blocks the thread until the next item.

@@ -11,7 +11,7 @@ use tokio::runtime::Handle;
 use tokio::task::JoinHandle;
 
 use super::task_group::Tracked;
-use crate::AsyncClose;
+use crate::async_gen::AsyncClose;
 
 /// Runs the async cleanup of dropped, unfinished async generators as tasks on
 /// a tokio runtime: asyncio's async-generator finalizer hook, and its
@@ -85,7 +85,7 @@ impl Finalizer {
     ///
     /// # Panics
     ///
-    /// Outside a tokio runtime; use [`Finalizer::on`] with a [`Handle`] there.
+    /// Outside a tokio runtime; use [`Finalizer::with_handle`] with a [`Handle`] there.
     ///
     /// # Examples
     ///
@@ -100,10 +100,10 @@ impl Finalizer {
     #[allow(clippy::new_without_default)] // `Default` should not panic
     pub fn new() -> Self {
         match Handle::try_current() {
-            Ok(handle) => Self::on(handle),
+            Ok(handle) => Self::with_handle(handle),
             Err(_) => panic!(
                 "cogen: Finalizer::new() must be called from inside a tokio runtime; \
-                 use Finalizer::on(handle) elsewhere"
+                 use Finalizer::with_handle(handle) elsewhere"
             ),
         }
     }
@@ -114,10 +114,10 @@ impl Finalizer {
     ///
     /// ```
     /// let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-    /// let finalizer = cogen::rt::Finalizer::on(rt.handle().clone());
+    /// let finalizer = cogen::rt::Finalizer::with_handle(rt.handle().clone());
     /// assert_eq!(finalizer.pending(), 0);
     /// ```
-    pub fn on(handle: Handle) -> Self {
+    pub fn with_handle(handle: Handle) -> Self {
         Finalizer {
             handle,
             pending: Arc::default(),
@@ -139,7 +139,7 @@ impl Finalizer {
     /// let finalizer = Finalizer::new();
     /// let mut g = finalizer.attach(async_generator(async |mut co| co.yield_(5).await));
     /// assert_eq!(g.next().await, Some(5));
-    /// assert_eq!(g.state(), cogen::State::Suspended); // through Deref
+    /// assert_eq!(g.status(), cogen::protocol::Status::Suspended); // through Deref
     /// # }
     /// ```
     pub fn attach<T>(&self, agen: T) -> Finalized<T>

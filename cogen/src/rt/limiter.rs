@@ -9,7 +9,7 @@ use super::{Task, spawn};
 /// `async with sem: ...`).
 ///
 /// Clones share the bound. For a stream of work, see
-/// `cogen::ops::OpsExt::map_concurrent`.
+/// `cogen::ops::StreamOpsExt::map_concurrent`.
 ///
 /// Relative: [`tokio::sync::Semaphore`], which this wraps so that the permit
 /// is held exactly while the future runs.

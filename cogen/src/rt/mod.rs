@@ -46,5 +46,5 @@ pub use run::{Runner, run};
 pub use task::{Task, spawn};
 pub use task_group::{GroupCanceller, GroupError, TaskGroup, TaskOutcome};
 pub use to_thread::to_thread;
-pub use to_thread_iter::{ThreadIter, to_thread_iter};
+pub use to_thread_iter::{ThreadStream, to_thread_iter};
 pub use wait_for::wait_for;

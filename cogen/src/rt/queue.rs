@@ -61,13 +61,13 @@ pub struct Queue<T> {
 }
 
 struct Shared<T> {
-    state: Mutex<State<T>>,
+    state: Mutex<Status<T>>,
     not_empty: Notify,
     not_full: Notify,
     all_done: Notify,
 }
 
-struct State<T> {
+struct Status<T> {
     items: VecDeque<T>,
     /// 0: unbounded.
     maxsize: usize,
@@ -77,7 +77,7 @@ struct State<T> {
     waiting_putters: usize,
 }
 
-impl<T> State<T> {
+impl<T> Status<T> {
     fn is_full(&self) -> bool {
         self.maxsize != 0 && self.items.len() >= self.maxsize
     }
@@ -105,7 +105,7 @@ impl<T> Queue<T> {
     pub fn new(maxsize: usize) -> Self {
         Queue {
             shared: Arc::new(Shared {
-                state: Mutex::new(State {
+                state: Mutex::new(Status {
                     items: VecDeque::with_capacity(maxsize.min(1024)),
                     maxsize,
                     unfinished: 0,
@@ -135,7 +135,7 @@ impl<T> Queue<T> {
         Self::new(0)
     }
 
-    fn lock(&self) -> MutexGuard<'_, State<T>> {
+    fn lock(&self) -> MutexGuard<'_, Status<T>> {
         // No user code runs under the lock except `T`'s drop in
         // `shutdown_immediate`, which hands the items back instead.
         self.shared
@@ -196,7 +196,7 @@ impl<T> Queue<T> {
     }
 
     /// Pushes under the lock, then wakes a waiting consumer.
-    fn push(&self, mut state: MutexGuard<'_, State<T>>, item: T) {
+    fn push(&self, mut state: MutexGuard<'_, Status<T>>, item: T) {
         state.items.push_back(item);
         state.unfinished += 1;
         let wake = state.waiting_getters > 0;
@@ -278,7 +278,7 @@ impl<T> Queue<T> {
     }
 
     /// After a pop under the lock: wakes a waiting producer.
-    fn popped(&self, state: MutexGuard<'_, State<T>>, item: T) -> T {
+    fn popped(&self, state: MutexGuard<'_, Status<T>>, item: T) -> T {
         let wake = state.waiting_putters > 0;
         drop(state);
         if wake {
@@ -531,7 +531,7 @@ impl<T: Send + 'static> Queue<T> {
 
 /// Decrements a waiter count when a waiting `put` or `get` wakes or is
 /// cancelled.
-struct Waiting<'a, T>(&'a Shared<T>, fn(&mut State<T>) -> &mut usize);
+struct Waiting<'a, T>(&'a Shared<T>, fn(&mut Status<T>) -> &mut usize);
 
 impl<T> Drop for Waiting<'_, T> {
     fn drop(&mut self) {

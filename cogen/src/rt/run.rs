@@ -184,7 +184,7 @@ impl Runner {
         let rt = builder
             .build()
             .unwrap_or_else(|e| panic!("cogen::rt::run() could not build a tokio runtime: {e}"));
-        let finalizer = Finalizer::on(rt.handle().clone());
+        let finalizer = Finalizer::with_handle(rt.handle().clone());
         *lock(&slot) = Some(finalizer.clone());
         // Dropped before `rt`, on a panic in `main` too.
         let _clear = ClearSlot(slot.clone());

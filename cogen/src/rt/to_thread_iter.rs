@@ -7,7 +7,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::to_thread::in_context;
-use crate::AsyncClose;
+use crate::async_gen::AsyncClose;
 
 /// Runs a sync generator (any iterator) on a blocking thread and consumes it
 /// as an async generator, through a bounded buffer of `capacity` items: the
@@ -44,7 +44,7 @@ use crate::AsyncClose;
 /// # }
 /// ```
 #[track_caller]
-pub fn to_thread_iter<I>(capacity: usize, iter: I) -> ThreadIter<I>
+pub fn to_thread_iter<I>(capacity: usize, iter: I) -> ThreadStream<I>
 where
     I: IntoIterator<IntoIter: Send + 'static> + Send + 'static,
     I::Item: Send + 'static,
@@ -53,7 +53,7 @@ where
         capacity > 0,
         "cogen: to_thread_iter needs a capacity of at least 1"
     );
-    ThreadIter {
+    ThreadStream {
         start: Some(iter),
         capacity,
         rx: None,
@@ -76,16 +76,16 @@ where
 /// # }
 /// ```
 #[must_use = "streams do nothing unless polled"]
-pub struct ThreadIter<I: IntoIterator> {
+pub struct ThreadStream<I: IntoIterator> {
     start: Option<I>,
     capacity: usize,
     rx: Option<mpsc::Receiver<I::Item>>,
     thread: Option<JoinHandle<()>>,
 }
 
-impl<I: IntoIterator> Unpin for ThreadIter<I> {}
+impl<I: IntoIterator> Unpin for ThreadStream<I> {}
 
-impl<I> ThreadIter<I>
+impl<I> ThreadStream<I>
 where
     I: IntoIterator<IntoIter: Send + 'static> + Send + 'static,
     I::Item: Send + 'static,
@@ -120,7 +120,7 @@ where
     }
 }
 
-impl<I> Stream for ThreadIter<I>
+impl<I> Stream for ThreadStream<I>
 where
     I: IntoIterator<IntoIter: Send + 'static> + Send + 'static,
     I::Item: Send + 'static,
@@ -147,7 +147,7 @@ where
     }
 }
 
-impl<I> FusedStream for ThreadIter<I>
+impl<I> FusedStream for ThreadStream<I>
 where
     I: IntoIterator<IntoIter: Send + 'static> + Send + 'static,
     I::Item: Send + 'static,
@@ -157,7 +157,7 @@ where
     }
 }
 
-impl<I> AsyncClose for ThreadIter<I>
+impl<I> AsyncClose for ThreadStream<I>
 where
     I: IntoIterator<IntoIter: Send + 'static> + Send + 'static,
     I::Item: Send + 'static,
@@ -177,9 +177,9 @@ where
     }
 }
 
-impl<I: IntoIterator> core::fmt::Debug for ThreadIter<I> {
+impl<I: IntoIterator> core::fmt::Debug for ThreadStream<I> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("ThreadIter")
+        f.debug_struct("ThreadStream")
             .field("started", &self.start.is_none())
             .field("capacity", &self.capacity)
             .field("running", &self.thread.is_some())

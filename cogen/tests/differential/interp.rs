@@ -16,10 +16,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use cogen::{
-    AsyncGen, CloseError, Co, Gen, GeneratorState, Interrupt, ResumeError, SendError, StartError,
-    State, ThrowError, async_coroutine, coroutine,
-};
+use cogen::error::{CloseError, ResumeError, SendError, StartError, ThrowError};
+use cogen::protocol::Status;
+use cogen::{AsyncGen, Co, Gen, GeneratorState, Interrupt, async_coroutine, coroutine};
 
 use super::shape::{After, Op, Scenario, Stmt};
 use super::trace::Step;
@@ -180,12 +179,12 @@ fn close_result(r: Result<Option<BodyEnd>, CloseError<i64, E>>, value_visible: b
     }
 }
 
-fn state_name(s: State) -> String {
+fn state_name(s: Status) -> String {
     match s {
-        State::Created => "CREATED",
-        State::Suspended => "SUSPENDED",
-        State::Running => "RUNNING",
-        State::Finished => "CLOSED",
+        Status::Created => "CREATED",
+        Status::Suspended => "SUSPENDED",
+        Status::Running => "RUNNING",
+        Status::Finished => "CLOSED",
     }
     .into()
 }
@@ -240,8 +239,8 @@ impl Sent for Option<i64> {
     }
 
     fn sync_next<F: Future<Output = BodyEnd>>(g: &mut Gen<i64, F, Self, E>) -> String {
-        match g.state() {
-            State::Created | State::Finished => start_result(g.start()),
+        match g.status() {
+            Status::Created | Status::Finished => start_result(g.start()),
             _ => send_result(g.send(None), None),
         }
     }
@@ -251,8 +250,8 @@ impl Sent for Option<i64> {
     }
 
     async fn async_next<F: Future<Output = BodyEnd>>(g: &mut AsyncGen<i64, F, Self, E>) -> String {
-        match g.state() {
-            State::Created | State::Finished => start_result(g.astart().await),
+        match g.status() {
+            Status::Created | Status::Finished => start_result(g.astart().await),
             _ => send_result(g.asend(None).await, None),
         }
     }
@@ -532,7 +531,7 @@ pub fn run_sync<S: Sent>(s: &Scenario, close_value_visible: bool) -> Vec<Step> {
             op: op.name(),
             result,
             events: take(log),
-            state: state_name(g.state()),
+            state: state_name(g.status()),
         });
     }
     take(log);
@@ -576,7 +575,7 @@ pub fn run_async<S: Sent>(s: &Scenario) -> Vec<Step> {
                 op: op.name(),
                 result,
                 events: take(log),
-                state: state_name(g.state()),
+                state: state_name(g.status()),
             });
         }
         take(log);

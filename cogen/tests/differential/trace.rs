@@ -14,7 +14,7 @@
 //! recorded them; Python only: `unraisable ...` (what closing a collected
 //! generator raised) and `finalizer awaited`. States: `CREATED`,
 //! `SUSPENDED`, `RUNNING`, `CLOSED` (`inspect.getgeneratorstate` /
-//! `cogen::State`), `-` after the drop.
+//! `cogen::protocol::Status`), `-` after the drop.
 
 use std::fmt;
 

@@ -10,7 +10,7 @@ use crate::engine::raw::Core;
 use crate::engine::report::Origin;
 use crate::engine::{
     Action, CloseError, Co, Finish, Generator, GeneratorState, Mode, Nothing, OnReturn, Outcome,
-    Phase, ResumeError, SendError, StartError, State,
+    Phase, ResumeError, SendError, StartError, Status,
 };
 
 /// A generator: a body that yields values of type `Y` to its caller, receives
@@ -223,7 +223,8 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{coroutine, Co, GeneratorState, SendError};
+    /// use cogen::{coroutine, Co, GeneratorState};
+    /// use cogen::error::SendError;
     ///
     /// let mut g = coroutine(async |mut co: Co<'_, i32, i32>| {
     ///     let x = co.yield_(0).await;
@@ -241,7 +242,7 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
 
     /// Throws `error` in at the pending yield point (Python's `gen.throw(e)`).
     ///
-    /// If the yield point handles it ([`catching`](crate::Yield::catching)),
+    /// If the yield point handles it ([`catching`](crate::future::Yield::catching)),
     /// the body goes on and this returns what it does next: the next yielded
     /// value, or its return value. Otherwise the error comes back as `Err`
     /// and the generator is finished, its cleanup run. A fresh generator
@@ -255,14 +256,15 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{coroutine, Co, GeneratorState, State};
+    /// use cogen::{coroutine, Co, GeneratorState};
+    /// use cogen::protocol::Status;
     ///
     /// let mut g = coroutine(async |mut co: Co<'_, i32, (), &str>| {
     ///     co.yield_(1).await; // plain: does not handle throws
     /// });
     /// g.start().unwrap();
     /// assert_eq!(g.throw("boom"), Err("boom"));
-    /// assert_eq!(g.state(), State::Finished);
+    /// assert_eq!(g.status(), Status::Finished);
     /// ```
     pub fn throw(&mut self, error: E) -> Result<GeneratorState<Y, F::Output>, E> {
         self.step(Action::Throw(error))
@@ -277,7 +279,7 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
     ///
     /// At a plain yield point the body is unwound: its locals are dropped in
     /// reverse order, like `finally` blocks. At a
-    /// [`catching`](crate::Yield::catching) yield point the body receives
+    /// [`catching`](crate::future::Yield::catching) yield point the body receives
     /// [`Interrupt::Close`](crate::Interrupt::Close) and runs its own cleanup
     /// code; when delegating, the sub-generator is closed first. A fresh or
     /// finished generator is simply marked finished.
@@ -296,7 +298,8 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{generator, State};
+    /// use cogen::generator;
+    /// use cogen::protocol::Status;
     /// use std::cell::Cell;
     ///
     /// let cleaned = Cell::new(false);
@@ -312,7 +315,7 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
     /// g.next();
     /// assert_eq!(g.close(), Ok(None));
     /// assert!(cleaned.get());
-    /// assert_eq!(g.state(), State::Finished);
+    /// assert_eq!(g.status(), Status::Finished);
     /// ```
     pub fn close(&mut self) -> Result<Option<F::Output>, CloseError<Y, E>> {
         self.step(Action::Close).into_close()
@@ -323,15 +326,17 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{generator, State};
+    /// use cogen::generator;
+    /// use cogen::protocol::Status;
     ///
     /// let mut g = generator(async |mut co| co.yield_(()).await);
-    /// assert_eq!(g.state(), State::Created);
+    /// assert_eq!(g.status(), Status::Created);
     /// g.close().unwrap();
-    /// assert_eq!(g.state(), State::Finished);
+    /// assert_eq!(g.status(), Status::Finished);
     /// ```
-    pub fn state(&self) -> State {
-        self.core.phase().state()
+    #[doc(alias = "getgeneratorstate", alias = "state")]
+    pub fn status(&self) -> Status {
+        self.core.phase().status()
     }
 
     /// Whether the generator is suspended inside a delegation
@@ -544,7 +549,7 @@ impl<Y, F: Future, S, E> Generator for Gen<Y, F, S, E> {
 impl<Y, F: Future, S, E> core::fmt::Debug for Gen<Y, F, S, E> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Gen")
-            .field("state", &self.state())
+            .field("status", &self.status())
             .field("delegating", &self.is_delegating())
             .finish()
     }
