@@ -168,15 +168,16 @@ assert_impl_all!(cogen::rt::PutError<u8>: Send, Sync, std::error::Error);
 assert_impl_all!(cogen::rt::GetError: Send, Sync, std::error::Error);
 assert_impl_all!(cogen::rt::TaskDoneError: Send, Sync, std::error::Error);
 assert_impl_all!(cogen::rt::GroupError<u8, String>: Send, std::error::Error);
-assert_impl_all!(cogen::ops::Overflow: Send, Sync, Unpin, Copy);
-assert_impl_all!(cogen::ops::TimedOut: Send, Sync, Unpin, std::error::Error);
+assert_impl_all!(cogen::rt::Overflow: Send, Sync, Unpin, Copy);
+assert_impl_all!(cogen::rt::TimedOut: Send, Sync, Unpin, std::error::Error);
 assert_impl_all!(cogen::ops::Merge<futures::stream::Iter<std::ops::Range<u8>>>: Send, Sync, Unpin);
 assert_impl_all!(cogen::ops::NoCleanup<futures::stream::Iter<std::ops::Range<u8>>>: Send, Sync, Unpin);
 assert_impl_all!(cogen::ops::BoxGen<'static, u8>: Send, Unpin);
 
 #[test]
 fn pipeline_stages_are_send_and_unpin_when_their_parts_are() {
-    use cogen::ops::{Overflow, StreamOpsExt};
+    use cogen::ops::StreamOpsExt;
+    use cogen::rt::{Overflow, RuntimeOpsExt};
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

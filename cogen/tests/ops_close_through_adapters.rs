@@ -11,8 +11,8 @@ use std::pin::pin;
 use std::time::Duration;
 
 use cogen::ops::AsyncClose;
-use cogen::ops::{AsyncCloseExt, StreamOpsExt, chain, no_cleanup};
-use cogen::rt::Finalizer;
+use cogen::ops::{AsyncCloseExt, chain, no_cleanup};
+use cogen::rt::{Finalizer, RuntimeOpsExt};
 use common::Events;
 use futures::{FutureExt, Stream, StreamExt};
 use tokio::time::{Instant, sleep};

@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use cogen::async_generator;
 use cogen::ops::AsyncClose;
-use cogen::ops::{AsyncCloseExt, Overflow, StreamOpsExt, TimedOut, merge, no_cleanup};
+use cogen::ops::{AsyncCloseExt, StreamOpsExt, merge, no_cleanup};
 use cogen::rt::Finalizer;
+use cogen::rt::{Overflow, RuntimeOpsExt, TimedOut};
 use common::Events;
 use futures::StreamExt;
 use tokio::time::{Instant, sleep};

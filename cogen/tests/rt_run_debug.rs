@@ -5,9 +5,9 @@ mod common;
 
 use std::time::Duration;
 
-use cogen::ops::{Overflow, StreamOpsExt};
 use cogen::protocol::async_generator_scoped;
 use cogen::rt::{DebugMode, Finalizer, Queue, Runner, run, spawn};
+use cogen::rt::{Overflow, RuntimeOpsExt};
 use cogen::{async_coroutine, async_generator};
 use common::{Captured, Events};
 use futures::StreamExt;

@@ -28,8 +28,9 @@ use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use cogen::error::{CloseError, ResumeError, SendError, StartError, ThrowError};
-use cogen::ops::{Overflow, StreamOpsExt, merge};
+use cogen::ops::{StreamOpsExt, merge};
 use cogen::protocol::Status;
+use cogen::rt::{Overflow, RuntimeOpsExt};
 use cogen::rt::{Queue, Runner, ShutDown};
 use cogen::{AsyncGen, Co, GeneratorState, Interrupt, async_coroutine, async_generator};
 use futures::{Stream, StreamExt};

@@ -385,24 +385,24 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
         action: Option<Action<S, E>>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
         if let Some(threshold) = watch::slow_poll() {
-            return self.poll_step_timed(cx, action, threshold);
+            return self.timed(threshold, |core| core.poll_step(cx, action));
         }
         self.core.poll_step(cx, action)
     }
 
-    /// [`poll_step`](Self::poll_step) in debug mode, kept out of the hot path.
+    /// A step in debug mode, timed, kept out of the hot path: `poll_step`'s
+    /// and `poll_advance`'s.
     #[cold]
     #[inline(never)]
-    fn poll_step_timed(
+    fn timed(
         &mut self,
-        cx: &mut Context<'_>,
-        action: Option<Action<S, E>>,
         threshold: std::time::Duration,
+        step: impl FnOnce(&mut Core<Y, S, E, F>) -> Poll<Outcome<Y, F::Output, S, E>>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
         let origin = self.origin.location;
         watch::timed(
             threshold,
-            || self.core.poll_step(cx, action),
+            || step(&mut self.core),
             |took| watch::slow_body(origin, took, threshold),
         )
     }
@@ -446,6 +446,15 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// As [`Gen::start`](crate::Gen::start): `AlreadyStarted`, `Finished`, or
     /// the error the body raised before yielding.
     ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: dropping it before its first poll runs nothing. Dropped
+    /// after a poll that returned `Pending`, it leaves the start in flight
+    /// ([`Status::Running`]): [`finish_step`](AsyncGen::finish_step) (or
+    /// [`anext`](AsyncGen::anext)) continues it and delivers the first
+    /// yielded value, so nothing is lost; `astart` again fails with
+    /// `AlreadyStarted`.
+    ///
     /// # Examples
     ///
     /// ```
@@ -474,6 +483,16 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// or [`SendError::Running`](crate::error::SendError::Running) (a cancelled step is
     /// still in flight; see [Cancellation](AsyncGen#cancellation));
     /// [`SendError::Raised`](crate::error::SendError::Raised) if the body raised.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe once polled: the first poll delivers `value`, and if the
+    /// future is dropped after that poll returned `Pending`, the step stays
+    /// in flight ([`Status::Running`]); [`finish_step`](AsyncGen::finish_step)
+    /// (or [`anext`](AsyncGen::anext)) continues it and delivers what the body
+    /// does next, so nothing is lost. Another `asend` meanwhile hands its
+    /// value back in `SendError::Running`. Dropped before its first poll, it
+    /// sends nothing and `value` is dropped with it.
     ///
     /// # Examples
     ///
@@ -510,6 +529,16 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// [`ThrowError::Raised`] with the error the body let out;
     /// [`ThrowError::Running`] with `error`, undelivered, if a cancelled step
     /// is still in flight.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe once polled: the first poll delivers `error`, and if the
+    /// future is dropped after that poll returned `Pending` (the body, or a
+    /// generator it delegates to, handled it and is awaiting), the step
+    /// stays in flight ([`Status::Running`]);
+    /// [`finish_step`](AsyncGen::finish_step) (or [`anext`](AsyncGen::anext))
+    /// continues it and delivers its outcome. Dropped before its first poll,
+    /// it throws nothing and `error` is dropped with it.
     ///
     /// # Examples
     ///
@@ -553,6 +582,16 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// the body yielded instead of finishing (it stays suspended);
     /// [`CloseError::Raised`](crate::error::CloseError::Raised) if it raised.
     ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: dropping it before its first poll closes nothing. Dropped
+    /// while the body's cleanup awaits, it leaves the close in flight
+    /// ([`Status::Running`]): a later `aclose` continues that same close and
+    /// returns its outcome (as does [`finish_step`](AsyncGen::finish_step)).
+    /// If the generator is dropped instead, the rest of the cleanup is
+    /// awaited by `cogen::rt::run` or skipped with a warning (see
+    /// [Dropping](AsyncGen#dropping)).
+    ///
     /// # Examples
     ///
     /// ```
@@ -586,6 +625,11 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// [Cancellation](AsyncGen#cancellation)), evaluating to its outcome;
     /// `None` if no step is in flight. For generators that receive `()`,
     /// [`anext`](AsyncGen::anext) does the same.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: dropping it after `Pending` leaves the step in flight,
+    /// and the next `finish_step` continues it and delivers its outcome.
     ///
     /// # Examples
     ///
@@ -764,26 +808,9 @@ impl<Y, F: Future, S: Nothing, E> AsyncGen<Y, F, S, E> {
         cx: &mut Context<'_>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
         if let Some(threshold) = watch::slow_poll() {
-            return self.poll_advance_timed(cx, threshold);
+            return self.timed(threshold, |core| core.poll_advance(cx, S::nothing()));
         }
         self.core.poll_advance(cx, S::nothing())
-    }
-
-    /// [`poll_advance`](Self::poll_advance) in debug mode, kept out of the
-    /// hot path.
-    #[cold]
-    #[inline(never)]
-    fn poll_advance_timed(
-        &mut self,
-        cx: &mut Context<'_>,
-        threshold: std::time::Duration,
-    ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        let origin = self.origin.location;
-        watch::timed(
-            threshold,
-            || self.core.poll_advance(cx, S::nothing()),
-            |took| watch::slow_body(origin, took, threshold),
-        )
     }
 }
 

@@ -1,33 +1,76 @@
-//! Debug mode's slow-poll check for generator bodies: off (one thread-local
-//! load per step) unless `cogen::rt`'s debug mode switches it on for the
-//! threads of a runtime.
+//! Debug mode's home: the per-thread setting (one thread-local), the timing
+//! of a poll, and the slow-body report. Off, it costs one thread-local load
+//! per step; `cogen::rt`'s `DebugMode` switches it on for the threads of a
+//! runtime.
 
 use core::cell::Cell;
 use core::panic::Location;
 use std::time::{Duration, Instant};
 
 thread_local! {
-    /// The slow-poll threshold in nanoseconds; 0 means off.
-    static SLOW_POLL_NANOS: Cell<u64> = const { Cell::new(0) };
+    /// Debug mode on this thread: its one home. `cogen::rt::DebugMode` is
+    /// the public face; `Runner::debug` and `DebugMode::enter` set it.
+    static DEBUG: Debug = const {
+        Debug {
+            slow_poll_nanos: Cell::new(0),
+            slow_backpressure: Cell::new(None),
+        }
+    };
 }
 
-/// The threshold on this thread, if debug mode is on here.
+struct Debug {
+    /// The slow-poll threshold in nanoseconds, read on every step; 0: off.
+    slow_poll_nanos: Cell<u64>,
+    /// The backpressure threshold, read only where a producer waits.
+    slow_backpressure: Cell<Option<Duration>>,
+}
+
+/// Debug mode's thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+pub(crate) struct Settings {
+    pub(crate) slow_poll: Duration,
+    pub(crate) slow_backpressure: Duration,
+}
+
+/// The slow-poll threshold on this thread, if debug mode is on here.
 #[inline(always)]
 pub(crate) fn slow_poll() -> Option<Duration> {
-    match SLOW_POLL_NANOS.with(Cell::get) {
+    match DEBUG.with(|d| d.slow_poll_nanos.get()) {
         0 => None,
         nanos => Some(Duration::from_nanos(nanos)),
     }
 }
 
-/// Sets this thread's threshold; returns the previous one.
+/// Debug mode on this thread, if it is on.
 #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
-pub(crate) fn set_slow_poll(threshold: Option<Duration>) -> Option<Duration> {
-    let nanos = threshold.map_or(0, |t| {
-        u64::try_from(t.as_nanos()).unwrap_or(u64::MAX).max(1)
+pub(crate) fn current() -> Option<Settings> {
+    DEBUG.with(|d| {
+        let slow_backpressure = d.slow_backpressure.get()?;
+        Some(Settings {
+            slow_poll: Duration::from_nanos(d.slow_poll_nanos.get()),
+            slow_backpressure,
+        })
+    })
+}
+
+/// Sets this thread's debug mode; returns the previous one.
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+pub(crate) fn set(settings: Option<Settings>) -> Option<Settings> {
+    let previous = current();
+    DEBUG.with(|d| match settings {
+        None => {
+            d.slow_poll_nanos.set(0);
+            d.slow_backpressure.set(None);
+        }
+        Some(s) => {
+            // Zero is "off"; `DebugMode::slow_poll` rejects a zero threshold.
+            let nanos = u64::try_from(s.slow_poll.as_nanos()).unwrap_or(u64::MAX);
+            d.slow_poll_nanos.set(nanos.max(1));
+            d.slow_backpressure.set(Some(s.slow_backpressure));
+        }
     });
-    let previous = SLOW_POLL_NANOS.with(|c| c.replace(nanos));
-    (previous != 0).then(|| Duration::from_nanos(previous))
+    previous
 }
 
 /// Runs `poll`, calling `report` with the time it took if that exceeds

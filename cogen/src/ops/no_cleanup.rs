@@ -13,7 +13,8 @@ use crate::async_gen::AsyncClose;
 /// # Examples
 ///
 /// ```
-/// use cogen::ops::{no_cleanup, StreamOpsExt, Overflow};
+/// use cogen::ops::{no_cleanup, StreamOpsExt};
+/// use cogen::rt::{Overflow, RuntimeOpsExt};
 /// use futures::StreamExt;
 ///
 /// # #[tokio::main(flavor = "current_thread")]

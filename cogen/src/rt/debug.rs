@@ -1,14 +1,9 @@
-use core::cell::Cell;
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 use std::time::Duration;
 
 use crate::async_gen::watch;
-
-thread_local! {
-    static CURRENT: Cell<Option<DebugMode>> = const { Cell::new(None) };
-}
 
 /// asyncio's debug mode (`asyncio.run(debug=True)`), reported through
 /// `tracing` warnings (target `cogen::debug`):
@@ -145,7 +140,7 @@ impl DebugMode {
     /// assert_eq!(cogen::rt::DebugMode::current(), None);
     /// ```
     pub fn current() -> Option<DebugMode> {
-        CURRENT.with(Cell::get)
+        watch::current().map(DebugMode::from)
     }
 
     /// Turns debug mode on for this thread until the guard is dropped (then
@@ -171,8 +166,20 @@ impl DebugMode {
 
 /// Sets this thread's debug mode, returning the previous one.
 pub(crate) fn set(mode: Option<DebugMode>) -> Option<DebugMode> {
-    watch::set_slow_poll(mode.map(|m| m.slow_poll));
-    CURRENT.with(|c| c.replace(mode))
+    watch::set(mode.map(|m| watch::Settings {
+        slow_poll: m.slow_poll,
+        slow_backpressure: m.slow_backpressure,
+    }))
+    .map(DebugMode::from)
+}
+
+impl From<watch::Settings> for DebugMode {
+    fn from(s: watch::Settings) -> Self {
+        DebugMode {
+            slow_poll: s.slow_poll,
+            slow_backpressure: s.slow_backpressure,
+        }
+    }
 }
 
 /// Keeps debug mode on for the current thread; made by [`DebugMode::enter`].

@@ -8,12 +8,13 @@ use crate::async_gen::AsyncClose;
 use futures_core::{FusedStream, Stream};
 
 pin_project_lite::pin_project! {
-    /// Stream for [`StreamOpsExt::item_timeout`](super::StreamOpsExt::item_timeout).
+    /// Stream for [`RuntimeOpsExt::item_timeout`](super::RuntimeOpsExt::item_timeout).
     ///
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::{StreamOpsExt, TimedOut};
+    /// use cogen::ops::StreamOpsExt;
+    /// use cogen::rt::{TimedOut, RuntimeOpsExt};
     /// use futures::StreamExt;
     /// use std::time::Duration;
     ///
@@ -99,14 +100,14 @@ impl<St> fmt::Debug for ItemTimeout<St> {
 }
 
 /// No item came within the limit of
-/// [`StreamOpsExt::item_timeout`](super::StreamOpsExt::item_timeout) (aiostream's
+/// [`RuntimeOpsExt::item_timeout`](super::RuntimeOpsExt::item_timeout) (aiostream's
 /// `timeout` raising `TimeoutError`); holds the limit.
 ///
 /// # Examples
 ///
 /// ```
 /// use std::time::Duration;
-/// let e = cogen::ops::TimedOut(Duration::from_millis(1500));
+/// let e = cogen::rt::TimedOut(Duration::from_millis(1500));
 /// assert_eq!(e.to_string(), "no item within 1.5s");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -7,7 +7,7 @@ use crate::async_gen::AsyncClose;
 use futures_core::{FusedStream, Stream};
 
 pin_project_lite::pin_project! {
-    /// Stream for [`StreamOpsExt::space_out`](super::StreamOpsExt::space_out): items at
+    /// Stream for [`RuntimeOpsExt::space_out`](super::RuntimeOpsExt::space_out): items at
     /// least `period` apart.
     ///
     /// # Examples

@@ -12,13 +12,13 @@ use tokio::task::JoinHandle;
 use crate::async_gen::AsyncClose;
 use crate::rt::{Finalizer, backpressure};
 
-/// What [`buffer`](super::StreamOpsExt::buffer) does with a new item when the
+/// What [`buffer`](super::RuntimeOpsExt::buffer) does with a new item when the
 /// buffer is full.
 ///
 /// # Examples
 ///
 /// ```
-/// use cogen::ops::Overflow;
+/// use cogen::rt::Overflow;
 /// assert_eq!(Overflow::default(), Overflow::Wait);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -143,7 +143,7 @@ impl<T> Ring<T> {
 }
 
 pin_project_lite::pin_project! {
-    /// Stream for [`StreamOpsExt::buffer`](super::StreamOpsExt::buffer): the upstream runs
+    /// Stream for [`RuntimeOpsExt::buffer`](super::RuntimeOpsExt::buffer): the upstream runs
     /// ahead in its own task, up to `capacity` items.
     ///
     /// Every item the task pushed is delivered before the stream ends, and
@@ -162,7 +162,8 @@ pin_project_lite::pin_project! {
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::{StreamOpsExt, Overflow};
+    /// use cogen::ops::StreamOpsExt;
+    /// use cogen::rt::{Overflow, RuntimeOpsExt};
     /// use futures::StreamExt;
     ///
     /// # #[tokio::main(flavor = "current_thread")]
@@ -236,7 +237,8 @@ impl<St: Stream> Buffer<St> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::{no_cleanup, StreamOpsExt, Overflow};
+    /// use cogen::ops::{no_cleanup, StreamOpsExt};
+    /// use cogen::rt::{Overflow, RuntimeOpsExt};
     /// use futures::StreamExt;
     ///
     /// # #[tokio::main(flavor = "current_thread")]
@@ -258,7 +260,8 @@ impl<St: Stream> Buffer<St> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::{no_cleanup, StreamOpsExt, Overflow};
+    /// use cogen::ops::{no_cleanup, StreamOpsExt};
+    /// use cogen::rt::{Overflow, RuntimeOpsExt};
     /// let b = no_cleanup(futures::stream::iter(0..10)).buffer(3, Overflow::Wait);
     /// assert_eq!(b.len(), 0); // nothing runs before the first poll
     /// ```
@@ -271,7 +274,8 @@ impl<St: Stream> Buffer<St> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::{no_cleanup, StreamOpsExt, Overflow};
+    /// use cogen::ops::{no_cleanup, StreamOpsExt};
+    /// use cogen::rt::{Overflow, RuntimeOpsExt};
     /// assert!(no_cleanup(futures::stream::iter(0..1)).buffer(1, Overflow::Wait).is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {

@@ -7,7 +7,7 @@ use crate::async_gen::AsyncClose;
 use futures_core::{FusedStream, Stream};
 
 pin_project_lite::pin_project! {
-    /// Stream for [`StreamOpsExt::batch`](super::StreamOpsExt::batch): chunks of at most
+    /// Stream for [`RuntimeOpsExt::batch`](super::RuntimeOpsExt::batch): chunks of at most
     /// `max` items, each delivered when full or when `within` has passed
     /// since its first item, whichever comes first.
     ///
