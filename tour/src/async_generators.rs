@@ -34,7 +34,10 @@ pub(crate) async fn fetch_data_example() {
     let start = Instant::now();
     fetch_data().await; // asyncio.run(fetch_data()) waits for it...
     say!("more work done while fetching");
-    say!("(sequential, as in the seed: {})", secs(start.elapsed()));
+    say!(
+        "(sequential, as in the tutorial: {})",
+        secs(start.elapsed())
+    );
     // ...to really do other work meanwhile, run both concurrently.
     let start = Instant::now();
     tokio::join!(fetch_data(), async {

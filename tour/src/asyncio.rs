@@ -138,7 +138,7 @@ pub(crate) fn producer_consumer_with_sentinels() {
     // it are never consumed. Count them rather than hide it.
     let total: usize = consumed.iter().sum();
     say!(
-        "consumed {total} of 15 items ({} and {}) in {}; the seed's single sentinel can stop \
+        "consumed {total} of 15 items ({} and {}) in {}; the tutorial's single sentinel can stop \
          the consumers before the other producers finish",
         consumed[0],
         consumed[1],
@@ -479,6 +479,6 @@ pub(crate) fn evolution_roadmap() {
         say!("  {version:<11} {feature:<36} {cogen}");
     }
     say!(
-        "I/O-bound: async/await. CPU-bound: rt::to_thread (the seed: multiprocessing). Lazy: generators."
+        "I/O-bound: async/await. CPU-bound: rt::to_thread (the tutorial: multiprocessing). Lazy: generators."
     );
 }

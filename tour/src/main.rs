@@ -34,42 +34,42 @@ struct Chapter {
 const CHAPTERS: &[Chapter] = &[
     Chapter {
         name: "differences",
-        title: "Seed 1: Async IO and Generators: Key Differences in Python",
+        title: "Tutorial 1: Async IO and Generators: Key Differences in Python",
         run: chapters::differences,
     },
     Chapter {
         name: "seven_things",
-        title: "Seed 2: 7 Python Async Generator Things I Wish I Knew Earlier",
+        title: "Tutorial 2: 7 Python Async Generator Things I Wish I Knew Earlier",
         run: chapters::seven_things,
     },
     Chapter {
         name: "async_generators",
-        title: "Seed 3: Asynchronous Generators in Python",
+        title: "Tutorial 3: Asynchronous Generators in Python",
         run: chapters::async_generators,
     },
     Chapter {
         name: "generators",
-        title: "Seed 4: Master Python Async, 1-3: generators, yield expressions, yield from",
+        title: "Tutorial 4: Master Python Async, 1-3: generators, yield expressions, yield from",
         run: chapters::generators,
     },
     Chapter {
         name: "asyncio",
-        title: "Seed 4: Master Python Async, 4-5: asyncio, native coroutines, async/await",
+        title: "Tutorial 4: Master Python Async, 4-5: asyncio, native coroutines, async/await",
         run: chapters::asyncio,
     },
     Chapter {
         name: "real_world",
-        title: "Seed 4: Master Python Async, 6-7: real-world cases, sync vs async",
+        title: "Tutorial 4: Master Python Async, 6-7: real-world cases, sync vs async",
         run: chapters::real_world,
     },
     Chapter {
         name: "errors",
-        title: "Seed 4: Master Python Async, 8-9: errors, debugging, best practices, pitfalls",
+        title: "Tutorial 4: Master Python Async, 8-9: errors, debugging, best practices, pitfalls",
         run: chapters::errors,
     },
     Chapter {
         name: "summary",
-        title: "Seed 4: Master Python Async, 10: summary, the evolution roadmap",
+        title: "Tutorial 4: Master Python Async, 10: summary, the evolution roadmap",
         run: chapters::summary,
     },
 ];
@@ -91,7 +91,7 @@ fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--help" || a == "-h") {
         println!("usage: cogen-tour [--quick] [--list] [CHAPTER ...]");
-        println!("  --quick  divide the seeds' delays by 100");
+        println!("  --quick  divide the tutorials' delays by 100");
         return ExitCode::SUCCESS;
     }
     if let Some(i) = args.iter().position(|a| a == "--quick") {
@@ -119,6 +119,14 @@ fn main() -> ExitCode {
         }
         chosen
     };
+    if args.is_empty() {
+        println!(
+            "cogen's tour: every example of four Python tutorials on generators and asyncio,\n\
+             run in Rust with cogen, in the tutorials' order. Each section is headed by the\n\
+             tutorial section it follows and prints what the Python prints; a line of\n\
+             explanation follows where Rust differs. HTTP goes to a server on this machine.\n"
+        );
+    }
     for (i, chapter) in selected.iter().enumerate() {
         if i > 0 {
             println!();

@@ -65,7 +65,7 @@ pub(crate) fn async_http_requests() {
             in_order[fetched.index] = line;
         }
         drop(progress);
-        say!("gather's order (the seed prints this):");
+        say!("gather's order (the tutorial prints this):");
         for line in in_order {
             say!("{line}");
         }

@@ -63,7 +63,7 @@ fn list_flag_names_every_chapter_in_the_seeds_order_and_unknown_chapter_fails() 
             "summary"
         ]
     );
-    assert!(out.contains("Seed 1: Async IO and Generators: Key Differences in Python"));
+    assert!(out.contains("Tutorial 1: Async IO and Generators: Key Differences in Python"));
     let (ok, _) = tour(&["no-such-chapter"]);
     assert!(!ok);
 }
