@@ -112,6 +112,18 @@ pub mod error {
     //! The protocol's error types: each hands back what could not be
     //! delivered (the value sent, the error thrown, the value yielded
     //! instead of closing) and shows the error the body raised.
+    //!
+    //! # Examples
+    //!
+    //! ```
+    //! use cogen::error::SendError;
+    //!
+    //! let mut g = cogen::coroutine(async |mut co: cogen::Co<'_, u8, u8>| {
+    //!     co.yield_(0).await;
+    //! });
+    //! // Python's rule: a fresh generator takes no value. It is handed back.
+    //! assert_eq!(g.send(7), Err(SendError::NotStarted(7)));
+    //! ```
     pub use crate::async_gen::ThrowError;
     pub use crate::engine::{CloseError, ResumeError, SendError, StartError};
 }
@@ -121,6 +133,22 @@ pub mod future {
     //! and bounds: the consumer's (`asend`, `athrow`, `aclose`, ...) and the
     //! body's (`yield_`, `yield_from`, `raise`, ...). Most code only
     //! `.await`s them.
+    //!
+    //! # Examples
+    //!
+    //! ```
+    //! use cogen::future::ANext;
+    //! use cogen::GeneratorState;
+    //!
+    //! // Naming the future, e.g. to keep it in a struct or pass it on.
+    //! fn first<G>(step: ANext<'_, G>) -> ANext<'_, G> {
+    //!     step
+    //! }
+    //! # futures::executor::block_on(async {
+    //! let mut g = cogen::async_generator(async |mut co| co.yield_(1).await);
+    //! assert_eq!(first(g.anext()).await, Ok(GeneratorState::Yielded(1)));
+    //! # });
+    //! ```
     pub use crate::async_gen::{
         AClose, ANext, ASend, AStart, AThrow, FinishStep, YieldFromStream, YieldFromStreamCatching,
     };
@@ -137,6 +165,20 @@ pub mod protocol {
     //! an `Iterator` or a `Stream` ([`Finish`], [`Nothing`]), the
     //! [`Status`] of a generator's life, and the async constructors for
     //! bodies that borrow from their caller.
+    //!
+    //! # Examples
+    //!
+    //! ```
+    //! use cogen::protocol::{BoxGenerator, Status};
+    //!
+    //! let mut gens: Vec<BoxGenerator<'static, u8>> = vec![
+    //!     Box::new(cogen::generator(async |mut co| co.yield_(1).await)),
+    //!     Box::new(cogen::generator(async |mut co| co.yield_(2).await)),
+    //! ];
+    //! assert_eq!(gens[1].resume().ok().and_then(|s| s.yielded()), Some(2));
+    //! let g = cogen::generator(async |mut co| co.yield_(3).await);
+    //! assert_eq!(g.status(), Status::Created);
+    //! ```
     //!
     //! [`AsyncGenerator`]: crate::AsyncGenerator
     pub use crate::async_gen::{AsyncGeneratorExt, async_coroutine_scoped, async_generator_scoped};
