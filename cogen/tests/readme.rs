@@ -139,7 +139,11 @@ fn every_rust_block_builds_in_a_fresh_project_with_the_install_lines() {
     )
     .unwrap();
     for (i, b) in rust_blocks().iter().enumerate() {
-        std::fs::write(bins.join(format!("block_{i:02}_line_{}.rs", b.line)), &b.code).unwrap();
+        std::fs::write(
+            bins.join(format!("block_{i:02}_line_{}.rs", b.line)),
+            &b.code,
+        )
+        .unwrap();
     }
     // The workspace's lockfile pins what the workspace itself was built and
     // tested with, and lets the build run offline.

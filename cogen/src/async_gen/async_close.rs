@@ -103,7 +103,7 @@ impl<Y, F: Future, S, E> AsyncClose for AsyncGen<Y, F, S, E> {
         // `poll_aclose` has no result: report what it cannot hand back.
         this.origin.report_close(
             "async generator",
-            "it was closed through AsyncClose (a pipeline's aclose, a buffer, or a Finalizer)",
+            "it was closed through AsyncClose (a pipeline's close_pipeline, a buffer, or a Finalizer)",
             &outcome,
         );
         // An ignored close leaves it suspended; closing is done all the same

@@ -11,14 +11,29 @@ use crate::engine::CloseError;
 /// The close's own return value is dropped; call
 /// [`aclose`](AsyncGen::aclose) directly to keep it.
 ///
-/// `Drop` cannot await, so two exits still skip async cleanup (with a
-/// `tracing` warning): a panic in `body`, and this future being dropped
-/// before it completes (cancellation). For the second, see
-/// `cogen::rt::Finalizer`.
+/// `Drop` cannot await, so two exits do not await the cleanup here: a panic
+/// in `body`, and this future being dropped before it completes
+/// (cancellation). The generator is then dropped, and its own `Drop`
+/// decides: `cogen::rt::run` can take over a cleanup that has to wait, and
+/// otherwise it is skipped with a `tracing` warning (see [`AsyncGen`]'s
+/// [Dropping](AsyncGen#dropping) for which).
 ///
 /// # Errors
 ///
 /// The error from closing: the generator ignored the close, or raised.
+///
+/// # Cancel safety
+///
+/// Not cancel safe: the future owns the generator, so dropping it before it
+/// completes drops the generator, and `body`'s future with it (its result
+/// is lost). Nothing can continue the close: its async cleanup is awaited
+/// by `cogen::rt::run` only for a generator made by
+/// [`async_generator`](crate::async_generator) or
+/// [`async_coroutine`](crate::async_coroutine), dropped on the thread that
+/// runs `run`'s main future while suspended or closing (not in the middle
+/// of a cancelled step); otherwise it is skipped (its locals are dropped)
+/// with a `tracing` warning. To bound the time, put the timeout inside
+/// `body`, where the generator survives it.
 ///
 /// # Examples
 ///

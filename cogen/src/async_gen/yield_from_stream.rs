@@ -33,6 +33,17 @@ impl<Y, E> Co<'_, Y, (), E> {
     ///
     /// Only generators that receive `()` can delegate to a stream.
     ///
+    /// # Cancel safety
+    ///
+    /// Not cancel safe, and not meant to be raced: await it to completion in
+    /// the generator's own body, not inside `select!` or a timeout. Dropping
+    /// it drops `stream` with the items it has not produced yet (the ones
+    /// already yielded were delivered). Dropped while the item it just
+    /// yielded has not been taken (or while a throw or close waits for it),
+    /// the body panics at its next yield or return rather than lose it.
+    /// (Cancelling the consumer's `next()` is another matter: that keeps the
+    /// delegation where it is, and loses nothing.)
+    ///
     /// # Examples
     ///
     /// ```
@@ -85,6 +96,11 @@ pin_project! {
 impl<'a, Y, E, St: Stream<Item = Y>> YieldFromStream<'a, Y, E, St> {
     /// Lets this body handle a throw or close that arrives while delegating,
     /// as an [`Interrupt`]; evaluates to `Ok(())` when the stream ends.
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`Co::yield_from_stream`]: not cancel safe; await it to completion
+    /// in the generator's own body.
     ///
     /// # Examples
     ///

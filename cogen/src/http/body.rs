@@ -37,6 +37,13 @@ impl Fetcher {
     ///
     /// When polled outside a tokio runtime (as reqwest does).
     ///
+    /// # Cancel safety
+    ///
+    /// Its `next()` is cancel safe, as for any [`AsyncGen`]: dropped before
+    /// it completes, it leaves the read where it is, and the next `next()`
+    /// continues it and delivers the chunk; no byte is lost. The timeout
+    /// keeps running meanwhile.
+    ///
     /// # Examples
     ///
     /// ```

@@ -39,6 +39,14 @@ impl Fetcher {
     /// When polled outside a tokio runtime. A panic in a request (a bug in
     /// a dependency) resumes in the consumer.
     ///
+    /// # Cancel safety
+    ///
+    /// Its `next()` is cancel safe, as for any [`AsyncGen`]: a result is
+    /// yielded in the poll that collects it (tokio's `JoinSet`), and a
+    /// `next()` dropped before that leaves the generator where it is; the
+    /// requests go on as tasks meanwhile, and the next `next()` delivers
+    /// their results. No result is lost.
+    ///
     /// # Examples
     ///
     /// ```

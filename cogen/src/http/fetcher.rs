@@ -431,8 +431,9 @@ impl Fetcher {
     ///
     /// # Cancel safety
     ///
-    /// Dropping the future drops the request and its connection; nothing
-    /// had been delivered, so nothing is lost but the work.
+    /// Not cancel safe in that nothing resumes it: dropping the future drops
+    /// the request and its connection. No part of the page had been handed
+    /// over, so only the work is lost; a later `fetch` starts over.
     ///
     /// # Examples
     ///

@@ -31,6 +31,11 @@ impl Fetcher {
     /// [`body`](Fetcher::body)) is not text: one [`FetchErrorKind::Body`]
     /// error saying so. Otherwise as [`body`](Fetcher::body).
     ///
+    /// # Cancel safety
+    ///
+    /// Its `next()` is cancel safe, as [`body`](Fetcher::body)'s: no line is
+    /// lost, and the timeout keeps running meanwhile.
+    ///
     /// # Examples
     ///
     /// ```

@@ -45,6 +45,10 @@ use crate::AsyncGen;
 ///
 /// See [`Fetcher::fetch_all`].
 ///
+/// # Cancel safety
+///
+/// Its `next()` is cancel safe, as [`Fetcher::fetch_all`]'s.
+///
 /// # Examples
 ///
 /// ```

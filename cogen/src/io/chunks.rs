@@ -27,6 +27,13 @@ use crate::{AsyncGen, Co, async_generator};
 /// If `size` is 0, at the call (as [`slice::chunks`] does); when polled
 /// outside a tokio runtime.
 ///
+/// # Cancel safety
+///
+/// Its `next()` is cancel safe, as for any [`AsyncGen`]: dropped before it
+/// completes, it leaves the read where it is, with the part of the chunk
+/// already read kept, and the next `next()` continues it and delivers the
+/// chunk; no byte is lost.
+///
 /// # Examples
 ///
 /// ```
@@ -67,6 +74,10 @@ pub fn chunks(
 /// # Panics
 ///
 /// If `size` is 0, at the call.
+///
+/// # Cancel safety
+///
+/// Its `next()` is cancel safe, as for [`chunks`].
 ///
 /// # Examples
 ///

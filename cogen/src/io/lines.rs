@@ -49,6 +49,14 @@ pub(super) const FILE_BUFFER: usize = 64 * 1024;
 /// pool); for a FIFO or a character device, in a runtime without I/O
 /// enabled.
 ///
+/// # Cancel safety
+///
+/// Its `next()` is cancel safe, as for any [`AsyncGen`]: dropped before it
+/// completes (in `select!`, under a timeout), it leaves the read where it
+/// is, with the bytes already read kept, and the next `next()` continues it
+/// and delivers the line; no line is lost. Only closing or dropping the
+/// generator drops what it has read.
+///
 /// # Examples
 ///
 /// ```
@@ -84,6 +92,11 @@ pub fn lines(
 ///
 /// Lines, failures and counts are as for [`lines`]; the errors have no
 /// path. Closing or dropping the generator drops the reader.
+///
+/// # Cancel safety
+///
+/// Its `next()` is cancel safe, as for [`lines`]: the reader is kept where
+/// it is, and no line is lost.
 ///
 /// # Examples
 ///
@@ -192,6 +205,10 @@ impl LineOptions {
     ///
     /// As [`lines`].
     ///
+    /// # Cancel safety
+    ///
+    /// Its `next()` is cancel safe, as for [`lines`].
+    ///
     /// # Examples
     ///
     /// ```
@@ -224,6 +241,10 @@ impl LineOptions {
 
     /// The lines of any buffered reader, as [`lines_from`] reads them, with
     /// these options.
+    ///
+    /// # Cancel safety
+    ///
+    /// Its `next()` is cancel safe, as for [`lines`].
     ///
     /// # Examples
     ///

@@ -36,6 +36,14 @@ pub use lines::{LineOptions, lines, lines_from};
 ///
 /// Relative: [`tokio::fs::write`], with a [`FileError`] naming the path.
 ///
+/// # Cancel safety
+///
+/// Not cancel safe: dropped before it completes, it may leave the file
+/// created and truncated with only part of `contents` in it (the writes go
+/// through tokio's blocking pool, and one already handed there still
+/// completes after the drop). Nothing continues it; write again from the
+/// start.
+///
 /// # Examples
 ///
 /// ```
@@ -55,6 +63,12 @@ pub async fn write(path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> Result
 /// (Python's `open(path, 'a')` and `write`).
 ///
 /// Relative: [`tokio::fs::OpenOptions`] with `append(true)`.
+///
+/// # Cancel safety
+///
+/// Not cancel safe: dropped before it completes, it may leave part of
+/// `contents` appended (a write already handed to tokio's blocking pool
+/// still completes after the drop), so appending again can duplicate it.
 ///
 /// # Examples
 ///
@@ -102,9 +116,11 @@ async fn write_with(path: &Path, contents: &[u8], append: bool) -> Result<(), Fi
 ///
 /// # Cancel safety
 ///
-/// Dropping the future drops what was read. A regular file's read in flight
-/// finishes on tokio's blocking pool and is dropped there; a FIFO's or a
-/// device's is not in flight, so the file closes at once.
+/// Not cancel safe: dropping the future drops what it has read, and a
+/// later call starts over (for a FIFO or a device, the bytes it took are
+/// gone from it). A regular file's read in flight finishes on tokio's
+/// blocking pool and is dropped there; a FIFO's or a device's is not in
+/// flight, so the file closes at once.
 ///
 /// # Examples
 ///

@@ -18,6 +18,13 @@ use crate::async_gen::async_generator_scoped;
 /// Relative: [`futures::stream::FuturesUnordered`](futures_util::stream::FuturesUnordered),
 /// which this drives.
 ///
+/// # Cancel safety
+///
+/// Its `next()` is cancel safe, as for any [`AsyncGen`]: an output is
+/// yielded in the poll that sees its future complete, and a `next()`
+/// dropped before that leaves the futures where they are (not polled until
+/// the generator is), so the next `next()` goes on and no output is lost.
+///
 /// # Examples
 ///
 /// ```

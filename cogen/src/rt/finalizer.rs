@@ -22,8 +22,9 @@ use crate::async_gen::AsyncClose;
 /// [`tokio::spawn`], so generators opt in with [`attach`](Finalizer::attach).
 /// When a [`Finalized`] generator is dropped while suspended where it handles
 /// a close (or in the middle of a cancelled `aclose`), a task on the runtime
-/// awaits its [`aclose`](crate::AsyncGen::aclose). A close that ends in an error is
-/// logged with `tracing`.
+/// closes it and awaits its cleanup, as
+/// [`close_pipeline`](crate::ops::AsyncCloseExt::close_pipeline) does. A
+/// close that ends in an error is logged with `tracing`.
 ///
 /// Cloning is cheap; clones share the list of pending finalizations.
 ///
@@ -198,13 +199,18 @@ impl Finalizer {
     /// Waits for every finalization spawned so far, and for any they cause
     /// (asyncio's `loop.shutdown_asyncgens()`). Call it before the runtime
     /// shuts down: tasks still pending then are dropped, their cleanup
-    /// skipped (and logged). Cancel-safe: a finalization not yet awaited
-    /// stays pending.
+    /// skipped (and logged).
     ///
     /// # Panics
     ///
     /// With the panic of a finalization that panicked (one per call, the
     /// earliest first); the others stay pending for the next call.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: a finalization is forgotten only once it has finished,
+    /// so dropping the future loses none. The cleanups run on as tasks, and
+    /// the next call waits for those still pending and resumes any panic.
     ///
     /// # Examples
     ///

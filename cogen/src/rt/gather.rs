@@ -21,6 +21,14 @@ use futures_util::future::{join_all, try_join_all};
 ///
 /// The first error, as a [`GatherError`].
 ///
+/// # Cancel safety
+///
+/// Not cancel safe: the futures run inside this one, so dropping it before
+/// it completes drops every one of them, finished or not, and the values
+/// already collected are lost; nothing continues them. Give it
+/// [`Task`](crate::rt::Task)s to keep the work going: dropped, they detach
+/// and run on, though their results are lost with them.
+///
 /// # Examples
 ///
 /// ```
@@ -54,6 +62,11 @@ where
 ///
 /// Relative: [`futures::future::join_all`](futures_util::future::join_all),
 /// which this is.
+///
+/// # Cancel safety
+///
+/// Not cancel safe, as [`gather`]: dropping it drops every future and the
+/// outcomes already collected.
 ///
 /// # Examples
 ///

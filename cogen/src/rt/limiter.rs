@@ -85,6 +85,13 @@ impl Limiter {
 
     /// Waits for a free slot, then runs `fut` holding it.
     ///
+    /// # Cancel safety
+    ///
+    /// As cancel safe as `fut`, and no more. Dropped while it waits for a
+    /// slot, it drops `fut` unstarted and gives up its place in line (the
+    /// semaphore is fair: waiting again starts at the back). Dropped while
+    /// `fut` runs, it drops `fut` where it stands and frees the slot.
+    ///
     /// # Examples
     ///
     /// ```
@@ -108,6 +115,12 @@ impl Limiter {
     /// # Panics
     ///
     /// Outside a tokio runtime.
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`spawn`](crate::rt::spawn): awaiting the [`Task`] is cancel safe,
+    /// and dropping it detaches the task, which still waits for its slot and
+    /// runs.
     ///
     /// # Examples
     ///

@@ -146,13 +146,19 @@ impl<T> Queue<T> {
 
     /// Puts `item` at the back, waiting while the queue is full.
     ///
-    /// Dropping the future before it completes drops the item with it, never
-    /// queued (as a cancelled asyncio `put`).
-    ///
     /// # Errors
     ///
     /// [`ShutDown`] with the item, once the queue is shut down (also when that
     /// happens while waiting).
+    ///
+    /// # Cancel safety
+    ///
+    /// Not cancel safe: the item is queued only in the poll that completes
+    /// the future, so a `put` dropped before it completes (while it waits for
+    /// room) never queued its item, which is dropped with it (as a cancelled
+    /// asyncio `put`). Nothing else is lost: a wake-up it had received passes
+    /// to another waiting `put`. To keep the item, use
+    /// [`put_nowait`](Queue::put_nowait), which hands it back.
     ///
     /// # Examples
     ///
@@ -235,11 +241,18 @@ impl<T> Queue<T> {
 
     /// Takes the item at the front, waiting while the queue is empty.
     ///
-    /// Cancel-safe: an item is only taken when the future completes.
-    ///
     /// # Errors
     ///
     /// [`ShutDown`] once the queue is shut down and empty.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: an item is taken only in the poll that completes the
+    /// future, so a `get` dropped before it completes takes none and the
+    /// item stays queued for the next `get`; a wake-up it had received
+    /// passes to another waiting `get`. (A `get` kept pending but not
+    /// polled, such as one inside an abandoned [`items`](Queue::items) step,
+    /// can hold on to a wake-up meanwhile.)
     ///
     /// # Examples
     ///
@@ -344,6 +357,11 @@ impl<T> Queue<T> {
 
     /// Waits until every item put has been marked done with
     /// [`task_done`](Queue::task_done) (Python's `join`).
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: it only waits, changing nothing, so dropping it loses
+    /// nothing and a later `join` waits again.
     ///
     /// # Examples
     ///
@@ -502,6 +520,17 @@ impl<T: Send + 'static> Queue<T> {
     /// [`get`](Queue::get) takes them, and finishes once the queue is shut
     /// down and drained. Mark processed items with
     /// [`task_done`](Queue::task_done) as usual.
+    ///
+    /// # Cancel safety
+    ///
+    /// Its `next()` is cancel safe: dropped before it completes, it leaves
+    /// the generator's `get` waiting where it is (as for any
+    /// [`AsyncGen`]), and the next `next()` delivers the item it takes; no
+    /// item is lost. Until the generator is polled again or dropped, though,
+    /// that waiting `get` can receive the wake-up of a `put` and sit on it,
+    /// leaving another consumer's `get` asleep next to a queued item (tokio's
+    /// `Notify` passes a wake-up on only when its waiter is dropped). Drop
+    /// the generator, or keep polling it, rather than leaving it idle.
     ///
     /// # Examples
     ///

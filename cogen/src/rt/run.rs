@@ -62,10 +62,11 @@ pub fn run<F: Future>(main: F) -> F::Output {
 ///    or [`async_coroutine`](crate::async_coroutine) and dropped on this
 ///    thread (with the default current-thread runtime, in any task), and of
 ///    every generator handed to the run's [`Finalizer`] (see
-///    [`Finalizer::current`]) and every `cogen::ops::buffer` dropped
-///    unfinished: asyncio's async-generator finalizer and
-///    `shutdown_asyncgens`. A generator dropped on a worker thread of a
-///    multi-thread runtime (or a blocking thread) cannot move here unless it
+///    [`Finalizer::current`]) and every
+///    [`buffer`](crate::rt::RuntimeOpsExt::buffer) dropped unfinished:
+///    asyncio's async-generator finalizer and `shutdown_asyncgens`. A
+///    generator dropped on a worker thread of a multi-thread runtime (or a
+///    blocking thread) cannot move here unless it
 ///    is `Send`, which its type does not promise: attach it to the
 ///    [`Finalizer`] to have its cleanup awaited; otherwise it is skipped and
 ///    logged (on standard error too, in debug mode). A cleanup's panic is

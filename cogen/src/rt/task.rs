@@ -17,6 +17,15 @@ use super::debug::Watched;
 ///
 /// Outside a tokio runtime, as [`tokio::spawn`].
 ///
+/// # Cancel safety
+///
+/// Awaiting the returned [`Task`] is cancel safe, as awaiting a tokio
+/// `JoinHandle` is: the task runs on its own, so an await of `&mut task`
+/// dropped before it completes (in `select!`, under a timeout) loses
+/// nothing, and the next await gets the result. Dropping the `Task` itself
+/// detaches the task: it keeps running, and its result is dropped when it
+/// ends.
+///
 /// # Examples
 ///
 /// ```

@@ -349,12 +349,16 @@ impl<T: Send + 'static, E: Send + 'static> TaskGroup<T, E> {
     /// `ExceptionGroup`, with the values of the tasks that succeeded). The
     /// group is then empty and usable again (and no longer cancelled).
     ///
-    /// Cancel-safe: dropping the future loses no outcome; the next `join`
-    /// reports it.
-    ///
     /// # Errors
     ///
     /// A [`GroupError`] holding every task's outcome.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: each outcome is stored in the group in the poll that
+    /// collects it, so dropping the future loses none. The tasks keep
+    /// running (dropping `join` does not cancel the group), and the next
+    /// `join` goes on collecting and reports every outcome.
     ///
     /// # Examples
     ///

@@ -16,6 +16,15 @@ use super::debug::{self, DebugMode};
 ///
 /// Outside a tokio runtime; and with `f`'s panic.
 ///
+/// # Cancel safety
+///
+/// Not cancel safe: dropped before its first poll, it never starts `f`;
+/// dropped after, it does not stop `f`, which runs to the end on the
+/// blocking pool, and its value (or panic) is dropped there: nothing can
+/// collect it. To keep the result across a cancellation, spawn `f` with
+/// [`tokio::task::spawn_blocking`] and await (`&mut`) its `JoinHandle`,
+/// which is cancel safe.
+///
 /// # Examples
 ///
 /// ```

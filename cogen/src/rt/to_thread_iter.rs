@@ -27,6 +27,13 @@ use crate::async_gen::AsyncClose;
 ///
 /// If `capacity` is zero; polled outside a tokio runtime.
 ///
+/// # Cancel safety
+///
+/// Its `next()` is cancel safe: an item leaves the buffer only in the poll
+/// that returns it (tokio's `mpsc` receive), so a `next()` dropped before
+/// it completes loses none, and the iterator keeps running on its thread
+/// until the buffer is full.
+///
 /// # Examples
 ///
 /// ```

@@ -15,6 +15,14 @@ use tokio::time::error::Elapsed;
 ///
 /// [`Elapsed`] when the time ran out first.
 ///
+/// # Cancel safety
+///
+/// Exactly as cancel safe as `fut`: dropping it drops `fut` where it
+/// stands, as running out of time does. A cogen generator's operation
+/// (`next`, `anext`, `aclose`, ...) loses nothing that way; a future that
+/// owns its work (a [`gather`](crate::rt::gather), a
+/// [`Queue::put`](crate::rt::Queue::put)) loses it.
+///
 /// # Examples
 ///
 /// ```

@@ -13,7 +13,7 @@ pin_project_lite::pin_project! {
     /// # Examples
     ///
     /// ```
-    /// use cogen::ops::StreamOpsExt;
+    /// use cogen::rt::RuntimeOpsExt;
     /// use futures::StreamExt;
     /// use std::time::Duration;
     ///
