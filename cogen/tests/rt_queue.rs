@@ -292,3 +292,39 @@ fn queue_debug_shows_its_counts() {
         "Queue { len: 1, maxsize: 3, unfinished: 1, shut_down: false }"
     );
 }
+
+/// A `get` left pending and never polled again (here: an async generator's
+/// body parked in it by a cancelled `next()`) must not swallow the wake-up a
+/// `put` gives, leaving another consumer asleep beside a queued item.
+#[test]
+fn a_put_wakes_a_polled_get_even_when_an_earlier_get_is_abandoned_mid_wait() {
+    use futures::FutureExt;
+    use std::task::{Context, Poll, Waker};
+    let q = Queue::<u32>::new(0);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut abandoned = std::pin::pin!(q.get());
+    assert!(abandoned.as_mut().poll(&mut cx).is_pending()); // waits first
+    let mut live = std::pin::pin!(q.get());
+    assert!(live.as_mut().poll(&mut cx).is_pending());
+    q.put_nowait(7).unwrap();
+    // `abandoned` is never polled again; `live` must get the item.
+    assert_eq!(live.as_mut().poll(&mut cx), Poll::Ready(Ok(7)));
+    assert!(abandoned.as_mut().now_or_never().is_none()); // nothing left for it
+}
+
+/// The same for producers: a `put` left waiting for room must not swallow the
+/// wake-up a `get` gives another waiting producer.
+#[test]
+fn a_get_wakes_a_polled_put_even_when_an_earlier_put_is_abandoned_mid_wait() {
+    use std::task::{Context, Poll, Waker};
+    let q = Queue::<u32>::new(1);
+    q.put_nowait(0).unwrap();
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut abandoned = std::pin::pin!(q.put(1));
+    assert!(abandoned.as_mut().poll(&mut cx).is_pending()); // waits first
+    let mut live = std::pin::pin!(q.put(2));
+    assert!(live.as_mut().poll(&mut cx).is_pending());
+    assert_eq!(q.get_nowait(), Ok(0));
+    assert_eq!(live.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
+    assert_eq!(q.get_nowait(), Ok(2));
+}

@@ -156,8 +156,8 @@ impl<T> Queue<T> {
     /// Not cancel safe: the item is queued only in the poll that completes
     /// the future, so a `put` dropped before it completes (while it waits for
     /// room) never queued its item, which is dropped with it (as a cancelled
-    /// asyncio `put`). Nothing else is lost: a wake-up it had received passes
-    /// to another waiting `put`. To keep the item, use
+    /// asyncio `put`). Nothing else is lost: every waiting `put` is woken
+    /// when room appears, so none depends on this one. To keep the item, use
     /// [`put_nowait`](Queue::put_nowait), which hands it back.
     ///
     /// # Examples
@@ -201,14 +201,19 @@ impl<T> Queue<T> {
         }
     }
 
-    /// Pushes under the lock, then wakes a waiting consumer.
+    /// Pushes under the lock, then wakes the waiting consumers.
+    ///
+    /// All of them, not one: a `get` can wait without being polled (the body
+    /// of an async generator parked in it by a cancelled `next()`), and a
+    /// wake-up given to it alone would leave a polled consumer asleep beside
+    /// the item. Each re-checks under the lock; the others wait again.
     fn push(&self, mut state: MutexGuard<'_, Status<T>>, item: T) {
         state.items.push_back(item);
         state.unfinished += 1;
         let wake = state.waiting_getters > 0;
         drop(state);
         if wake {
-            self.shared.not_empty.notify_one();
+            self.shared.not_empty.notify_waiters();
         }
     }
 
@@ -249,10 +254,9 @@ impl<T> Queue<T> {
     ///
     /// Cancel safe: an item is taken only in the poll that completes the
     /// future, so a `get` dropped before it completes takes none and the
-    /// item stays queued for the next `get`; a wake-up it had received
-    /// passes to another waiting `get`. (A `get` kept pending but not
-    /// polled, such as one inside an abandoned [`items`](Queue::items) step,
-    /// can hold on to a wake-up meanwhile.)
+    /// item stays queued for the next `get`. Every waiting `get` is woken
+    /// by a `put`, so one kept pending but not polled (inside an abandoned
+    /// [`items`](Queue::items) step, say) never holds up another.
     ///
     /// # Examples
     ///
@@ -290,12 +294,13 @@ impl<T> Queue<T> {
         }
     }
 
-    /// After a pop under the lock: wakes a waiting producer.
+    /// After a pop under the lock: wakes the waiting producers (all of
+    /// them, for the reason [`push`](Self::push) gives).
     fn popped(&self, state: MutexGuard<'_, Status<T>>, item: T) -> T {
         let wake = state.waiting_putters > 0;
         drop(state);
         if wake {
-            self.shared.not_full.notify_one();
+            self.shared.not_full.notify_waiters();
         }
         item
     }
@@ -526,11 +531,8 @@ impl<T: Send + 'static> Queue<T> {
     /// Its `next()` is cancel safe: dropped before it completes, it leaves
     /// the generator's `get` waiting where it is (as for any
     /// [`AsyncGen`]), and the next `next()` delivers the item it takes; no
-    /// item is lost. Until the generator is polled again or dropped, though,
-    /// that waiting `get` can receive the wake-up of a `put` and sit on it,
-    /// leaving another consumer's `get` asleep next to a queued item (tokio's
-    /// `Notify` passes a wake-up on only when its waiter is dropped). Drop
-    /// the generator, or keep polling it, rather than leaving it idle.
+    /// item is lost. A `put` wakes every waiting `get`, so the parked one
+    /// does not hold up other consumers meanwhile.
     ///
     /// # Examples
     ///
