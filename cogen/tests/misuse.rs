@@ -64,8 +64,9 @@ fn a_ready_foreign_future_is_fine_in_a_sync_generator() {
 #[test]
 fn yield_handle_moved_into_another_generator_panics_instead_of_yielding_there() {
     // async-stream#106: a yield awaited inside a nested stream transmuted the
-    // item type. Here the handle writes only to its own generator's slot; the
-    // inner generator sees no value of its own and reports the misuse.
+    // item type. Here the handle finds the inner generator's frame, whose id
+    // is not its own generator's: it panics, naming the mistake, and writes
+    // nothing anywhere.
     let mut outer = generator(async |co| {
         let mut co = co;
         let mut inner = generator(async move |_inner_co: cogen::Co<'_, Box<u32>>| {
@@ -74,7 +75,7 @@ fn yield_handle_moved_into_another_generator_panics_instead_of_yielding_there() 
         let _ = inner.next();
     });
     let err = catch_unwind(AssertUnwindSafe(|| outer.next())).unwrap_err();
-    assert!(panic_message(err).contains("other than its own yield handle"));
+    assert!(panic_message(err).contains("a yield handle was used inside another generator's body"));
     assert_eq!(outer.status(), Status::Finished);
 }
 

@@ -26,7 +26,7 @@ use core::task::{Context, Poll, Waker};
 
 use futures_core::{FusedStream, Stream};
 
-use crate::engine::raw::Core;
+use crate::engine::raw::{Core, SharedSlot};
 use crate::engine::report::Origin;
 use crate::engine::{
     Action, AsyncGenerator, Co, Finish, Mode, Nothing, OnReturn, Outcome, Phase, Status,
@@ -978,6 +978,21 @@ impl<Y, F: Future, S, E> AsyncGenerator for AsyncGen<Y, F, S, E> {
         AsyncGen::poll_advance(self.get_mut(), cx)
     }
 
+    #[inline(always)]
+    fn poll_in_place(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        shared: SharedSlot<Y, S, E>,
+        first: bool,
+    ) -> Poll<Option<Outcome<Y, F::Output, S, E>>> {
+        let this = self.get_mut();
+        if watch::slow_poll().is_some() {
+            // Debug mode times each step: take the ordinary path.
+            return in_place_by_steps(this, cx, shared, first);
+        }
+        this.core.poll_in_place(cx, shared, first)
+    }
+
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<Y, F::Output, S, E>> {
         let this = self.get_mut();
         match this.phase() {
@@ -1021,6 +1036,36 @@ impl<Y, F: Future, S, E> AsyncGenerator for &mut AsyncGen<Y, F, S, E> {
 
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<Y, F::Output, S, E>> {
         Pin::new(&mut **self.get_mut()).poll_close(cx)
+    }
+
+    #[inline(always)]
+    fn poll_in_place(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        shared: SharedSlot<Y, S, E>,
+        first: bool,
+    ) -> Poll<Option<Outcome<Y, F::Output, S, E>>> {
+        Pin::new(&mut **self.get_mut()).poll_in_place(cx, shared, first)
+    }
+}
+
+/// A send delegated in place, by ordinary steps (debug mode times them).
+#[cold]
+#[inline(never)]
+fn in_place_by_steps<Y, F: Future, S, E>(
+    agen: &mut AsyncGen<Y, F, S, E>,
+    cx: &mut Context<'_>,
+    mut shared: SharedSlot<Y, S, E>,
+    first: bool,
+) -> Poll<Option<Outcome<Y, F::Output, S, E>>> {
+    let action = if first { shared.take_action() } else { None };
+    match agen.poll_step(cx, action) {
+        Poll::Pending => Poll::Pending,
+        Poll::Ready(Outcome::Yielded(value)) => {
+            shared.post_delegated(value);
+            Poll::Ready(None)
+        }
+        Poll::Ready(outcome) => Poll::Ready(Some(outcome)),
     }
 }
 

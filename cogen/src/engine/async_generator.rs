@@ -4,6 +4,7 @@
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+use super::raw::SharedSlot;
 use super::{Action, Generator, Nothing, Outcome, Status, StepPoll};
 
 /// An async generator: Python's async generator protocol (`asend`, `athrow`,
@@ -157,6 +158,30 @@ pub trait AsyncGenerator {
         }
     }
 
+    /// A send delegated in place (crate-internal): the delegating
+    /// generator's slot holds the sent value (`first`) or the step goes on;
+    /// `Ready(None)` when a value was yielded into that slot. This default
+    /// takes the send out and runs an ordinary step; `Gen` and `AsyncGen`
+    /// poll their body with the slot itself, so a value crosses a level of
+    /// delegation without being moved.
+    #[doc(hidden)]
+    fn poll_in_place(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        mut shared: SharedSlot<Self::Yield, Self::Sent, Self::Error>,
+        first: bool,
+    ) -> Poll<Option<Outcome<Self::Yield, Self::Return, Self::Sent, Self::Error>>> {
+        let action = if first { shared.take_action() } else { None };
+        match self.poll_step(cx, action) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Outcome::Yielded(value)) => {
+                shared.post_delegated(value);
+                Poll::Ready(None)
+            }
+            Poll::Ready(outcome) => Poll::Ready(Some(outcome)),
+        }
+    }
+
     /// The first poll of `aclose` (crate-internal; `AsyncGen` overrides it to
     /// finish a body caught mid-await, which has no yield point to close at).
     #[doc(hidden)]
@@ -183,6 +208,16 @@ impl<G: Generator + Unpin + ?Sized> AsyncGenerator for G {
         action: Option<Action<G::Sent, G::Error>>,
     ) -> StepPoll<G::Yield, G::Return, G::Sent, G::Error> {
         Generator::poll_step(self.get_mut(), cx, action)
+    }
+
+    #[inline(always)]
+    fn poll_in_place(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        shared: SharedSlot<G::Yield, G::Sent, G::Error>,
+        first: bool,
+    ) -> Poll<Option<Outcome<G::Yield, G::Return, G::Sent, G::Error>>> {
+        Generator::poll_in_place(self.get_mut(), cx, shared, first)
     }
 }
 
@@ -217,6 +252,15 @@ impl<'a, Y, S, E, R> AsyncGenerator
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> StepPoll<Y, R, S, E> {
         self.get_mut().as_mut().poll_close(cx)
     }
+
+    fn poll_in_place(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        shared: SharedSlot<Y, S, E>,
+        first: bool,
+    ) -> Poll<Option<Outcome<Y, R, S, E>>> {
+        self.get_mut().as_mut().poll_in_place(cx, shared, first)
+    }
 }
 
 /// A boxed async generator is one too (and so can be delegated to).
@@ -245,6 +289,15 @@ impl<'a, Y, S, E, R> AsyncGenerator
 
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> StepPoll<Y, R, S, E> {
         self.get_mut().as_mut().poll_close(cx)
+    }
+
+    fn poll_in_place(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        shared: SharedSlot<Y, S, E>,
+        first: bool,
+    ) -> Poll<Option<Outcome<Y, R, S, E>>> {
+        self.get_mut().as_mut().poll_in_place(cx, shared, first)
     }
 }
 

@@ -1,5 +1,6 @@
 use core::convert::Infallible;
 use core::marker::PhantomData;
+use core::task::Context;
 
 use super::raw::SlotPtr;
 use super::slot::Slot;
@@ -266,6 +267,6 @@ impl<Y, S, E> core::fmt::Debug for Co<'_, Y, S, E> {
 
 /// Posts a yielded value (used by every yielding future).
 #[inline(always)]
-pub(crate) fn offer<Y, S, E>(slot: &mut SlotPtr<Y, S, E>, value: Y, mode: Mode) {
-    slot.with(|s| s.post_yield(value, mode));
+pub(crate) fn offer<Y, S, E>(slot: &mut SlotPtr<Y, S, E>, cx: &Context<'_>, value: Y, mode: Mode) {
+    slot.with(cx, |s| s.post_yield(value, mode));
 }

@@ -3,6 +3,7 @@
 
 use core::task::{Context, Poll};
 
+use super::raw::SharedSlot;
 use super::{
     Action, CloseError, GeneratorState, Nothing, Outcome, ResumeError, SendError, StartError,
     Status, StepPoll,
@@ -221,6 +222,26 @@ pub trait Generator {
             },
         })
     }
+
+    /// A send delegated in place (crate-internal; see
+    /// `AsyncGenerator::poll_in_place`). `Gen` overrides it.
+    #[doc(hidden)]
+    fn poll_in_place(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut shared: SharedSlot<Self::Yield, Self::Sent, Self::Error>,
+        first: bool,
+    ) -> Poll<Option<Outcome<Self::Yield, Self::Return, Self::Sent, Self::Error>>> {
+        let action = if first { shared.take_action() } else { None };
+        match self.poll_step(cx, action) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Outcome::Yielded(value)) => {
+                shared.post_delegated(value);
+                Poll::Ready(None)
+            }
+            Poll::Ready(outcome) => Poll::Ready(Some(outcome)),
+        }
+    }
 }
 
 impl<Y, R, S, E> From<GeneratorState<Y, R>> for Outcome<Y, R, S, E> {
@@ -304,6 +325,15 @@ impl<G: Generator + ?Sized> Generator for Box<G> {
     ) -> StepPoll<G::Yield, G::Return, G::Sent, G::Error> {
         (**self).poll_step(cx, action)
     }
+
+    fn poll_in_place(
+        &mut self,
+        cx: &mut Context<'_>,
+        shared: SharedSlot<G::Yield, G::Sent, G::Error>,
+        first: bool,
+    ) -> Poll<Option<Outcome<G::Yield, G::Return, G::Sent, G::Error>>> {
+        (**self).poll_in_place(cx, shared, first)
+    }
 }
 
 /// A borrowed generator is one too: `yield_from(&mut g)` delegates to `g` and
@@ -339,5 +369,14 @@ impl<G: Generator + ?Sized> Generator for &mut G {
         action: Option<Action<G::Sent, G::Error>>,
     ) -> StepPoll<G::Yield, G::Return, G::Sent, G::Error> {
         (**self).poll_step(cx, action)
+    }
+
+    fn poll_in_place(
+        &mut self,
+        cx: &mut Context<'_>,
+        shared: SharedSlot<G::Yield, G::Sent, G::Error>,
+        first: bool,
+    ) -> Poll<Option<Outcome<G::Yield, G::Return, G::Sent, G::Error>>> {
+        (**self).poll_in_place(cx, shared, first)
     }
 }

@@ -63,20 +63,20 @@ impl<'a, Y, E, Src: Source<Item = Y>> Items<'a, Y, E, Src> {
     ) -> Poll<Result<(), Interrupt<E>>> {
         let this = self.project();
         if *this.waiting {
-            match this.slot.with(Slot::take_action) {
+            match this.slot.with(cx, Slot::take_action) {
                 None => return Poll::Pending,
                 Some(Action::Throw(e)) => {
                     if catching {
                         return Poll::Ready(Err(Interrupt::Throw(e)));
                     }
-                    this.slot.with(|slot| slot.post(Slot::Raise(e)));
+                    this.slot.with(cx, |slot| slot.post(Slot::Raise(e)));
                     return Poll::Pending;
                 }
                 Some(Action::Close) => {
                     if catching {
                         return Poll::Ready(Err(Interrupt::Close));
                     }
-                    this.slot.with(|slot| slot.post(Slot::Exit));
+                    this.slot.with(cx, |slot| slot.post(Slot::Exit));
                     return Poll::Pending;
                 }
                 Some(Action::Send(())) | Some(Action::Start) => *this.waiting = false,
@@ -84,7 +84,7 @@ impl<'a, Y, E, Src: Source<Item = Y>> Items<'a, Y, E, Src> {
         }
         match this.source.poll_item(cx) {
             Poll::Ready(Some(value)) => {
-                offer(this.slot, value, Mode::Delegate);
+                offer(this.slot, cx, value, Mode::Delegate);
                 *this.waiting = true;
                 Poll::Pending
             }

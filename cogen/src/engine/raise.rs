@@ -49,10 +49,10 @@ impl<Y, S, E, T> Unpin for Raise<'_, Y, S, E, T> {}
 impl<Y, S, E, T> Future for Raise<'_, Y, S, E, T> {
     type Output = T;
 
-    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<T> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         let this = self.get_mut();
         if let Some(message) = this.message.take() {
-            this.slot.with(|slot| slot.post(message));
+            this.slot.with(cx, |slot| slot.post(message));
         }
         // The driver finishes the generator on seeing the error; this future
         // is dropped with the body and never polled again by it.

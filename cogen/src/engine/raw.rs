@@ -1,136 +1,283 @@
 //! The only `unsafe` in cogen.
 //!
-//! A generator is one heap allocation, [`Inner`], holding the slot and the body
-//! future. The driver ([`Core`]) owns it through a raw pointer; the body's
-//! yield handle holds a [`SlotPtr`] into the same allocation.
+//! A generator is one heap allocation holding its body future, owned by the
+//! driver ([`Core`]) through a raw pointer. The slot through which a value
+//! crosses between driver and body is *not* in that allocation: it is a local
+//! of the driver's step, live for one poll of the body, and the body reaches
+//! it only through the [`Context`] it is polled with. For each poll the
+//! driver builds a [`Frame`] on its stack (`{ inner waker, id, slot }`) and
+//! polls the body with a waker whose vtable is [`FRAME_VTABLE`] and whose data
+//! is the frame. A yield handle holds only its generator's id; its futures use
+//! the slot only when the waker of the `Context` they are polled with is a
+//! frame waker carrying that id. Anything else (a handle polled by another
+//! generator's body, a combinator that replaces the waker, a nested
+//! executor) panics, naming the mistake. The waker forwards `clone` and
+//! `wake` to the consumer's waker, so everything else the body awaits is woken
+//! as before.
 //!
 //! Invariants every `unsafe` block below relies on:
 //!
-//! 1. **Validity.** `Inner` is freed only by `Core::drop`, after the body
-//!    future (and with it every `SlotPtr`, which lives inside it) is dropped.
-//!    A `SlotPtr` cannot outlive the body: the handle carrying it is branded
-//!    with a lifetime the body is generic over (`for<'co> AsyncFnOnce(Co<'co,
-//!    ..>)`), so it cannot be stored anywhere that outlives the body's own
-//!    execution, returned, or moved to a `'static` thread or task.
-//! 2. **Exclusion.** The driver touches the slot only between polls of the
-//!    body; the body touches it only during a poll, through `&mut SlotPtr`
-//!    (the handle is `!Sync` and every method takes `&mut self`, so at most one
-//!    place in the body can reach it at a time). A handle moved to a scoped
-//!    thread is joined before that poll returns, which orders its accesses
-//!    before the driver's. No reference to the slot lives across a poll.
-//! 3. **Pinning.** The body future is written once into the allocation and
+//! 1. **Validity.** The allocation is freed only by `Core::drop`, after the
+//!    body future is dropped. The handle cannot outlive the body: it is
+//!    branded with a lifetime the body is generic over (`for<'co>
+//!    AsyncFnOnce(Co<'co, ..>)`), so it cannot be stored anywhere that
+//!    outlives the body's own execution, returned, or moved to a `'static`
+//!    thread or task. (It holds no pointer in any case.)
+//! 2. **Frames.** A waker with [`FRAME_VTABLE`] is made only by
+//!    `Core::poll_body`, from a frame on that function's stack, and is only
+//!    ever lent (`&Waker` in the `Context` passed to the body's `poll`): its
+//!    `clone` returns a clone of the *inner* waker, so no frame waker exists
+//!    once that `poll` returns, and a `&Waker` with `FRAME_VTABLE` points at a
+//!    live frame. The frame's `inner` points at the waker of the driver's
+//!    caller, alive for the whole poll.
+//! 3. **Ids.** Each generator takes a unique id from a global counter when it
+//!    is made (never reused). A frame carries its generator's id and a
+//!    pointer to a `Slot<Y, S, E>` of that generator's types, so a handle
+//!    whose id equals the frame's is a handle of that generator, of the same
+//!    `Y`, `S`, `E`: the cast back to `Slot<Y, S, E>` is of the right type.
+//! 4. **Exclusion.** The driver does not touch its slot local during the
+//!    body's poll (the frame holds the only pointer, derived from the
+//!    driver's `&mut`), and the body reaches it only through
+//!    `SlotPtr::with`, which takes `&mut self` on the handle (one per
+//!    generator; the handle is `!Sync`) and does not let the reference
+//!    escape `f`.
+//! 5. **Pinning.** The body future is written once into the allocation and
 //!    never moved until it is dropped in place.
-//! 4. **Liveness flag.** The body future is alive exactly while
+//! 6. **Liveness flag.** The body future is alive exactly while
 //!    `phase != Phase::Finished`; it is dropped at most once, by `finish`.
 //!    Exactly one `Core` owns an allocation: `Core::take` moves it to a new
 //!    `Core` and leaves the old one `Finished` and `detached`, never freeing.
-//!
-//! All pointers are derived from the single `Box::into_raw` pointer, and the
-//! driver never creates a `&mut Inner` (only `&mut` to the body future's bytes
-//! or, briefly, to the slot), so the handle's pointer is never invalidated by
-//! a unique borrow of the whole allocation.
 
-use core::cell::UnsafeCell;
+use core::cell::Cell;
 use core::future::Future;
 use core::marker::PhantomData;
 use core::mem::ManuallyDrop;
 use core::pin::Pin;
 use core::ptr::NonNull;
-use core::task::{Context, Poll};
+use core::sync::atomic::{AtomicU64, Ordering};
+use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
 use super::slot::Slot;
 use super::{Action, Mode, Outcome, Phase, Status};
 
-struct Inner<Y, S, E, F> {
-    slot: UnsafeCell<Slot<Y, S, E>>,
-    body: UnsafeCell<ManuallyDrop<F>>,
+/// What a yield handle finds through the waker during one poll of its
+/// generator's body. `#[repr(C)]` with `inner` first: the vtable functions,
+/// which know no `Y`, `S`, `E`, read only `inner`.
+#[repr(C)]
+struct Frame {
+    /// The waker of the driver's caller (a no-op one for a sync generator).
+    inner: *const Waker,
+    /// The id of the generator whose body is being polled.
+    id: u64,
+    /// Its slot: a `*mut Slot<Y, S, E>` of that generator's types.
+    slot: *mut (),
 }
 
-/// Makes a type invariant in `Y`, `S` and `E`.
-type Invariant<Y, S, E> = PhantomData<fn(Y, S, E) -> (Y, S, E)>;
+/// The vtable of frame wakers. A `static`, so its address identifies them.
+static FRAME_VTABLE: RawWakerVTable =
+    RawWakerVTable::new(frame_clone, frame_wake, frame_wake_by_ref, frame_drop);
 
-/// The body side's pointer to its generator's slot.
+unsafe fn frame_clone(data: *const ()) -> RawWaker {
+    // SAFETY: `data` is a live frame (invariant 2: frame wakers are only
+    // lent during their frame's poll), and its `inner` a live waker.
+    let inner = unsafe { &*(*data.cast::<Frame>()).inner };
+    // A clone is the inner waker's: no frame waker outlives its frame.
+    let clone = ManuallyDrop::new(inner.clone());
+    RawWaker::new(clone.data(), clone.vtable())
+}
+
+unsafe fn frame_wake(data: *const ()) {
+    // SAFETY: as `frame_wake_by_ref`. A frame waker owns nothing, so waking
+    // it by value is waking it by reference.
+    unsafe { frame_wake_by_ref(data) }
+}
+
+unsafe fn frame_wake_by_ref(data: *const ()) {
+    // SAFETY: as in `frame_clone` (invariant 2).
+    unsafe { (*(*data.cast::<Frame>()).inner).wake_by_ref() }
+}
+
+unsafe fn frame_drop(_: *const ()) {}
+
+/// The next generator id. Ids are never reused (a `u64` does not wrap).
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// The body side's way to its generator's slot: the generator's id.
 pub(crate) struct SlotPtr<Y, S, E> {
-    ptr: NonNull<UnsafeCell<Slot<Y, S, E>>>,
+    id: u64,
     /// Invariant in every parameter: a handle must not be able to pass a
-    /// shorter-lived value as a longer-lived one (async-stream#107).
-    _invariant: Invariant<Y, S, E>,
+    /// shorter-lived value as a longer-lived one (async-stream#107). `Send`
+    /// when `Y`, `S`, `E` are, never `Sync` (one place at a time uses it).
+    _marker: PhantomData<Cell<(Y, S, E)>>,
 }
-
-// SAFETY: the slot carries `Y`, `S` and `E` values between threads only when
-// the handle (and so the generator) moves; those values must be `Send`.
-// Access is exclusive by invariant 2, so no `Sync` is needed or given.
-unsafe impl<Y: Send, S: Send, E: Send> Send for SlotPtr<Y, S, E> {}
 
 impl<Y, S, E> SlotPtr<Y, S, E> {
-    /// Runs `f` with exclusive access to the slot.
+    /// Runs `f` with exclusive access to the slot of this handle's generator,
+    /// found through `cx`.
+    ///
+    /// # Panics
+    ///
+    /// If `cx` is not the one its generator's driver polls the body with: the
+    /// handle is used by another generator's body, or by a future polled with
+    /// another waker (a nested executor, or a combinator such as
+    /// `FuturesUnordered` that polls with its own waker).
+    #[inline(always)]
+    pub(crate) fn with<T>(
+        &mut self,
+        cx: &Context<'_>,
+        f: impl FnOnce(&mut Slot<Y, S, E>) -> T,
+    ) -> T {
+        let waker = cx.waker();
+        let frame = waker.data().cast::<Frame>();
+        // SAFETY (the right operand runs only when the left holds): a waker
+        // with `FRAME_VTABLE` points at a live frame (invariant 2); we only
+        // read its id.
+        if !(core::ptr::eq(waker.vtable(), &FRAME_VTABLE) && unsafe { (*frame).id } == self.id) {
+            misused(waker)
+        }
+        // SAFETY: as above.
+        let frame = unsafe { &*frame };
+        // SAFETY: the frame is this handle's generator's (invariant 3), so
+        // its slot is a live `Slot<Y, S, E>`; nothing else touches it during
+        // `f` (invariant 4), and the reference does not outlive `f`.
+        f(unsafe { &mut *frame.slot.cast::<Slot<Y, S, E>>() })
+    }
+}
+
+impl<Y, S, E> SlotPtr<Y, S, E> {
+    /// The slot of this handle's generator for the rest of this poll, checked
+    /// as [`with`](Self::with) checks it, and whether it holds a sent value:
+    /// for delegating a send in place.
+    #[inline(always)]
+    pub(crate) fn shared(&mut self, cx: &Context<'_>) -> (SharedSlot<Y, S, E>, bool) {
+        self.with(cx, |slot| {
+            let sending = matches!(slot, Slot::Send(_));
+            (
+                SharedSlot {
+                    ptr: NonNull::from(slot),
+                },
+                sending,
+            )
+        })
+    }
+}
+
+/// A delegating generator's slot, lent for one poll to the sub-generator it
+/// delegates to, so that the sub-generator's body takes the sent value from
+/// it and yields into it directly (crate-internal; public only because
+/// [`AsyncGenerator`](crate::AsyncGenerator)'s hidden method names it).
+#[doc(hidden)]
+pub struct SharedSlot<Y, S, E> {
+    /// Valid for the delegating body's current poll (invariant 2): made by
+    /// `SlotPtr::shared` from the live frame, used before that poll returns.
+    ptr: NonNull<Slot<Y, S, E>>,
+}
+
+impl<Y, S, E> SharedSlot<Y, S, E> {
+    /// Runs `f` on the lent slot.
     #[inline(always)]
     pub(crate) fn with<T>(&mut self, f: impl FnOnce(&mut Slot<Y, S, E>) -> T) -> T {
-        // SAFETY: the pointer is valid (invariant 1) and nothing else accesses
-        // the slot now (invariant 2: we are inside a poll of the body, holding
-        // the only `&mut` to the handle). The reference does not outlive `f`.
-        f(unsafe { &mut *self.ptr.as_ref().get() })
+        // SAFETY: the pointer is the delegating generator's slot, live for
+        // this poll (see the field); the delegating side does not touch it
+        // while the sub-generator uses it (invariant 4 extended: the
+        // `YieldFrom` that lent it is the one calling), and the reference
+        // does not outlive `f`.
+        f(unsafe { &mut *self.ptr.as_ptr() })
     }
+}
+
+impl<Y, S, E> SharedSlot<Y, S, E> {
+    /// Takes the action waiting in the slot, if any.
+    #[inline(always)]
+    pub(crate) fn take_action(&mut self) -> Option<Action<S, E>> {
+        self.with(Slot::take_action)
+    }
+
+    /// Puts a value yielded by a sub-generator that took an ordinary step
+    /// where its delegating generator yields it.
+    #[inline(always)]
+    pub(crate) fn post_delegated(&mut self, value: Y) {
+        self.with(|slot| slot.post_yield(value, Mode::Delegate));
+    }
+}
+
+impl<Y, S, E> core::fmt::Debug for SharedSlot<Y, S, E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SharedSlot").finish_non_exhaustive()
+    }
+}
+
+/// Panics naming how a handle was misused: polled with a foreign waker, or
+/// inside another generator's body.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn misused(waker: &Waker) -> ! {
+    if core::ptr::eq(waker.vtable(), &FRAME_VTABLE) {
+        other_generator()
+    }
+    foreign_waker()
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn foreign_waker() -> ! {
+    panic!(
+        "cogen: a yield handle's future was polled with a waker that is not its generator's: \
+         it must be awaited by its own generator's body, directly or through combinators that \
+         poll with the same Context (select!, join!, timeout); not inside a nested executor \
+         (block_on), a spawned task, or a combinator that polls with its own waker \
+         (FuturesUnordered, buffer_unordered)"
+    )
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn other_generator() -> ! {
+    panic!(
+        "cogen: a yield handle was used inside another generator's body (a handle captured \
+         by a nested generator): each handle yields only from its own generator's body; \
+         delegate with `co.yield_from(inner)` instead"
+    )
 }
 
 impl<Y, S, E> core::fmt::Debug for SlotPtr<Y, S, E> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("SlotPtr").finish_non_exhaustive()
+        f.debug_struct("SlotPtr").field("id", &self.id).finish()
     }
 }
 
 /// The driver: owns the allocation and runs the resume protocol.
 pub(crate) struct Core<Y, S, E, F: Future> {
-    inner: NonNull<Inner<Y, S, E, F>>,
+    body: NonNull<ManuallyDrop<F>>,
     phase: Phase,
+    /// This generator's id (invariant 3).
+    id: u64,
+    /// A resume action the body did not take during a poll that returned
+    /// `Pending` without a message (an async step awaiting something else):
+    /// handed to the next poll of the step, as if the slot had kept it.
+    carried: Slot<Y, S, E>,
     /// Set by [`Core::take`] on the `Core` left behind: the allocation now
     /// belongs to the `Core` it returned, so this one must not free it. The
-    /// phase of a detached `Core` is `Finished`, so nothing reads `inner`.
+    /// phase of a detached `Core` is `Finished`, so nothing reads `body`.
     detached: bool,
-    /// Owns `Inner` (for drop check).
-    _owns: PhantomData<Inner<Y, S, E, F>>,
-    /// Invariant in `Y`, `S`, `E`: `send` and `throw` pass values in.
-    _invariant: Invariant<Y, S, E>,
+    /// Owns the body (for drop check).
+    _owns: PhantomData<F>,
 }
 
-// SAFETY: `Core` uniquely owns `Inner`; moving it moves the body future and
-// the slot's values, which is sound when they are `Send`.
+// SAFETY: `Core` uniquely owns the body; moving it moves the body future and
+// the carried action, which is sound when they are `Send`.
 unsafe impl<Y: Send, S: Send, E: Send, F: Future + Send> Send for Core<Y, S, E, F> {}
 // SAFETY: `&Core` exposes only `phase` (a `Copy` enum). It never reads the
-// slot or the body, so sharing `&Core` across threads reveals nothing else.
+// body or the carried action, so sharing `&Core` across threads reveals
+// nothing else.
 unsafe impl<Y, S, E, F: Future> Sync for Core<Y, S, E, F> {}
 
 // The body future is pinned in the heap allocation, never inline in `Core`:
 // moving a `Core` moves only the pointer, so `Core` is `Unpin` whatever `F` is.
 impl<Y, S, E, F: Future> Unpin for Core<Y, S, E, F> {}
-
-/// Frees the allocation if making the body future unwinds.
-struct DeallocOnUnwind<Y, S, E, F>(*mut Inner<Y, S, E, F>);
-
-impl<Y, S, E, F> Drop for DeallocOnUnwind<Y, S, E, F> {
-    fn drop(&mut self) {
-        /// Frees the allocation even if dropping the slot's message unwinds.
-        struct Free<Y, S, E, F>(*mut Inner<Y, S, E, F>);
-        impl<Y, S, E, F> Drop for Free<Y, S, E, F> {
-            fn drop(&mut self) {
-                // SAFETY: the pointer came from `Box::into_raw` of a
-                // `Box<MaybeUninit<Inner>>` (invariant 1: nothing else frees
-                // it); as `MaybeUninit` it is freed without dropping anything.
-                drop(unsafe {
-                    Box::from_raw(self.0.cast::<core::mem::MaybeUninit<Inner<Y, S, E, F>>>())
-                });
-            }
-        }
-        let free = Free(self.0);
-        // SAFETY: the slot was written before `make` ran and the body was
-        // never written (invariant 3: it does not exist yet). `make` may have
-        // posted a value through the handle before it unwound (a body-making
-        // closure that polls a yield in its synchronous part): drop it in
-        // place (invariant 2: the unwinding `make` was the only other user).
-        unsafe { core::ptr::drop_in_place((&raw mut (*self.0).slot).cast::<Slot<Y, S, E>>()) };
-        drop(free);
-    }
-}
 
 /// Finishes the generator if polling the body unwinds (a panic in the body).
 struct FinishOnUnwind<'a, Y, S, E, F: Future> {
@@ -145,33 +292,24 @@ impl<Y, S, E, F: Future> Drop for FinishOnUnwind<'_, Y, S, E, F> {
 
 impl<Y, S, E, F: Future> Core<Y, S, E, F> {
     /// Allocates the generator and makes its body future with a handle that
-    /// points at the slot. Runs none of the body (`make` only builds a future).
+    /// carries the generator's id. Runs none of the body (`make` only builds
+    /// a future).
     pub(crate) fn new(make: impl FnOnce(SlotPtr<Y, S, E>) -> F) -> Self {
-        let raw: *mut Inner<Y, S, E, F> =
-            Box::into_raw(Box::<Inner<Y, S, E, F>>::new_uninit()).cast();
-        let guard = DeallocOnUnwind(raw);
-        // SAFETY: `raw` is a fresh, suitably aligned allocation for `Inner`;
-        // we write the slot field without reading it.
-        let slot = unsafe {
-            let slot = &raw mut (*raw).slot;
-            slot.write(UnsafeCell::new(Slot::Empty));
-            NonNull::new_unchecked(slot)
-        };
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         let body = make(SlotPtr {
-            ptr: slot,
-            _invariant: PhantomData,
+            id,
+            _marker: PhantomData,
         });
-        core::mem::forget(guard);
-        // SAFETY: as above, for the body field; after this write `Inner` is
-        // fully initialised, and the body is never moved again (invariant 3).
-        unsafe { (&raw mut (*raw).body).write(UnsafeCell::new(ManuallyDrop::new(body))) };
+        let raw = Box::into_raw(Box::new(ManuallyDrop::new(body)));
         Core {
-            // SAFETY: `Box::into_raw` never returns null.
-            inner: unsafe { NonNull::new_unchecked(raw) },
+            // SAFETY: `Box::into_raw` never returns null. The body is never
+            // moved out of this allocation (invariant 5).
+            body: unsafe { NonNull::new_unchecked(raw) },
             phase: Phase::Created,
+            id,
+            carried: Slot::Empty,
             detached: false,
             _owns: PhantomData,
-            _invariant: PhantomData,
         }
     }
 
@@ -185,26 +323,18 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
     /// generator's unfinished cleanup to someone who can await it.
     pub(crate) fn take(&mut self) -> Self {
         let taken = Core {
-            inner: self.inner,
+            body: self.body,
             phase: self.phase,
+            id: self.id,
+            carried: core::mem::replace(&mut self.carried, Slot::Empty),
             detached: self.detached,
             _owns: PhantomData,
-            _invariant: PhantomData,
         };
-        // `Finished`: no method of the `Core` left behind reads `inner`
-        // (invariant 4), and `detached` keeps its `Drop` from freeing it.
+        // `Finished`: no method of the `Core` left behind reads `body`
+        // (invariant 6), and `detached` keeps its `Drop` from freeing it.
         self.phase = Phase::Finished;
         self.detached = true;
         taken
-    }
-
-    #[inline(always)]
-    fn slot(&mut self) -> &mut Slot<Y, S, E> {
-        // SAFETY: the allocation is alive (we own it) and the body is not being
-        // polled (we hold `&mut self` and are not inside `poll_body`), so no
-        // other access to the slot exists (invariant 2). The borrow is tied to
-        // `&mut self`, so it cannot overlap a poll of the body.
-        unsafe { &mut *(*self.inner.as_ptr()).slot.get() }
     }
 
     /// Drops the body future (running its cleanup) and forgets anything in flight.
@@ -214,29 +344,44 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
             return;
         }
         self.phase = Phase::Finished;
+        self.carried = Slot::Empty;
         // SAFETY: the phase was not `Finished`, so the body is alive and has not
-        // been dropped (invariant 4); it is dropped in place, never moved
-        // (invariant 3), and the phase now records that it is gone. The body
+        // been dropped (invariant 6); it is dropped in place, never moved
+        // (invariant 5), and the phase now records that it is gone. The body
         // is not being polled: `finish` runs on the driver side, or from
-        // `FinishOnUnwind` after the poll has unwound.
-        unsafe { ManuallyDrop::drop(&mut *(*self.inner.as_ptr()).body.get()) };
-        // The body's drop may have run code that posted to the slot (a yield
-        // handle used in a destructor): nobody can take it now, so say so.
-        if self.slot().holds_body_message() {
-            super::slot::posted_while_dropped();
-        }
-        self.slot().clear();
+        // `FinishOnUnwind` after the poll has unwound. A destructor in the
+        // body that polls a yield future finds no frame and panics (it has no
+        // generator's `Context`), so nothing is posted while it is dropped.
+        unsafe { ManuallyDrop::drop(&mut *self.body.as_ptr()) };
     }
 
+    /// Polls the body once with a frame for `slot`: the only place a frame
+    /// waker is made (invariant 2).
     #[inline(always)]
-    fn poll_body(&mut self, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let inner = self.inner.as_ptr();
+    fn poll_body(&mut self, cx: &mut Context<'_>, slot: &mut Slot<Y, S, E>) -> Poll<F::Output> {
+        let frame = Frame {
+            inner: cx.waker(),
+            id: self.id,
+            slot: (slot as *mut Slot<Y, S, E>).cast(),
+        };
+        // SAFETY: the waker's data is the frame, which lives on this stack
+        // frame until after the poll; the waker is only lent to the body
+        // (`&Waker` in a `Context`) and never dropped (`ManuallyDrop`; its
+        // `drop` does nothing anyway), as invariant 2 requires.
+        let waker = ManuallyDrop::new(unsafe {
+            Waker::from_raw(RawWaker::new(
+                (&raw const frame).cast::<()>(),
+                &FRAME_VTABLE,
+            ))
+        });
+        let mut cx = Context::from_waker(&waker);
+        let body = self.body.as_ptr();
         let guard = FinishOnUnwind { core: self };
-        // SAFETY: phase is `Running`, so the body is alive (invariant 4); it is
-        // pinned in the allocation (invariant 3); this is the only `&mut` to
-        // it, and the driver does not touch the slot until the poll returns.
-        let body = unsafe { Pin::new_unchecked(&mut **(*inner).body.get()) };
-        let poll = body.poll(cx);
+        // SAFETY: phase is not `Finished`, so the body is alive (invariant 6);
+        // it is pinned in the allocation (invariant 5); this is the only
+        // `&mut` to it.
+        let body = unsafe { Pin::new_unchecked(&mut **body) };
+        let poll = body.poll(&mut cx);
         core::mem::forget(guard);
         poll
     }
@@ -251,8 +396,10 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
         cx: &mut Context<'_>,
         action: Option<Action<S, E>>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        let closing = match (self.phase, action) {
-            (Phase::Running { closing }, None) => closing,
+        let (closing, mut slot) = match (self.phase, action) {
+            (Phase::Running { closing }, None) => {
+                (closing, core::mem::replace(&mut self.carried, Slot::Empty))
+            }
             (_, None) => panic!("cogen: a generator step was polled again after it completed"),
             (Phase::Finished, Some(action)) => {
                 return Poll::Ready(match action {
@@ -265,7 +412,7 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
                 return Poll::Ready(Outcome::Rejected(action, Status::Running));
             }
             (Phase::Created, Some(action)) => match action {
-                Action::Start => false,
+                Action::Start => (false, Slot::Empty),
                 Action::Send(s) => {
                     return Poll::Ready(Outcome::Rejected(Action::Send(s), Status::Created));
                 }
@@ -294,18 +441,17 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
                 }
                 action => {
                     let closing = matches!(action, Action::Close);
-                    self.slot().deliver(action);
-                    closing
+                    (closing, Slot::delivering(action))
                 }
             },
         };
         self.phase = Phase::Running { closing };
-        let poll = self.poll_body(cx);
-        self.settle(poll, closing)
+        let poll = self.poll_body(cx, &mut slot);
+        self.settle(poll, closing, slot)
     }
 
-    /// One step with an optional action, as `Delegate::poll_step` and the
-    /// async operations need: sends take the hot path.
+    /// One step with an optional action, as `AsyncGenerator::poll_step` and
+    /// the async operations need: sends take the hot path.
     #[inline(always)]
     pub(crate) fn poll_step(
         &mut self,
@@ -356,17 +502,17 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
         value: S,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
         debug_assert!(matches!(self.phase, Phase::Suspended(_)));
-        *self.slot() = Slot::Send(value);
+        let mut slot = Slot::Send(value);
         // The phase stays `Suspended` during the poll: a panic finishes the
         // generator whatever the phase, and `settle` sets the phase after.
-        let poll = self.poll_body(cx);
+        let poll = self.poll_body(cx, &mut slot);
         if poll.is_pending() {
-            if let Some((value, mode)) = self.slot().take_yield() {
+            if let Some((value, mode)) = slot.take_yield() {
                 self.phase = Phase::Suspended(mode);
                 return Poll::Ready(Outcome::Yielded(value));
             }
         }
-        self.settle(poll, false)
+        self.settle(poll, false, slot)
     }
 
     #[cold]
@@ -385,21 +531,26 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
         &mut self,
         poll: Poll<F::Output>,
         closing: bool,
+        mut slot: Slot<Y, S, E>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
         match poll {
             Poll::Ready(value) => {
-                if let Some(left) = self.slot().left_behind() {
+                if let Some(left) = slot.left_behind() {
                     // The body returned with a message posted but never taken,
                     // or an interrupt it never took: its future was dropped.
                     self.finish();
                     drop(value);
+                    drop(slot);
                     left.fail()
                 }
                 self.finish();
                 Poll::Ready(Outcome::Returned(value))
             }
-            Poll::Pending => match self.slot().take_message() {
+            Poll::Pending => match slot.take_message() {
                 None => {
+                    // An action the body has not taken yet (it awaits
+                    // something else first) waits for the step's next poll.
+                    self.carried = slot;
                     self.phase = Phase::Running { closing };
                     Poll::Pending
                 }
@@ -432,20 +583,80 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
     }
 }
 
-/// Frees a fully initialised allocation whose body has been dropped, also
-/// when dropping the body unwinds (a panicking destructor of a body local).
-struct FreeInner<Y, S, E, F>(NonNull<Inner<Y, S, E, F>>);
+impl<Y, S, E, F: Future> Core<Y, S, E, F> {
+    /// A send delegated in place: the delegating generator's slot holds the
+    /// sent value (`first`), or the step is continued (`!first`). The body
+    /// is polled with that slot, so its yield lands there directly;
+    /// `Ready(None)` says it did (the value is re-tagged as the delegating
+    /// yield point's). Anything else is an outcome, taken out of the slot.
+    #[inline(always)]
+    pub(crate) fn poll_in_place(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut shared: SharedSlot<Y, S, E>,
+        first: bool,
+    ) -> Poll<Option<Outcome<Y, F::Output, S, E>>> {
+        if first && !matches!(self.phase, Phase::Suspended(_)) {
+            return self.in_place_cold(cx, shared);
+        }
+        self.phase = Phase::Running { closing: false };
+        let slot = shared.ptr.as_ptr();
+        // SAFETY: see `SharedSlot::with`; `poll_body` only turns it into the
+        // frame's pointer for this one poll.
+        let poll = self.poll_body(cx, unsafe { &mut *slot });
+        shared.with(|slot| match poll {
+            Poll::Ready(value) => {
+                if let Some(left) = slot.left_behind() {
+                    self.finish();
+                    drop(value);
+                    left.fail()
+                }
+                self.finish();
+                Poll::Ready(Some(Outcome::Returned(value)))
+            }
+            Poll::Pending => match slot {
+                Slot::Yield(_, mode) => {
+                    self.phase = Phase::Suspended(*mode);
+                    *mode = Mode::Delegate;
+                    Poll::Ready(None)
+                }
+                // Not taken yet: the delegating driver keeps it for the
+                // step's next poll.
+                Slot::Empty | Slot::Send(_) | Slot::Throw(_) | Slot::Close => Poll::Pending,
+                _ => {
+                    let message = core::mem::replace(slot, Slot::Empty);
+                    self.settle(Poll::Pending, false, message).map(Some)
+                }
+            },
+        })
+    }
 
-impl<Y, S, E, F> Drop for FreeInner<Y, S, E, F> {
+    /// `poll_in_place` when the generator is not suspended: the send takes
+    /// the general protocol (and is handed back if rejected).
+    #[cold]
+    #[inline(never)]
+    fn in_place_cold(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut shared: SharedSlot<Y, S, E>,
+    ) -> Poll<Option<Outcome<Y, F::Output, S, E>>> {
+        let action = shared.with(Slot::take_action);
+        self.poll_resume(cx, action).map(Some)
+    }
+}
+
+/// Frees the allocation once its body has been dropped, also when dropping
+/// the body unwinds (a panicking destructor of a body local).
+struct FreeBody<F>(NonNull<ManuallyDrop<F>>);
+
+impl<F> Drop for FreeBody<F> {
     fn drop(&mut self) {
-        // SAFETY: the pointer came from `Box::into_raw` of a fully initialised
-        // `Inner` (see `new`), and only `Core::drop` of the one `Core` that
-        // owns it (not detached by `take`) makes this guard, once
-        // (invariant 1). The body is wrapped in `ManuallyDrop` and `finish`
-        // has dropped it or unwound while dropping it (invariant 4: it is
-        // never dropped twice), so this frees the allocation and drops only
-        // the slot and whatever message it still holds. No `SlotPtr` remains:
-        // they lived in the body.
+        // SAFETY: the pointer came from `Box::into_raw` (see `new`), and only
+        // `Core::drop` of the one `Core` that owns it (not detached by
+        // `take`) makes this guard, once (invariant 1). The body is wrapped in
+        // `ManuallyDrop` and `finish` has dropped it or unwound while dropping
+        // it (invariant 6: it is never dropped twice), so this only frees the
+        // allocation.
         drop(unsafe { Box::from_raw(self.0.as_ptr()) });
     }
 }
@@ -455,7 +666,7 @@ impl<Y, S, E, F: Future> Drop for Core<Y, S, E, F> {
         if self.detached {
             return; // `take` moved the allocation to another `Core`.
         }
-        let _free = FreeInner(self.inner);
+        let _free = FreeBody(self.body);
         self.finish();
     }
 }

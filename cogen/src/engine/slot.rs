@@ -76,19 +76,6 @@ impl<Y, S, E> Slot<Y, S, E> {
     }
 }
 
-/// A destructor in the body posted through the yield handle while the body
-/// was being dropped (Python: "generator ignored GeneratorExit"); it is
-/// dropped with the body, and reported rather than panicking mid-drop.
-#[cold]
-#[inline(never)]
-pub(crate) fn posted_while_dropped() {
-    tracing::warn!(
-        target: "cogen",
-        "a generator body yielded or raised while it was being dropped (a destructor that \
-         uses the yield handle); nobody can receive it, so it was dropped"
-    );
-}
-
 /// What a returning body left in the slot.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum LeftBehind {
@@ -212,15 +199,15 @@ impl<Y, S, E> Slot<Y, S, E> {
         }
     }
 
-    /// Driver side: deliver a resume action to the body.
+    /// Driver side: a slot delivering a resume action to the body.
     #[inline]
-    pub(crate) fn deliver(&mut self, action: Action<S, E>) {
-        *self = match action {
+    pub(crate) fn delivering(action: Action<S, E>) -> Self {
+        match action {
             Action::Send(s) => Slot::Send(s),
             Action::Throw(e) => Slot::Throw(e),
             Action::Close => Slot::Close,
             Action::Start => Slot::Empty,
-        };
+        }
     }
 
     /// Driver side: take a yielded value (the hot path), leaving any other
@@ -254,11 +241,5 @@ impl<Y, S, E> Slot<Y, S, E> {
         } else {
             None
         }
-    }
-
-    /// Driver side: forget whatever is in flight (the body has finished).
-    #[inline]
-    pub(crate) fn clear(&mut self) {
-        *self = Slot::Empty;
     }
 }

@@ -74,13 +74,13 @@ impl<Y, S, E> Future for Yield<'_, Y, S, E> {
     type Output = S;
 
     #[inline]
-    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<S> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<S> {
         let this = self.get_mut();
         if let Some(value) = this.value.take() {
-            offer(this.slot, value, Mode::Plain);
+            offer(this.slot, cx, value, Mode::Plain);
             return Poll::Pending;
         }
-        this.slot.with(|slot| match slot.take_action() {
+        this.slot.with(cx, |slot| match slot.take_action() {
             Some(Action::Send(s)) => Poll::Ready(s),
             // The driver unwinds plain yield points itself; should an interrupt
             // reach one anyway, propagate it rather than lose it.
@@ -133,13 +133,13 @@ impl<Y, S, E> Future for YieldCatching<'_, Y, S, E> {
     type Output = Result<S, Interrupt<E>>;
 
     #[inline]
-    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if let Some(value) = this.value.take() {
-            offer(this.slot, value, Mode::Catch);
+            offer(this.slot, cx, value, Mode::Catch);
             return Poll::Pending;
         }
-        match this.slot.with(Slot::take_action) {
+        match this.slot.with(cx, Slot::take_action) {
             Some(Action::Send(s)) => Poll::Ready(Ok(s)),
             Some(Action::Throw(e)) => Poll::Ready(Err(Interrupt::Throw(e))),
             Some(Action::Close) => Poll::Ready(Err(Interrupt::Close)),

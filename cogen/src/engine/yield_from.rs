@@ -5,7 +5,7 @@ use core::task::{Context, Poll};
 use pin_project_lite::pin_project;
 
 use super::co::offer;
-use super::raw::SlotPtr;
+use super::raw::{SharedSlot, SlotPtr};
 use super::slot::Slot;
 use super::{Action, AsyncGenerator as Delegate, Interrupt, Mode, Outcome, Status};
 
@@ -18,6 +18,9 @@ enum Step<S, E> {
     },
     /// A sub-generator's value is out; wait for the caller's next action.
     Wait,
+    /// A send delegated in place, in flight: the sub-generator's body takes
+    /// the value from this body's slot and yields into it.
+    InPlace,
     /// Delegation ended (or handed an error or close to the driver).
     Done,
 }
@@ -141,7 +144,21 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
             match this.step {
                 Step::Done => return Poll::Pending,
                 Step::Wait => {
-                    *this.step = match this.slot.with(Slot::take_action) {
+                    // A send goes to the sub-generator in place; the rest
+                    // (a throw, a close) by an ordinary step.
+                    let (shared, sending) = this.slot.shared(cx);
+                    if sending {
+                        return in_place::<D>(
+                            this.slot,
+                            cx,
+                            this.step,
+                            this.sub.as_mut(),
+                            shared,
+                            true,
+                            catching,
+                        );
+                    }
+                    *this.step = match this.slot.with(cx, Slot::take_action) {
                         None => return Poll::Pending,
                         Some(Action::Close) => Step::Drive {
                             action: Some(Action::Close),
@@ -153,16 +170,56 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
                         },
                     };
                 }
+                Step::InPlace => {
+                    let (shared, _) = this.slot.shared(cx);
+                    return in_place::<D>(
+                        this.slot,
+                        cx,
+                        this.step,
+                        this.sub.as_mut(),
+                        shared,
+                        false,
+                        catching,
+                    );
+                }
                 Step::Drive { action, closing } => {
                     let closing = *closing;
                     let outcome = match this.sub.as_mut().poll_step(cx, action.take()) {
                         Poll::Pending => return Poll::Pending,
                         Poll::Ready(outcome) => outcome,
                     };
-                    return settle::<D>(this.slot, this.step, outcome, closing, catching);
+                    return settle::<D>(this.slot, cx, this.step, outcome, closing, catching);
                 }
             }
         }
+    }
+}
+
+/// Delegates a send in place (`first`), or continues one: the sub-generator's
+/// body takes the sent value from this body's slot and yields into it.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn in_place<D: Delegate>(
+    slot: &mut SlotPtr<D::Yield, D::Sent, D::Error>,
+    cx: &mut Context<'_>,
+    step: &mut Step<D::Sent, D::Error>,
+    sub: Pin<&mut D>,
+    shared: SharedSlot<D::Yield, D::Sent, D::Error>,
+    first: bool,
+    catching: bool,
+) -> Poll<Delegated<D>> {
+    match sub.poll_in_place(cx, shared, first) {
+        Poll::Pending => {
+            *step = Step::InPlace;
+            Poll::Pending
+        }
+        // Yielded into this body's slot, tagged as this delegating yield
+        // point's.
+        Poll::Ready(None) => {
+            *step = Step::Wait;
+            Poll::Pending
+        }
+        Poll::Ready(Some(outcome)) => settle::<D>(slot, cx, step, outcome, false, catching),
     }
 }
 
@@ -172,6 +229,7 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
 #[inline(always)]
 fn settle<D: Delegate>(
     slot: &mut SlotPtr<D::Yield, D::Sent, D::Error>,
+    cx: &Context<'_>,
     step: &mut Step<D::Sent, D::Error>,
     outcome: Outcome<D::Yield, D::Return, D::Sent, D::Error>,
     closing: bool,
@@ -180,7 +238,7 @@ fn settle<D: Delegate>(
     *step = Step::Done;
     match outcome {
         Outcome::Yielded(value) => {
-            offer(slot, value, Mode::Delegate);
+            offer(slot, cx, value, Mode::Delegate);
             *step = Step::Wait;
             Poll::Pending
         }
@@ -191,20 +249,20 @@ fn settle<D: Delegate>(
             if catching {
                 return Poll::Ready(Err(Interrupt::Close));
             }
-            slot.with(|slot| slot.post(Slot::Exit));
+            slot.with(cx, |slot| slot.post(Slot::Exit));
             Poll::Pending
         }
         Outcome::Raised(e) => {
             if catching {
                 return Poll::Ready(Err(Interrupt::Throw(e)));
             }
-            slot.with(|slot| slot.post(Slot::Raise(e)));
+            slot.with(cx, |slot| slot.post(Slot::Raise(e)));
             Poll::Pending
         }
         Outcome::IgnoredClose(value) => {
             // Python raises RuntimeError here; it cannot be caught as `E`, so
             // it finishes this generator too.
-            slot.with(|slot| slot.post(Slot::SubIgnoredClose(value)));
+            slot.with(cx, |slot| slot.post(Slot::SubIgnoredClose(value)));
             Poll::Pending
         }
         Outcome::Rejected(Action::Start, state) => not_fresh(state),
@@ -384,7 +442,7 @@ impl<'a, D: Delegate> YieldFromResuming<'a, D> {
             let inner = this.inner.as_mut().project();
             match begin_resuming(inner.sub, cx, value) {
                 Begun::Outcome(outcome) => {
-                    match settle::<D>(inner.slot, inner.step, outcome, false, catching) {
+                    match settle::<D>(inner.slot, cx, inner.step, outcome, false, catching) {
                         Poll::Ready(result) => return Poll::Ready(result.map(Some)),
                         Poll::Pending => return Poll::Pending,
                     }

@@ -6,7 +6,7 @@ use core::future::Future;
 use core::iter::FusedIterator;
 use core::task::{Context, Poll, Waker};
 
-use crate::engine::raw::Core;
+use crate::engine::raw::{Core, SharedSlot};
 use crate::engine::report::Origin;
 use crate::engine::{
     Action, CloseError, Co, Finish, Generator, GeneratorState, Mode, Nothing, OnReturn, Outcome,
@@ -543,6 +543,16 @@ impl<Y, F: Future, S, E> Generator for Gen<Y, F, S, E> {
             Some(Action::Send(value)) => self.core.poll_send(cx, value),
             action => self.core.poll_resume(cx, action),
         }
+    }
+
+    #[inline(always)]
+    fn poll_in_place(
+        &mut self,
+        cx: &mut Context<'_>,
+        shared: SharedSlot<Y, S, E>,
+        first: bool,
+    ) -> Poll<Option<Outcome<Y, F::Output, S, E>>> {
+        self.core.poll_in_place(cx, shared, first)
     }
 }
 
