@@ -8,8 +8,10 @@
 use std::convert::Infallible;
 
 mod async_cases;
+mod big_body;
 mod toolkit_cases;
 pub use async_cases::*;
+pub use big_body::*;
 pub use toolkit_cases::*;
 
 /// Consumes a value without forcing it through memory.
@@ -233,6 +235,7 @@ mod tests {
             .iter()
             .chain(super::ASYNC_CASES)
             .chain(super::TOOLKIT_CASES)
+            .chain(super::BIG_CASES)
         {
             assert_eq!(f(1000), 499_500, "{name}");
         }

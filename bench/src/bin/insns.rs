@@ -7,6 +7,7 @@ fn main() {
         for (name, _) in cogen_bench::CASES
             .iter()
             .chain(cogen_bench::ASYNC_CASES)
+            .chain(cogen_bench::BIG_CASES)
             .chain(cogen_bench::TOOLKIT_CASES)
             .chain(cogen_bench::SPAWN_CASES)
         {
@@ -18,6 +19,7 @@ fn main() {
     let Some((_, f)) = cogen_bench::CASES
         .iter()
         .chain(cogen_bench::ASYNC_CASES)
+        .chain(cogen_bench::BIG_CASES)
         .chain(cogen_bench::TOOLKIT_CASES)
         .chain(cogen_bench::SPAWN_CASES)
         .find(|(name, _)| *name == case)
