@@ -331,7 +331,8 @@ impl Future for WakesItself {
             return Poll::Ready(());
         }
         cx.waker().wake_by_ref();
-        cx.waker().clone().wake();
+        let clone = cx.waker().clone();
+        clone.wake(); // by value: a clone of the frame's waker is the consumer's
         Poll::Pending
     }
 }

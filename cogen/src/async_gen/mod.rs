@@ -29,7 +29,8 @@ use futures_core::{FusedStream, Stream};
 use crate::engine::raw::{Core, SharedSlot};
 use crate::engine::report::Origin;
 use crate::engine::{
-    Action, AsyncGenerator, Co, Finish, Mode, Nothing, OnReturn, Outcome, Phase, Status,
+    Action, AsyncGenerator, Co, Finish, InPlacePoll, Mode, Nothing, OnReturn, Outcome, Phase,
+    Status,
 };
 
 pub use aclose::AClose;
@@ -984,7 +985,7 @@ impl<Y, F: Future, S, E> AsyncGenerator for AsyncGen<Y, F, S, E> {
         cx: &mut Context<'_>,
         shared: SharedSlot<Y, S, E>,
         first: bool,
-    ) -> Poll<Option<Outcome<Y, F::Output, S, E>>> {
+    ) -> InPlacePoll<Y, F::Output, S, E> {
         let this = self.get_mut();
         if watch::slow_poll().is_some() {
             // Debug mode times each step: take the ordinary path.
@@ -1044,7 +1045,7 @@ impl<Y, F: Future, S, E> AsyncGenerator for &mut AsyncGen<Y, F, S, E> {
         cx: &mut Context<'_>,
         shared: SharedSlot<Y, S, E>,
         first: bool,
-    ) -> Poll<Option<Outcome<Y, F::Output, S, E>>> {
+    ) -> InPlacePoll<Y, F::Output, S, E> {
         Pin::new(&mut **self.get_mut()).poll_in_place(cx, shared, first)
     }
 }
@@ -1057,7 +1058,7 @@ fn in_place_by_steps<Y, F: Future, S, E>(
     cx: &mut Context<'_>,
     mut shared: SharedSlot<Y, S, E>,
     first: bool,
-) -> Poll<Option<Outcome<Y, F::Output, S, E>>> {
+) -> InPlacePoll<Y, F::Output, S, E> {
     let action = if first { shared.take_action() } else { None };
     match agen.poll_step(cx, action) {
         Poll::Pending => Poll::Pending,

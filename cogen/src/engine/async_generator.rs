@@ -5,7 +5,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use super::raw::SharedSlot;
-use super::{Action, Generator, Nothing, Outcome, Status, StepPoll};
+use super::{Action, Generator, InPlacePoll, Nothing, Outcome, Status, StepPoll};
 
 /// An async generator: Python's async generator protocol (`asend`, `athrow`,
 /// `aclose`, a return value) as one poll method, the way
@@ -170,7 +170,7 @@ pub trait AsyncGenerator {
         cx: &mut Context<'_>,
         mut shared: SharedSlot<Self::Yield, Self::Sent, Self::Error>,
         first: bool,
-    ) -> Poll<Option<Outcome<Self::Yield, Self::Return, Self::Sent, Self::Error>>> {
+    ) -> InPlacePoll<Self::Yield, Self::Return, Self::Sent, Self::Error> {
         let action = if first { shared.take_action() } else { None };
         match self.poll_step(cx, action) {
             Poll::Pending => Poll::Pending,
@@ -216,7 +216,7 @@ impl<G: Generator + Unpin + ?Sized> AsyncGenerator for G {
         cx: &mut Context<'_>,
         shared: SharedSlot<G::Yield, G::Sent, G::Error>,
         first: bool,
-    ) -> Poll<Option<Outcome<G::Yield, G::Return, G::Sent, G::Error>>> {
+    ) -> InPlacePoll<G::Yield, G::Return, G::Sent, G::Error> {
         Generator::poll_in_place(self.get_mut(), cx, shared, first)
     }
 }
@@ -258,7 +258,7 @@ impl<'a, Y, S, E, R> AsyncGenerator
         cx: &mut Context<'_>,
         shared: SharedSlot<Y, S, E>,
         first: bool,
-    ) -> Poll<Option<Outcome<Y, R, S, E>>> {
+    ) -> InPlacePoll<Y, R, S, E> {
         self.get_mut().as_mut().poll_in_place(cx, shared, first)
     }
 }
@@ -296,7 +296,7 @@ impl<'a, Y, S, E, R> AsyncGenerator
         cx: &mut Context<'_>,
         shared: SharedSlot<Y, S, E>,
         first: bool,
-    ) -> Poll<Option<Outcome<Y, R, S, E>>> {
+    ) -> InPlacePoll<Y, R, S, E> {
         self.get_mut().as_mut().poll_in_place(cx, shared, first)
     }
 }

@@ -5,8 +5,8 @@ use core::task::{Context, Poll};
 
 use super::raw::SharedSlot;
 use super::{
-    Action, CloseError, GeneratorState, Nothing, Outcome, ResumeError, SendError, StartError,
-    Status, StepPoll,
+    Action, CloseError, GeneratorState, InPlacePoll, Nothing, Outcome, ResumeError, SendError,
+    StartError, Status, StepPoll,
 };
 
 /// A generator: Python's protocol (`send`, `throw`, `close`, a return value)
@@ -231,7 +231,7 @@ pub trait Generator {
         cx: &mut Context<'_>,
         mut shared: SharedSlot<Self::Yield, Self::Sent, Self::Error>,
         first: bool,
-    ) -> Poll<Option<Outcome<Self::Yield, Self::Return, Self::Sent, Self::Error>>> {
+    ) -> InPlacePoll<Self::Yield, Self::Return, Self::Sent, Self::Error> {
         let action = if first { shared.take_action() } else { None };
         match self.poll_step(cx, action) {
             Poll::Pending => Poll::Pending,
@@ -331,7 +331,7 @@ impl<G: Generator + ?Sized> Generator for Box<G> {
         cx: &mut Context<'_>,
         shared: SharedSlot<G::Yield, G::Sent, G::Error>,
         first: bool,
-    ) -> Poll<Option<Outcome<G::Yield, G::Return, G::Sent, G::Error>>> {
+    ) -> InPlacePoll<G::Yield, G::Return, G::Sent, G::Error> {
         (**self).poll_in_place(cx, shared, first)
     }
 }
@@ -376,7 +376,7 @@ impl<G: Generator + ?Sized> Generator for &mut G {
         cx: &mut Context<'_>,
         shared: SharedSlot<G::Yield, G::Sent, G::Error>,
         first: bool,
-    ) -> Poll<Option<Outcome<G::Yield, G::Return, G::Sent, G::Error>>> {
+    ) -> InPlacePoll<G::Yield, G::Return, G::Sent, G::Error> {
         (**self).poll_in_place(cx, shared, first)
     }
 }

@@ -217,6 +217,10 @@ pub enum Action<S, E> {
 /// One step's poll result, as [`AsyncGenerator::poll_step`] returns it.
 pub(crate) type StepPoll<Y, R, S, E> = core::task::Poll<Outcome<Y, R, S, E>>;
 
+/// A send delegated in place: `Ready(None)` when the value was yielded into
+/// the delegating generator's slot, else as [`StepPoll`].
+pub(crate) type InPlacePoll<Y, R, S, E> = core::task::Poll<Option<Outcome<Y, R, S, E>>>;
+
 /// What one step of the protocol produced ([`AsyncGenerator::poll_step`]).
 ///
 /// # Examples

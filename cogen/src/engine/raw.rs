@@ -58,7 +58,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
 use super::slot::Slot;
-use super::{Action, Mode, Outcome, Phase, Status};
+use super::{Action, InPlacePoll, Mode, Outcome, Phase, Status};
 
 /// What a yield handle finds through the waker during one poll of its
 /// generator's body. `#[repr(C)]` with `inner` first: the vtable functions,
@@ -129,10 +129,10 @@ impl<Y, S, E> SlotPtr<Y, S, E> {
     ) -> T {
         let waker = cx.waker();
         let frame = waker.data().cast::<Frame>();
-        // SAFETY (the right operand runs only when the left holds): a waker
-        // with `FRAME_VTABLE` points at a live frame (invariant 2); we only
-        // read its id.
-        if !(core::ptr::eq(waker.vtable(), &FRAME_VTABLE) && unsafe { (*frame).id } == self.id) {
+        let is_frame = core::ptr::eq(waker.vtable(), &FRAME_VTABLE);
+        // SAFETY: read only when `is_frame` holds (`&&`): a waker with
+        // `FRAME_VTABLE` points at a live frame (invariant 2); we only read its id.
+        if !(is_frame && unsafe { (*frame).id } == self.id) {
             misused(waker)
         }
         // SAFETY: as above.
@@ -595,7 +595,7 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
         cx: &mut Context<'_>,
         mut shared: SharedSlot<Y, S, E>,
         first: bool,
-    ) -> Poll<Option<Outcome<Y, F::Output, S, E>>> {
+    ) -> InPlacePoll<Y, F::Output, S, E> {
         if first && !matches!(self.phase, Phase::Suspended(_)) {
             return self.in_place_cold(cx, shared);
         }
@@ -639,7 +639,7 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
         &mut self,
         cx: &mut Context<'_>,
         mut shared: SharedSlot<Y, S, E>,
-    ) -> Poll<Option<Outcome<Y, F::Output, S, E>>> {
+    ) -> InPlacePoll<Y, F::Output, S, E> {
         let action = shared.with(Slot::take_action);
         self.poll_resume(cx, action).map(Some)
     }

@@ -9,8 +9,8 @@ use core::task::{Context, Poll, Waker};
 use crate::engine::raw::{Core, SharedSlot};
 use crate::engine::report::Origin;
 use crate::engine::{
-    Action, CloseError, Co, Finish, Generator, GeneratorState, Mode, Nothing, OnReturn, Outcome,
-    Phase, ResumeError, SendError, StartError, Status,
+    Action, CloseError, Co, Finish, Generator, GeneratorState, InPlacePoll, Mode, Nothing,
+    OnReturn, Outcome, Phase, ResumeError, SendError, StartError, Status,
 };
 
 /// A generator: a body that yields values of type `Y` to its caller, receives
@@ -551,7 +551,7 @@ impl<Y, F: Future, S, E> Generator for Gen<Y, F, S, E> {
         cx: &mut Context<'_>,
         shared: SharedSlot<Y, S, E>,
         first: bool,
-    ) -> Poll<Option<Outcome<Y, F::Output, S, E>>> {
+    ) -> InPlacePoll<Y, F::Output, S, E> {
         self.core.poll_in_place(cx, shared, first)
     }
 }
