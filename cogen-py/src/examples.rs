@@ -1,0 +1,149 @@
+//! The generators the `cogen_py` module exposes: each is the Rust version of
+//! a small Python generator (its Python twin is in `python/tests`), so the
+//! tests can check the two behave alike.
+
+use cogen::{Co, Interrupt};
+use pyo3::IntoPyObjectExt;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+use crate::{PyGen, PyGenerator};
+
+/// What Python sends: anything (`next` sends `None`).
+type Sent = Option<Py<PyAny>>;
+
+/// `yield 0 .. n-1`, then `return n`.
+#[pyfunction]
+fn count_up(n: u64) -> PyGenerator {
+    PyGenerator::new(cogen::coroutine(
+        async move |mut co: Co<'_, u64, Sent, PyErr>| {
+            for i in 0..n {
+                co.yield_(i).await;
+            }
+            n
+        },
+    ))
+}
+
+/// The running average of what it is sent (`yield average`, starting at `None`).
+#[pyfunction]
+fn averager() -> PyGenerator {
+    PyGenerator::new(cogen::coroutine(
+        async |mut co: Co<'_, Option<f64>, f64, PyErr>| -> () {
+            let (mut total, mut count) = (0.0, 0.0);
+            let mut average = None;
+            loop {
+                let term = co.yield_(average).await;
+                total += term;
+                count += 1.0;
+                average = Some(total / count);
+            }
+        },
+    ))
+}
+
+/// Counts up; a thrown `ValueError` is caught (logged, and the count
+/// restarts at -1); any other exception propagates; a close is logged and
+/// returns the count.
+#[pyfunction]
+fn catcher(log: Py<PyList>) -> PyGenerator {
+    PyGenerator::new(cogen::coroutine(
+        async move |mut co: Co<'_, i64, Sent, PyErr>| {
+            let mut n = 0;
+            loop {
+                match co.yield_(n).catching().await {
+                    Ok(_) => n += 1,
+                    Err(Interrupt::Throw(e)) => {
+                        let handled = Python::attach(|py| {
+                            let caught = e.is_instance_of::<PyValueError>(py);
+                            if caught {
+                                let line = format!("caught {}", e.value(py));
+                                log.bind(py).append(line).expect("a list takes a str");
+                            }
+                            caught
+                        });
+                        if !handled {
+                            co.raise::<()>(e).await;
+                        }
+                        n = -1;
+                    }
+                    Err(Interrupt::Close) => {
+                        Python::attach(|py| {
+                            log.bind(py).append("closed").expect("a list takes a str")
+                        });
+                        return n;
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// Yields 1; asked to close, yields 2 instead (Python: "generator ignored
+/// GeneratorExit").
+#[pyfunction]
+fn stubborn() -> PyGenerator {
+    PyGenerator::new(cogen::coroutine(
+        async |mut co: Co<'_, i64, Sent, PyErr>| -> () {
+            loop {
+                if let Err(Interrupt::Close) = co.yield_(1).catching().await {
+                    co.yield_(2).await;
+                }
+            }
+        },
+    ))
+}
+
+/// Yields `0 .. n-1`, then raises `ValueError(message)`.
+#[pyfunction]
+fn raises_after(n: u64, message: String) -> PyGenerator {
+    PyGenerator::new(cogen::coroutine(
+        async move |mut co: Co<'_, u64, Sent, PyErr>| {
+            for i in 0..n {
+                co.yield_(i).await;
+            }
+            co.raise::<()>(PyValueError::new_err(message)).await;
+        },
+    ))
+}
+
+/// `yield "begin"; r = yield from g; yield r; return r`, with `g` a Python
+/// generator: Rust delegating to Python, driven from Python.
+#[pyfunction]
+fn delegate_to(g: Py<PyAny>) -> PyGenerator {
+    PyGenerator::new(cogen::coroutine(
+        async move |mut co: Co<'_, Py<PyAny>, Sent, PyErr>| {
+            let begin = Python::attach(|py| "begin".into_py_any(py).expect("a str converts"));
+            co.yield_(begin).await;
+            let r = co.yield_from(PyGen::new(g)).await;
+            let again = Python::attach(|py| r.clone_ref(py));
+            co.yield_(again).await;
+            r
+        },
+    ))
+}
+
+/// Sleeps `ms` milliseconds in Rust (the GIL released), then yields 1; twice.
+#[pyfunction]
+fn sleepy(ms: u64) -> PyGenerator {
+    PyGenerator::new(cogen::coroutine(
+        async move |mut co: Co<'_, u64, Sent, PyErr>| {
+            for _ in 0..2 {
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+                co.yield_(1).await;
+            }
+        },
+    ))
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(count_up, m)?)?;
+    m.add_function(wrap_pyfunction!(averager, m)?)?;
+    m.add_function(wrap_pyfunction!(catcher, m)?)?;
+    m.add_function(wrap_pyfunction!(stubborn, m)?)?;
+    m.add_function(wrap_pyfunction!(raises_after, m)?)?;
+    m.add_function(wrap_pyfunction!(delegate_to, m)?)?;
+    m.add_function(wrap_pyfunction!(sleepy, m)?)?;
+    Ok(())
+}
