@@ -8,7 +8,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
-use crate::{PyGen, PyGenerator};
+use crate::{PyAsyncGenerator, PyGen, PyGenerator};
 
 /// What Python sends: anything (`next` sends `None`).
 type Sent = Option<Py<PyAny>>;
@@ -137,6 +137,80 @@ fn sleepy(ms: u64) -> PyGenerator {
     ))
 }
 
+/// A plain generator (`cogen::generator`: it receives `()` and cannot be
+/// thrown into): yields `i*i`; its cleanup (on close, on a throw, or at the
+/// end) is logged once, like a `finally:` block.
+#[pyfunction]
+fn plain_squares(n: u64, log: Py<PyList>) -> PyGenerator {
+    PyGenerator::plain(cogen::generator(async move |mut co| {
+        for i in 0..n {
+            if co.yield_(i * i).catching().await.is_err() {
+                break;
+            }
+        }
+        Python::attach(|py| log.bind(py).append("cleanup").expect("a list takes a str"));
+    }))
+}
+
+/// `async for`: awaits (a timer of 0), then yields `0 .. n-1`.
+#[pyfunction]
+fn acount_up(n: u64) -> PyAsyncGenerator {
+    PyAsyncGenerator::plain(cogen::async_generator(async move |mut co| {
+        for i in 0..n {
+            tokio::time::sleep(std::time::Duration::ZERO).await;
+            co.yield_(i).await;
+        }
+    }))
+}
+
+/// The async `catcher`: a thrown `ValueError` is logged and the count
+/// restarts at -1; a close awaits a cleanup (10 ms), then is logged.
+#[pyfunction]
+fn acatcher(log: Py<PyList>) -> PyAsyncGenerator {
+    PyAsyncGenerator::new(cogen::async_coroutine(
+        async move |mut co: Co<'_, i64, Sent, PyErr>| {
+            let mut n = 0;
+            loop {
+                match co.yield_(n).catching().await {
+                    Ok(_) => n += 1,
+                    Err(Interrupt::Throw(e)) => {
+                        let handled = Python::attach(|py| {
+                            let caught = e.is_instance_of::<PyValueError>(py);
+                            if caught {
+                                let line = format!("caught {}", e.value(py));
+                                log.bind(py).append(line).expect("a list takes a str");
+                            }
+                            caught
+                        });
+                        if !handled {
+                            co.raise::<()>(e).await;
+                        }
+                        n = -1;
+                    }
+                    Err(Interrupt::Close) => {
+                        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                        Python::attach(|py| {
+                            log.bind(py).append("closed").expect("a list takes a str")
+                        });
+                        return;
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// Three items, each after `ms` milliseconds of awaiting in Rust.
+#[pyfunction]
+fn aslow(ms: u64) -> PyAsyncGenerator {
+    PyAsyncGenerator::plain(cogen::async_generator(async move |mut co| {
+        for i in 0..3u64 {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            co.yield_(i).await;
+        }
+    }))
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(count_up, m)?)?;
     m.add_function(wrap_pyfunction!(averager, m)?)?;
@@ -145,5 +219,9 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(raises_after, m)?)?;
     m.add_function(wrap_pyfunction!(delegate_to, m)?)?;
     m.add_function(wrap_pyfunction!(sleepy, m)?)?;
+    m.add_function(wrap_pyfunction!(plain_squares, m)?)?;
+    m.add_function(wrap_pyfunction!(acount_up, m)?)?;
+    m.add_function(wrap_pyfunction!(acatcher, m)?)?;
+    m.add_function(wrap_pyfunction!(aslow, m)?)?;
     Ok(())
 }

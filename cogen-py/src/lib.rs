@@ -57,13 +57,16 @@ use pyo3::exceptions::{PyRuntimeError, PyStopIteration, PyTypeError, PyValueErro
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
 
+mod async_gen;
 mod examples;
 mod py_gen;
+
+pub use async_gen::PyAsyncGenerator;
 
 pub use py_gen::PyGen;
 
 /// What one step of a generator produced, as Python objects.
-enum Step {
+pub(crate) enum Step {
     Yielded(Py<PyAny>),
     Returned(Py<PyAny>),
 }
@@ -76,9 +79,84 @@ trait DynGen: Send {
     fn close(&mut self, py: Python<'_>) -> PyResult<Py<PyAny>>;
 }
 
-struct Typed<G> {
+struct Typed<G, C> {
     generator: G,
     fresh: bool,
+    _incoming: std::marker::PhantomData<fn() -> C>,
+}
+
+/// How a value Python sends becomes the generator's send type `S`.
+pub(crate) trait Incoming<S> {
+    /// `value` is what Python sent (`None` for `next`).
+    fn convert(value: &Bound<'_, PyAny>) -> PyResult<S>;
+}
+
+/// Any `S` PyO3 can extract.
+pub(crate) enum Extract {}
+
+impl<S: for<'a, 'py> FromPyObject<'a, 'py>> Incoming<S> for Extract {
+    fn convert(value: &Bound<'_, PyAny>) -> PyResult<S> {
+        value.extract().map_err(Into::into)
+    }
+}
+
+/// The error type of a generator Python can throw into: `PyErr` receives
+/// the exception; `Infallible` (a plain generator) cannot, so it is closed
+/// (its cleanup runs) and the exception propagates, as an exception the body
+/// does not catch does in Python.
+///
+/// # Examples
+///
+/// ```
+/// use cogen_py::PyThrowable;
+/// use pyo3::exceptions::PyValueError;
+///
+/// // A plain generator's error type hands the exception back.
+/// let back = <std::convert::Infallible as PyThrowable>::from_thrown(PyValueError::new_err("x"));
+/// assert!(back.is_err());
+/// // A `PyErr` generator takes it.
+/// assert!(<pyo3::PyErr as PyThrowable>::from_thrown(PyValueError::new_err("x")).is_ok());
+/// ```
+pub trait PyThrowable: Sized + Send {
+    /// The exception as the generator's error, or back if it cannot take it.
+    fn from_thrown(error: PyErr) -> Result<Self, PyErr>;
+    /// An error the generator raised, as the Python exception.
+    fn into_exception(self) -> PyErr;
+}
+
+impl PyThrowable for PyErr {
+    fn from_thrown(error: PyErr) -> Result<Self, PyErr> {
+        Ok(error)
+    }
+
+    fn into_exception(self) -> PyErr {
+        self
+    }
+}
+
+impl PyThrowable for std::convert::Infallible {
+    fn from_thrown(error: PyErr) -> Result<Self, PyErr> {
+        Err(error)
+    }
+
+    fn into_exception(self) -> PyErr {
+        match self {}
+    }
+}
+
+/// A plain generator's `()`: only `None` may be sent.
+pub(crate) enum NoneOnly {}
+
+impl Incoming<()> for NoneOnly {
+    fn convert(value: &Bound<'_, PyAny>) -> PyResult<()> {
+        if value.is_none() {
+            Ok(())
+        } else {
+            Err(PyTypeError::new_err(
+                "this generator receives nothing: only None can be sent to it",
+            ))
+        }
+    }
 }
 
 fn step<Y, R>(py: Python<'_>, state: GeneratorState<Y, R>) -> PyResult<Step>
@@ -88,8 +166,23 @@ where
 {
     Ok(match state {
         GeneratorState::Yielded(y) => Step::Yielded(y.into_py_any(py)?),
-        GeneratorState::Complete(r) => Step::Returned(r.into_py_any(py)?),
+        GeneratorState::Complete(r) => Step::Returned(return_value(py, r)?),
     })
+}
+
+/// A body's return value in Python: `()` (a body that returns nothing) is
+/// `None`, as a Python function without `return` gives, not `()`.
+pub(crate) fn return_value<R: for<'py> IntoPyObject<'py>>(
+    py: Python<'_>,
+    value: R,
+) -> PyResult<Py<PyAny>> {
+    let object = value.into_py_any(py)?;
+    let unit = std::mem::size_of::<R>() == 0
+        && object
+            .bind(py)
+            .cast::<PyTuple>()
+            .is_ok_and(|t| t.is_empty());
+    Ok(if unit { py.None() } else { object })
 }
 
 /// Python's `StopIteration` for a generator that has finished.
@@ -97,12 +190,14 @@ fn exhausted() -> PyErr {
     PyStopIteration::new_err(())
 }
 
-impl<G> DynGen for Typed<G>
+impl<G, C> DynGen for Typed<G, C>
 where
-    G: Generator<Error = PyErr> + Send,
+    G: Generator + Send,
+    G::Error: PyThrowable,
     G::Yield: for<'py> IntoPyObject<'py> + Send,
     G::Return: for<'py> IntoPyObject<'py> + Send,
-    G::Sent: for<'a, 'py> FromPyObject<'a, 'py> + Send,
+    G::Sent: Send,
+    C: Incoming<G::Sent>,
 {
     fn send(&mut self, py: Python<'_>, value: Option<Bound<'_, PyAny>>) -> PyResult<Step> {
         let generator = &mut self.generator;
@@ -114,14 +209,14 @@ where
             }
             self.fresh = false;
             py.detach(|| generator.start()).map_err(|e| match e {
-                StartError::Raised(e) => e,
+                StartError::Raised(e) => e.into_exception(),
                 StartError::AlreadyStarted | StartError::Finished => exhausted(),
             })?
         } else {
             let value = value.unwrap_or_else(|| py.None().into_bound(py));
-            let sent: G::Sent = value.extract().map_err(Into::into)?;
+            let sent = C::convert(&value)?;
             py.detach(|| generator.send(sent)).map_err(|e| match e {
-                SendError::Raised(e) => e,
+                SendError::Raised(e) => e.into_exception(),
                 SendError::Running(_) => PyValueError::new_err("generator already executing"),
                 SendError::NotStarted(_) | SendError::Finished(_) => exhausted(),
             })?
@@ -132,8 +227,22 @@ where
     fn throw(&mut self, py: Python<'_>, error: PyErr) -> PyResult<Step> {
         self.fresh = false;
         let generator = &mut self.generator;
-        let state = py.detach(|| generator.throw(error))?;
-        step(py, state)
+        match G::Error::from_thrown(error) {
+            Ok(error) => {
+                let state = py
+                    .detach(|| generator.throw(error))
+                    .map_err(PyThrowable::into_exception)?;
+                step(py, state)
+            }
+            // It cannot receive it: close it (its cleanup runs), then the
+            // exception goes on, as one the body does not catch.
+            Err(error) => {
+                if let Err(CloseError::Raised(e)) = py.detach(|| generator.close()) {
+                    return Err(e.into_exception());
+                }
+                Err(error)
+            }
+        }
     }
 
     fn close(&mut self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -141,19 +250,19 @@ where
         let generator = &mut self.generator;
         match py.detach(|| generator.close()) {
             Ok(None) => Ok(py.None()),
-            Ok(Some(value)) => value.into_py_any(py),
+            Ok(Some(value)) => return_value(py, value),
             Err(CloseError::Ignored(_)) => {
                 Err(PyRuntimeError::new_err("generator ignored GeneratorExit"))
             }
-            Err(CloseError::Raised(e)) => Err(e),
+            Err(CloseError::Raised(e)) => Err(e.into_exception()),
         }
     }
 }
 
 /// A cogen generator as a Python generator.
 ///
-/// Make one with [`PyGenerator::new`] from any cogen [`Generator`] whose
-/// error type is [`PyErr`] (its yield and return types convert to Python,
+/// Make one with [`PyGenerator::new`] (or [`PyGenerator::plain`]) from a
+/// cogen [`Generator`] whose error type is [`PyErr`] (or `Infallible`) (its yield and return types convert to Python,
 /// its send type from Python) and return it from a `#[pyfunction]`. Python
 /// then drives it exactly as one of its own generators; see the crate docs
 /// for what maps to what.
@@ -198,15 +307,54 @@ impl PyGenerator {
     /// ```
     pub fn new<G>(generator: G) -> Self
     where
-        G: Generator<Error = PyErr> + Send + 'static,
+        G: Generator + Send + 'static,
+        G::Error: PyThrowable,
         G::Yield: for<'py> IntoPyObject<'py> + Send,
         G::Return: for<'py> IntoPyObject<'py> + Send,
         G::Sent: for<'a, 'py> FromPyObject<'a, 'py> + Send,
     {
+        Self::wrap::<G, Extract>(generator)
+    }
+
+    /// Wraps a plain cogen generator (one that receives `()`, as
+    /// [`cogen::generator`] makes): Python's `next()` and `send(None)` resume
+    /// it; any other sent value is a `TypeError`. Its error type is
+    /// `Infallible` or `PyErr` ([`PyThrowable`] says what a throw does).
+    /// (A try-generator's `Result` items are not converted yet: raise with
+    /// `co.raise` in a generator whose error type is `PyErr` instead.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let g = cogen_py::PyGenerator::plain(cogen::generator(async |mut co| {
+    ///     co.yield_(1u8).await;
+    /// }));
+    /// # drop(g);
+    /// ```
+    pub fn plain<G>(generator: G) -> Self
+    where
+        G: Generator<Sent = ()> + Send + 'static,
+        G::Error: PyThrowable,
+        G::Yield: for<'py> IntoPyObject<'py> + Send,
+        G::Return: for<'py> IntoPyObject<'py> + Send,
+    {
+        Self::wrap::<G, NoneOnly>(generator)
+    }
+
+    fn wrap<G, C>(generator: G) -> Self
+    where
+        G: Generator + Send + 'static,
+        G::Error: PyThrowable,
+        G::Yield: for<'py> IntoPyObject<'py> + Send,
+        G::Return: for<'py> IntoPyObject<'py> + Send,
+        G::Sent: Send,
+        C: Incoming<G::Sent> + 'static,
+    {
         PyGenerator {
-            inner: Mutex::new(Box::new(Typed {
+            inner: Mutex::new(Box::new(Typed::<G, C> {
                 generator,
                 fresh: true,
+                _incoming: std::marker::PhantomData,
             })),
             running: AtomicBool::new(false),
         }
@@ -298,7 +446,7 @@ impl PyGenerator {
 
 /// The exception `throw` raises at the yield point, from Python's accepted
 /// forms: an instance, or a class with an optional value.
-fn exception(
+pub(crate) fn exception(
     py: Python<'_>,
     typ: Bound<'_, PyAny>,
     val: Option<Bound<'_, PyAny>>,
@@ -344,5 +492,6 @@ fn exception(
 #[pymodule]
 fn cogen_py(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyGenerator>()?;
+    m.add_class::<PyAsyncGenerator>()?;
     examples::register(m)
 }

@@ -286,3 +286,34 @@ def test_the_gil_is_released_while_the_rust_body_runs_and_reentry_is_refused():
     t.join()
     assert seen == {"running": True, "reentry": "generator already executing"}
     assert g.gi_running is False
+
+
+# ---- a plain generator (it receives nothing and cannot be thrown into) --------------------
+
+def plain_squares(n, log):
+    try:
+        for i in range(n):
+            yield i * i
+    finally:
+        log.append("cleanup")
+
+
+@pytest.mark.parametrize("ops", [
+    [NEXT] * 4,
+    [NEXT, ("send", None), ("send", 5)],
+    [NEXT, ("throw", ValueError("no catch")), NEXT],
+    [NEXT, CLOSE, NEXT],
+    [("throw", KeyError("fresh"))],
+])
+def test_a_plain_rust_generator_behaves_like_one_with_a_finally_block(ops):
+    py_log, rust_log = [], []
+    python = drive(plain_squares(3, py_log), ops)
+    rust = drive(cogen_py.plain_squares(3, rust_log), ops)
+    if ops[-1] == ("send", 5):
+        # Python's generator ignores what it is sent; a plain Rust one says
+        # it receives nothing.
+        assert python[-1] == ("yield", 4)
+        assert rust[-1] == ("raise", "TypeError", "this generator receives nothing: only None can be sent to it")
+        return
+    assert rust == python
+    assert rust_log == py_log
