@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 
 use cogen::AsyncGenerator;
 use cogen::protocol::{Action, Outcome};
@@ -24,6 +25,8 @@ enum Op {
     Throw(PyErr),
     /// `aclose()`.
     Close,
+    /// Go on with the step an inline attempt left in flight.
+    Continue,
 }
 
 /// A Rust async generator with its conversions, behind one object-safe face.
@@ -54,7 +57,7 @@ where
         Box::pin(async move {
             let action = if self.in_flight {
                 match op {
-                    Op::Next => None,
+                    Op::Next | Op::Continue => None,
                     Op::Close => Some(Action::Close),
                     Op::Send(_) | Op::Throw(_) => {
                         return Err(PyRuntimeError::new_err(
@@ -65,6 +68,7 @@ where
                 }
             } else {
                 Some(match op {
+                    Op::Continue => unreachable!("only a step in flight is continued"),
                     Op::Close => Action::Close,
                     Op::Throw(e) => match G::Error::from_thrown(e) {
                         Ok(e) => Action::Throw(e),
@@ -242,32 +246,68 @@ impl PyAsyncGenerator {
         }
     }
 
-    /// The awaitable for one operation. A second operation while one is
-    /// running waits for it.
+    /// The awaitable for one operation.
+    ///
+    /// The step is first tried inline, on the caller's thread (inside the
+    /// tokio runtime's context, the GIL released): when it completes without
+    /// waiting, as most steps of a buffered reader do, the awaitable is an
+    /// asyncio future that is already done, and no thread is crossed. When
+    /// it would wait, the attempt is dropped with the step in flight (cogen's
+    /// cancel safety) and a tokio task continues it. A second operation while
+    /// one runs waits for it.
     fn awaitable<'py>(&self, py: Python<'py>, op: Op, next: bool) -> PyResult<Bound<'py, PyAny>> {
         let inner = self.inner.clone();
+        let op = match inner.try_lock() {
+            Ok(mut generator) => {
+                let attempt = py.detach(|| {
+                    let _runtime = pyo3_async_runtimes::tokio::get_runtime().enter();
+                    let mut step = generator.op(op);
+                    let mut cx = Context::from_waker(Waker::noop());
+                    step.as_mut().poll(&mut cx)
+                });
+                match attempt {
+                    Poll::Ready(result) => {
+                        let future = pyo3_async_runtimes::get_running_loop(py)?
+                            .call_method0("create_future")?;
+                        match finish(py, result, next) {
+                            Ok(value) => future.call_method1("set_result", (value,))?,
+                            Err(e) => future.call_method1("set_exception", (e.into_value(py),))?,
+                        };
+                        return Ok(future);
+                    }
+                    Poll::Pending => Op::Continue,
+                }
+            }
+            // Another operation holds it (running, or cancelled and not yet
+            // dropped by tokio): wait for it below.
+            Err(_) => op,
+        };
         pyo3_async_runtimes::tokio::future_into_py(py, async move {
             // One operation at a time, in the order they were awaited: one
             // whose asyncio task was cancelled lets go once tokio drops it,
             // and an overlapping one waits (Python would raise RuntimeError).
             let mut generator = inner.lock().await;
-            match generator.op(op).await? {
-                Some(Step::Yielded(v)) => Ok(v),
-                // `aclose` hands back a value returned while closing.
-                Some(Step::Returned(r)) if !next => Ok(r),
-                // Python's async generators return no value; a Rust one's
-                // rides on `StopAsyncIteration` rather than being dropped.
-                Some(Step::Returned(r)) => Python::attach(|py| {
-                    Err(if r.bind(py).is_none() {
-                        PyStopAsyncIteration::new_err(())
-                    } else {
-                        PyStopAsyncIteration::new_err((r,))
-                    })
-                }),
-                None if next => Err(PyStopAsyncIteration::new_err(())),
-                None => Ok(Python::attach(|py| py.None())),
-            }
+            let result = generator.op(op).await;
+            Python::attach(|py| finish(py, result, next))
         })
+    }
+}
+
+/// An operation's result as what the awaitable gives Python.
+fn finish(py: Python<'_>, result: PyResult<Option<Step>>, next: bool) -> PyResult<Py<PyAny>> {
+    match result? {
+        Some(Step::Yielded(v)) => Ok(v),
+        // `aclose` hands back a value returned while closing.
+        Some(Step::Returned(r)) if !next => Ok(r),
+        // Python's async generators return no value; a Rust one's rides on
+        // `StopAsyncIteration` rather than being dropped.
+        Some(Step::Returned(r)) => Err(if r.bind(py).is_none() {
+            PyStopAsyncIteration::new_err(())
+        } else {
+            PyStopAsyncIteration::new_err((r,))
+        }),
+        None if next => Err(PyStopAsyncIteration::new_err(())),
+        None => Ok(py.None()),
     }
 }
 

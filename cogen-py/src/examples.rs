@@ -211,6 +211,44 @@ fn aslow(ms: u64) -> PyAsyncGenerator {
     }))
 }
 
+/// The tutorials' "large file, line by line" stage in Rust: reads `path`
+/// with `cogen::io::lines` (tokio, no GIL) and yields `(line_number, line)`
+/// for each line that contains `needle`. A read error is raised as
+/// `OSError` (`FileNotFoundError`, `PermissionError`), after the lines
+/// before it.
+#[pyfunction]
+fn matching_lines(path: String, needle: String) -> PyAsyncGenerator {
+    PyAsyncGenerator::new(cogen::async_coroutine(
+        async move |mut co: Co<'_, (u64, String), Sent, PyErr>| {
+            use futures_util::StreamExt;
+            let mut lines = cogen::io::lines(&path);
+            let mut number = 0;
+            while let Some(line) = lines.next().await {
+                number += 1;
+                match line {
+                    Ok(line) if line.contains(needle.as_str()) => {
+                        co.yield_((number, line)).await;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyPermissionError};
+                        let error = match e.kind() {
+                            std::io::ErrorKind::NotFound => {
+                                PyFileNotFoundError::new_err(e.to_string())
+                            }
+                            std::io::ErrorKind::PermissionDenied => {
+                                PyPermissionError::new_err(e.to_string())
+                            }
+                            _ => PyOSError::new_err(e.to_string()),
+                        };
+                        co.raise::<()>(error).await
+                    }
+                }
+            }
+        },
+    ))
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(count_up, m)?)?;
     m.add_function(wrap_pyfunction!(averager, m)?)?;
@@ -223,5 +261,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(acount_up, m)?)?;
     m.add_function(wrap_pyfunction!(acatcher, m)?)?;
     m.add_function(wrap_pyfunction!(aslow, m)?)?;
+    m.add_function(wrap_pyfunction!(matching_lines, m)?)?;
     Ok(())
 }

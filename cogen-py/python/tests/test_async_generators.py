@@ -107,3 +107,31 @@ def test_overlapping_anexts_take_turns_and_lose_nothing():
         return [await first, second]
 
     assert asyncio.run(scenario()) == [0, 1]
+
+
+async def matching_lines(path, needle):
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, start=1):
+            if needle in line:
+                yield number, line.rstrip("\n")
+
+
+def test_the_rust_line_reader_stage_yields_what_the_python_one_does(tmp_path):
+    path = tmp_path / "app.log"
+    path.write_text("".join(f"{i} {'ERROR disk full' if i % 7 == 0 else 'INFO ok'}\n" for i in range(1000)))
+
+    async def collect(g):
+        return [x async for x in g]
+
+    python = asyncio.run(collect(matching_lines(str(path), "ERROR")))
+    rust = asyncio.run(collect(cogen_py.matching_lines(str(path), "ERROR")))
+    assert [tuple(x) for x in rust] == python
+    assert len(rust) == 143
+
+
+def test_a_missing_file_is_an_os_error_from_the_rust_stage(tmp_path):
+    async def first(g):
+        return await g.__anext__()
+
+    with pytest.raises(FileNotFoundError, match="(?i)no such file"):
+        asyncio.run(first(cogen_py.matching_lines(str(tmp_path / "missing.log"), "x")))
