@@ -984,14 +984,13 @@ impl<Y, F: Future, S, E> AsyncGenerator for AsyncGen<Y, F, S, E> {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         shared: SharedSlot<Y, S, E>,
-        first: bool,
     ) -> InPlacePoll<Y, F::Output, S, E> {
         let this = self.get_mut();
         if watch::slow_poll().is_some() {
             // Debug mode times each step: take the ordinary path.
-            return in_place_by_steps(this, cx, shared, first);
+            return in_place_by_steps(this, cx, shared);
         }
-        this.core.poll_in_place(cx, shared, first)
+        this.core.poll_in_place(cx, shared)
     }
 
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<Y, F::Output, S, E>> {
@@ -1044,9 +1043,8 @@ impl<Y, F: Future, S, E> AsyncGenerator for &mut AsyncGen<Y, F, S, E> {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         shared: SharedSlot<Y, S, E>,
-        first: bool,
     ) -> InPlacePoll<Y, F::Output, S, E> {
-        Pin::new(&mut **self.get_mut()).poll_in_place(cx, shared, first)
+        Pin::new(&mut **self.get_mut()).poll_in_place(cx, shared)
     }
 }
 
@@ -1057,9 +1055,8 @@ fn in_place_by_steps<Y, F: Future, S, E>(
     agen: &mut AsyncGen<Y, F, S, E>,
     cx: &mut Context<'_>,
     mut shared: SharedSlot<Y, S, E>,
-    first: bool,
 ) -> InPlacePoll<Y, F::Output, S, E> {
-    let action = if first { shared.take_action() } else { None };
+    let action = shared.take_action();
     match agen.poll_step(cx, action) {
         Poll::Pending => Poll::Pending,
         Poll::Ready(Outcome::Yielded(value)) => {

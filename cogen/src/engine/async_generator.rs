@@ -159,19 +159,19 @@ pub trait AsyncGenerator {
     }
 
     /// A send delegated in place (crate-internal): the delegating
-    /// generator's slot holds the sent value (`first`) or the step goes on;
-    /// `Ready(None)` when a value was yielded into that slot. This default
-    /// takes the send out and runs an ordinary step; `Gen` and `AsyncGen`
-    /// poll their body with the slot itself, so a value crosses a level of
-    /// delegation without being moved.
+    /// generator's slot holds the sent value; `Ready(None)` when a value was
+    /// yielded into that slot. On `Pending` the step goes on with
+    /// `poll_step(cx, None)`, whatever was sent now this generator's. This
+    /// default takes the send out and runs an ordinary step; `Gen` and
+    /// `AsyncGen` poll their body with the slot itself, so a value crosses a
+    /// level of delegation without being moved.
     #[doc(hidden)]
     fn poll_in_place(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         mut shared: SharedSlot<Self::Yield, Self::Sent, Self::Error>,
-        first: bool,
     ) -> InPlacePoll<Self::Yield, Self::Return, Self::Sent, Self::Error> {
-        let action = if first { shared.take_action() } else { None };
+        let action = shared.take_action();
         match self.poll_step(cx, action) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Outcome::Yielded(value)) => {
@@ -215,9 +215,8 @@ impl<G: Generator + Unpin + ?Sized> AsyncGenerator for G {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         shared: SharedSlot<G::Yield, G::Sent, G::Error>,
-        first: bool,
     ) -> InPlacePoll<G::Yield, G::Return, G::Sent, G::Error> {
-        Generator::poll_in_place(self.get_mut(), cx, shared, first)
+        Generator::poll_in_place(self.get_mut(), cx, shared)
     }
 }
 
@@ -257,9 +256,8 @@ impl<'a, Y, S, E, R> AsyncGenerator
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         shared: SharedSlot<Y, S, E>,
-        first: bool,
     ) -> InPlacePoll<Y, R, S, E> {
-        self.get_mut().as_mut().poll_in_place(cx, shared, first)
+        self.get_mut().as_mut().poll_in_place(cx, shared)
     }
 }
 
@@ -295,9 +293,8 @@ impl<'a, Y, S, E, R> AsyncGenerator
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         shared: SharedSlot<Y, S, E>,
-        first: bool,
     ) -> InPlacePoll<Y, R, S, E> {
-        self.get_mut().as_mut().poll_in_place(cx, shared, first)
+        self.get_mut().as_mut().poll_in_place(cx, shared)
     }
 }
 

@@ -230,9 +230,8 @@ pub trait Generator {
         &mut self,
         cx: &mut Context<'_>,
         mut shared: SharedSlot<Self::Yield, Self::Sent, Self::Error>,
-        first: bool,
     ) -> InPlacePoll<Self::Yield, Self::Return, Self::Sent, Self::Error> {
-        let action = if first { shared.take_action() } else { None };
+        let action = shared.take_action();
         match self.poll_step(cx, action) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Outcome::Yielded(value)) => {
@@ -330,9 +329,8 @@ impl<G: Generator + ?Sized> Generator for Box<G> {
         &mut self,
         cx: &mut Context<'_>,
         shared: SharedSlot<G::Yield, G::Sent, G::Error>,
-        first: bool,
     ) -> InPlacePoll<G::Yield, G::Return, G::Sent, G::Error> {
-        (**self).poll_in_place(cx, shared, first)
+        (**self).poll_in_place(cx, shared)
     }
 }
 
@@ -375,8 +373,7 @@ impl<G: Generator + ?Sized> Generator for &mut G {
         &mut self,
         cx: &mut Context<'_>,
         shared: SharedSlot<G::Yield, G::Sent, G::Error>,
-        first: bool,
     ) -> InPlacePoll<G::Yield, G::Return, G::Sent, G::Error> {
-        (**self).poll_in_place(cx, shared, first)
+        (**self).poll_in_place(cx, shared)
     }
 }

@@ -40,7 +40,11 @@
 //!    driver's `&mut`), and the body reaches it only through
 //!    `SlotPtr::with`, which takes `&mut self` on the handle (one per
 //!    generator; the handle is `!Sync`) and does not let the reference
-//!    escape `f`.
+//!    escape `f`, or through a `SharedSlot` (`SlotPtr::shared`): a pointer
+//!    that one `YieldFrom` lends, for the rest of that poll only, to its
+//!    sub-generator's driver, and does not touch meanwhile. A `SharedSlot`
+//!    has no public constructor or accessor, so code outside the crate that
+//!    receives one (a hand-written `poll_in_place`) can do nothing with it.
 //! 5. **Pinning.** The body future is written once into the allocation and
 //!    never moved until it is dropped in place.
 //! 6. **Liveness flag.** The body future is alive exactly while
@@ -344,7 +348,6 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
             return;
         }
         self.phase = Phase::Finished;
-        self.carried = Slot::Empty;
         // SAFETY: the phase was not `Finished`, so the body is alive and has not
         // been dropped (invariant 6); it is dropped in place, never moved
         // (invariant 5), and the phase now records that it is gone. The body
@@ -353,6 +356,9 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
         // body that polls a yield future finds no frame and panics (it has no
         // generator's `Context`), so nothing is posted while it is dropped.
         unsafe { ManuallyDrop::drop(&mut *self.body.as_ptr()) };
+        // After the body: a carried value whose `Drop` panics must not keep
+        // the pinned body from being dropped before its memory is freed.
+        self.carried = Slot::Empty;
     }
 
     /// Polls the body once with a frame for `slot`: the only place a frame
@@ -585,18 +591,21 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
 
 impl<Y, S, E, F: Future> Core<Y, S, E, F> {
     /// A send delegated in place: the delegating generator's slot holds the
-    /// sent value (`first`), or the step is continued (`!first`). The body
-    /// is polled with that slot, so its yield lands there directly;
-    /// `Ready(None)` says it did (the value is re-tagged as the delegating
-    /// yield point's). Anything else is an outcome, taken out of the slot.
+    /// sent value, and the body is polled with that slot, so its yield lands
+    /// there directly; `Ready(None)` says it did (the value is re-tagged as
+    /// the delegating yield point's). A message is an outcome, taken out of
+    /// the slot. On `Pending`, anything the body has not taken yet moves into
+    /// this generator's own `carried`, so the step goes on with ordinary
+    /// polls (`poll_step(cx, None)`) and owes nothing to the delegating
+    /// slot, which may be gone by then (a delegation abandoned by a
+    /// `timeout`).
     #[inline(always)]
     pub(crate) fn poll_in_place(
         &mut self,
         cx: &mut Context<'_>,
         mut shared: SharedSlot<Y, S, E>,
-        first: bool,
     ) -> InPlacePoll<Y, F::Output, S, E> {
-        if first && !matches!(self.phase, Phase::Suspended(_)) {
+        if !matches!(self.phase, Phase::Suspended(_)) {
             return self.in_place_cold(cx, shared);
         }
         self.phase = Phase::Running { closing: false };
@@ -620,9 +629,17 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
                     *mode = Mode::Delegate;
                     Poll::Ready(None)
                 }
-                // Not taken yet: the delegating driver keeps it for the
-                // step's next poll.
-                Slot::Empty | Slot::Send(_) | Slot::Throw(_) | Slot::Close => Poll::Pending,
+                Slot::Empty => {
+                    self.phase = Phase::Running { closing: false };
+                    Poll::Pending
+                }
+                // Not taken yet: this generator keeps it for the step's
+                // next poll.
+                Slot::Send(_) | Slot::Throw(_) | Slot::Close => {
+                    self.carried = core::mem::replace(slot, Slot::Empty);
+                    self.phase = Phase::Running { closing: false };
+                    Poll::Pending
+                }
                 _ => {
                     let message = core::mem::replace(slot, Slot::Empty);
                     self.settle(Poll::Pending, false, message).map(Some)

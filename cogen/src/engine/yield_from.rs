@@ -18,9 +18,6 @@ enum Step<S, E> {
     },
     /// A sub-generator's value is out; wait for the caller's next action.
     Wait,
-    /// A send delegated in place, in flight: the sub-generator's body takes
-    /// the value from this body's slot and yields into it.
-    InPlace,
     /// Delegation ended (or handed an error or close to the driver).
     Done,
 }
@@ -154,7 +151,6 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
                             this.step,
                             this.sub.as_mut(),
                             shared,
-                            true,
                             catching,
                         );
                     }
@@ -170,18 +166,6 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
                         },
                     };
                 }
-                Step::InPlace => {
-                    let (shared, _) = this.slot.shared(cx);
-                    return in_place::<D>(
-                        this.slot,
-                        cx,
-                        this.step,
-                        this.sub.as_mut(),
-                        shared,
-                        false,
-                        catching,
-                    );
-                }
                 Step::Drive { action, closing } => {
                     let closing = *closing;
                     let outcome = match this.sub.as_mut().poll_step(cx, action.take()) {
@@ -195,22 +179,24 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
     }
 }
 
-/// Delegates a send in place (`first`), or continues one: the sub-generator's
-/// body takes the sent value from this body's slot and yields into it.
+/// Delegates a send in place: the sub-generator's body takes the sent value
+/// from this body's slot and yields into it. If it must wait, the step goes
+/// on as an ordinary one (what it has not taken is the sub-generator's now).
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
 fn in_place<D: Delegate>(
     slot: &mut SlotPtr<D::Yield, D::Sent, D::Error>,
     cx: &mut Context<'_>,
     step: &mut Step<D::Sent, D::Error>,
     sub: Pin<&mut D>,
     shared: SharedSlot<D::Yield, D::Sent, D::Error>,
-    first: bool,
     catching: bool,
 ) -> Poll<Delegated<D>> {
-    match sub.poll_in_place(cx, shared, first) {
+    match sub.poll_in_place(cx, shared) {
         Poll::Pending => {
-            *step = Step::InPlace;
+            *step = Step::Drive {
+                action: None,
+                closing: false,
+            };
             Poll::Pending
         }
         // Yielded into this body's slot, tagged as this delegating yield

@@ -550,9 +550,8 @@ impl<Y, F: Future, S, E> Generator for Gen<Y, F, S, E> {
         &mut self,
         cx: &mut Context<'_>,
         shared: SharedSlot<Y, S, E>,
-        first: bool,
     ) -> InPlacePoll<Y, F::Output, S, E> {
-        self.core.poll_in_place(cx, shared, first)
+        self.core.poll_in_place(cx, shared)
     }
 }
 
