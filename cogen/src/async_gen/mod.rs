@@ -470,6 +470,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// assert_eq!(g.astart().await, Err(StartError::AlreadyStarted));
     /// # });
     /// ```
+    #[doc(alias = "start")]
     pub fn astart(&mut self) -> AStart<'_, Self> {
         AStart::new(self)
     }
@@ -512,6 +513,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// assert_eq!(total.asend(2).await, Ok(GeneratorState::Yielded(7)));
     /// # });
     /// ```
+    #[doc(alias = "send")]
     pub fn asend(&mut self, value: S) -> ASend<'_, Self> {
         ASend::new(self, value)
     }
@@ -560,6 +562,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// assert_eq!(g.athrow("fatal").await, Err(ThrowError::Raised("fatal")));
     /// # });
     /// ```
+    #[doc(alias = "throw")]
     pub fn athrow(&mut self, error: E) -> AThrow<'_, Self> {
         AThrow::new(self, error)
     }
@@ -618,6 +621,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// assert_eq!(g.status(), Status::Finished);
     /// # });
     /// ```
+    #[doc(alias = "close")]
     pub fn aclose(&mut self) -> AClose<'_, Self> {
         AClose::new(self)
     }

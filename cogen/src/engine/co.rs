@@ -51,6 +51,18 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     /// order, like Python's `finally` blocks) and never resumed. To handle
     /// them, opt in with [`Yield::catching`].
     ///
+    /// # Cancel safety
+    ///
+    /// Await it to completion in the body, one at a time. Dropping it before
+    /// its first poll yields nothing. Dropping it after it posted its value
+    /// (a `timeout` or `select!` whose other branch won) is tolerated only if
+    /// the body then awaits something else: the value was delivered, a
+    /// resume value sent to it is discarded, and returning, raising or
+    /// yielding again before the driver took the value panics rather than
+    /// lose it (docs/DESIGN.md, "Abandoned yields"). Polling it with another
+    /// `Context` than the body's (a nested executor, `FuturesUnordered`)
+    /// panics.
+    ///
     /// # Examples
     ///
     /// ```
@@ -76,6 +88,12 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     ///
     /// Use it to re-raise a thrown error the body decided not to handle, or to
     /// raise a different one while closing.
+    ///
+    /// # Cancel safety
+    ///
+    /// It never completes: the driver finishes the generator when it sees
+    /// the error. Dropping it after its first poll and going on panics at
+    /// the body's next post or return rather than lose the error.
     ///
     /// # Examples
     ///
@@ -111,6 +129,11 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     /// Propagating [`Interrupt::Close`](crate::Interrupt::Close) when no close
     /// is in progress (one kept from an earlier, ignored close) panics: there
     /// is no close to continue.
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`raise`](Co::raise): it never completes, and a dropped one is
+    /// caught at the body's next post or return.
     ///
     /// # Examples
     ///
@@ -163,6 +186,13 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     /// plain generator, delegate to it as an iterator with
     /// [`yield_from_iter`](Co::yield_from_iter).
     ///
+    /// # Cancel safety
+    ///
+    /// Dropping it drops (or, for `&mut sub`, leaves) the sub-generator where
+    /// it stands: a step it was waiting in stays in flight in the
+    /// sub-generator, and a value it yielded that the driver has not taken
+    /// yet makes the body's next post or return panic rather than lose it.
+    ///
     /// # Examples
     ///
     /// ```
@@ -191,6 +221,10 @@ impl<Y, S, E> Co<'_, Y, S, E> {
 impl<T, S, E> Co<'_, Result<T, E>, S, E> {
     /// In a try-generator, yields `Ok(value)`: `co.yield_(Ok(value))`.
     ///
+    /// # Cancel safety
+    ///
+    /// As [`yield_`](Co::yield_).
+    ///
     /// # Examples
     ///
     /// ```
@@ -207,6 +241,10 @@ impl<T, S, E> Co<'_, Result<T, E>, S, E> {
     /// In a try-generator, yields `Err(error)` as an item and goes on when
     /// resumed (async-fn-stream's `emit_err`); compare `?` or
     /// [`raise`](Co::raise), whose error is the last item.
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`yield_`](Co::yield_).
     ///
     /// # Examples
     ///
@@ -239,6 +277,13 @@ impl<Y, E> Co<'_, Y, (), E> {
     /// Only generators that receive `()` can delegate to an iterator: Python
     /// fails at run time when a value is sent to a list iterator, and here it
     /// does not compile.
+    ///
+    /// # Cancel safety
+    ///
+    /// Dropping it stops the iteration after the items already yielded (the
+    /// iterator is dropped, or left to the caller for `&mut iter`); an item
+    /// yielded but not yet taken by the driver makes the body's next post or
+    /// return panic rather than lose it.
     ///
     /// # Examples
     ///
