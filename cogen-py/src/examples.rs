@@ -8,7 +8,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
-use crate::{PyAsyncGenerator, PyGen, PyGenerator};
+use crate::{PyAsyncGen, PyAsyncGenerator, PyGen, PyGenerator};
 
 /// What Python sends: anything (`next` sends `None`).
 type Sent = Option<Py<PyAny>>;
@@ -249,6 +249,21 @@ fn matching_lines(path: String, needle: String) -> PyAsyncGenerator {
     ))
 }
 
+/// `yield "begin"; <delegate to the Python async generator g>; yield None`:
+/// Rust delegating to a Python async generator, forwarding `asend`, `athrow`
+/// and `aclose`.
+#[pyfunction]
+fn adelegate_to(g: Py<PyAny>) -> PyAsyncGenerator {
+    PyAsyncGenerator::new(cogen::async_coroutine(
+        async move |mut co: Co<'_, Py<PyAny>, Sent, PyErr>| {
+            let begin = Python::attach(|py| "begin".into_py_any(py).expect("a str converts"));
+            co.yield_(begin).await;
+            let end = co.yield_from(PyAsyncGen::new(g)).await;
+            co.yield_(end).await;
+        },
+    ))
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(count_up, m)?)?;
     m.add_function(wrap_pyfunction!(averager, m)?)?;
@@ -262,5 +277,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(acatcher, m)?)?;
     m.add_function(wrap_pyfunction!(aslow, m)?)?;
     m.add_function(wrap_pyfunction!(matching_lines, m)?)?;
+    m.add_function(wrap_pyfunction!(adelegate_to, m)?)?;
     Ok(())
 }

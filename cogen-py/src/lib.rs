@@ -59,10 +59,12 @@ use pyo3::types::{PyTuple, PyType};
 
 mod async_gen;
 mod examples;
+mod py_async_gen;
 mod py_gen;
 
 pub use async_gen::PyAsyncGenerator;
 
+pub use py_async_gen::PyAsyncGen;
 pub use py_gen::PyGen;
 
 /// What one step of a generator produced, as Python objects.

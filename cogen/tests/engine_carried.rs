@@ -103,12 +103,13 @@ fn polling_a_delegation_again_after_its_sub_generator_panicked_does_not_revive_i
     });
     {
         let mut outer = async_coroutine_scoped(async |mut co: Co<'_, i32, i32>| {
-            let mut d = pin!(AssertUnwindSafe(co.yield_from(&mut sub)).catch_unwind());
-            let first = d.as_mut().await;
-            assert!(first.is_err(), "the panic reached the delegating body");
-            // Polled again: the finished sub-generator is not polled.
-            assert!(futures::poll!(d.as_mut()).is_pending());
-            drop(d);
+            {
+                let mut d = pin!(AssertUnwindSafe(co.yield_from(&mut sub)).catch_unwind());
+                let first = d.as_mut().await;
+                assert!(first.is_err(), "the panic reached the delegating body");
+                // Polled again: the finished sub-generator is not polled.
+                assert!(futures::poll!(d.as_mut()).is_pending());
+            }
             co.yield_(-1).await;
         });
         assert_eq!(block_on(outer.astart()), Ok(GeneratorState::Yielded(0)));

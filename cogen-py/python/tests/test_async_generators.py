@@ -135,3 +135,57 @@ def test_a_missing_file_is_an_os_error_from_the_rust_stage(tmp_path):
 
     with pytest.raises(FileNotFoundError, match="(?i)no such file"):
         asyncio.run(first(cogen_py.matching_lines(str(tmp_path / "missing.log"), "x")))
+
+
+# ---- a Rust async generator delegating to a Python one (PyAsyncGen) ------------------------
+
+def test_a_rust_async_generator_delegates_to_a_python_one_and_gets_none_at_its_end():
+    async def collect(g):
+        return [x async for x in g]
+
+    assert asyncio.run(collect(cogen_py.adelegate_to(acount_up(2)))) == ["begin", 0, 1, None]
+
+
+async def echo(log):
+    got = None
+    try:
+        while True:
+            try:
+                got = yield got
+            except ValueError as e:
+                got = f"handled {e}"
+    finally:
+        await asyncio.sleep(0)
+        log.append("finally")
+
+
+def test_asend_athrow_and_aclose_are_forwarded_to_the_python_async_generator():
+    log = []
+
+    async def scenario():
+        g = cogen_py.adelegate_to(echo(log))
+        return [
+            await g.__anext__(),
+            await g.__anext__(),
+            await g.asend("x"),
+            await g.athrow(ValueError("v")),
+            await g.aclose(),
+        ]
+
+    assert asyncio.run(scenario()) == ["begin", None, "x", "handled v", None]
+    assert log == ["finally"]
+
+
+def test_an_exception_the_python_async_generator_raises_reaches_python_as_itself():
+    async def failing():
+        yield 1
+        raise KeyError("k")
+
+    async def scenario():
+        g = cogen_py.adelegate_to(failing())
+        got = [await g.__anext__(), await g.__anext__()]
+        with pytest.raises(KeyError):
+            await g.__anext__()
+        return got
+
+    assert asyncio.run(scenario()) == ["begin", 1]
