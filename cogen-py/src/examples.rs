@@ -43,6 +43,18 @@ fn averager() -> PyGenerator {
     ))
 }
 
+/// Whether `error` is a `ValueError`; if so, logs "caught <message>".
+fn log_value_error(log: &Py<PyList>, error: &PyErr) -> bool {
+    Python::attach(|py| {
+        let caught = error.is_instance_of::<PyValueError>(py);
+        if caught {
+            let line = format!("caught {}", error.value(py));
+            log.bind(py).append(line).expect("a list takes a str");
+        }
+        caught
+    })
+}
+
 /// Counts up; a thrown `ValueError` is caught (logged, and the count
 /// restarts at -1); any other exception propagates; a close is logged and
 /// returns the count.
@@ -55,14 +67,7 @@ fn catcher(log: Py<PyList>) -> PyGenerator {
                 match co.yield_(n).catching().await {
                     Ok(_) => n += 1,
                     Err(Interrupt::Throw(e)) => {
-                        let handled = Python::attach(|py| {
-                            let caught = e.is_instance_of::<PyValueError>(py);
-                            if caught {
-                                let line = format!("caught {}", e.value(py));
-                                log.bind(py).append(line).expect("a list takes a str");
-                            }
-                            caught
-                        });
+                        let handled = log_value_error(&log, &e);
                         if !handled {
                             co.raise::<()>(e).await;
                         }
@@ -174,14 +179,7 @@ fn acatcher(log: Py<PyList>) -> PyAsyncGenerator {
                 match co.yield_(n).catching().await {
                     Ok(_) => n += 1,
                     Err(Interrupt::Throw(e)) => {
-                        let handled = Python::attach(|py| {
-                            let caught = e.is_instance_of::<PyValueError>(py);
-                            if caught {
-                                let line = format!("caught {}", e.value(py));
-                                log.bind(py).append(line).expect("a list takes a str");
-                            }
-                            caught
-                        });
+                        let handled = log_value_error(&log, &e);
                         if !handled {
                             co.raise::<()>(e).await;
                         }

@@ -992,7 +992,7 @@ impl<Y, F: Future, S, E> AsyncGenerator for AsyncGen<Y, F, S, E> {
         let this = self.get_mut();
         if watch::slow_poll().is_some() {
             // Debug mode times each step: take the ordinary path.
-            return in_place_by_steps(this, cx, shared);
+            return shared.by_step(|action| this.poll_step(cx, action));
         }
         this.core.poll_in_place(cx, shared)
     }
@@ -1049,25 +1049,6 @@ impl<Y, F: Future, S, E> AsyncGenerator for &mut AsyncGen<Y, F, S, E> {
         shared: SharedSlot<Y, S, E>,
     ) -> InPlacePoll<Y, F::Output, S, E> {
         Pin::new(&mut **self.get_mut()).poll_in_place(cx, shared)
-    }
-}
-
-/// A send delegated in place, by ordinary steps (debug mode times them).
-#[cold]
-#[inline(never)]
-fn in_place_by_steps<Y, F: Future, S, E>(
-    agen: &mut AsyncGen<Y, F, S, E>,
-    cx: &mut Context<'_>,
-    mut shared: SharedSlot<Y, S, E>,
-) -> InPlacePoll<Y, F::Output, S, E> {
-    let action = shared.take_action();
-    match agen.poll_step(cx, action) {
-        Poll::Pending => Poll::Pending,
-        Poll::Ready(Outcome::Yielded(value)) => {
-            shared.post_delegated(value);
-            Poll::Ready(None)
-        }
-        Poll::Ready(outcome) => Poll::Ready(Some(outcome)),
     }
 }
 

@@ -169,17 +169,9 @@ pub trait AsyncGenerator {
     fn poll_in_place(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-        mut shared: SharedSlot<Self::Yield, Self::Sent, Self::Error>,
+        shared: SharedSlot<Self::Yield, Self::Sent, Self::Error>,
     ) -> InPlacePoll<Self::Yield, Self::Return, Self::Sent, Self::Error> {
-        let action = shared.take_action();
-        match self.poll_step(cx, action) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(Outcome::Yielded(value)) => {
-                shared.post_delegated(value);
-                Poll::Ready(None)
-            }
-            Poll::Ready(outcome) => Poll::Ready(Some(outcome)),
-        }
+        shared.by_step(|action| self.poll_step(cx, action))
     }
 
     /// The first poll of `aclose` (crate-internal; `AsyncGen` overrides it to

@@ -191,17 +191,22 @@ impl<Y, S, E> SharedSlot<Y, S, E> {
 }
 
 impl<Y, S, E> SharedSlot<Y, S, E> {
-    /// Takes the action waiting in the slot, if any.
-    #[inline(always)]
-    pub(crate) fn take_action(&mut self) -> Option<Action<S, E>> {
-        self.with(Slot::take_action)
-    }
-
-    /// Puts a value yielded by a sub-generator that took an ordinary step
-    /// where its delegating generator yields it.
-    #[inline(always)]
-    pub(crate) fn post_delegated(&mut self, value: Y) {
-        self.with(|slot| slot.post_yield(value, Mode::Delegate));
+    /// A send delegated in place, by an ordinary step of a sub-generator
+    /// that cannot take its slot: the action goes to `step`, and a value it
+    /// yields is put where the delegating generator yields it.
+    #[inline]
+    pub(crate) fn by_step<R>(
+        mut self,
+        step: impl FnOnce(Option<Action<S, E>>) -> Poll<Outcome<Y, R, S, E>>,
+    ) -> InPlacePoll<Y, R, S, E> {
+        match step(self.with(Slot::take_action)) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Outcome::Yielded(value)) => {
+                self.with(|slot| slot.post_yield(value, Mode::Delegate));
+                Poll::Ready(None)
+            }
+            Poll::Ready(outcome) => Poll::Ready(Some(outcome)),
+        }
     }
 }
 
