@@ -262,6 +262,30 @@ fn adelegate_to(g: Py<PyAny>) -> PyAsyncGenerator {
     ))
 }
 
+/// A plain async generator (it cannot be thrown into) whose cleanup awaits:
+/// yields 1; closed or thrown into, it awaits 10 ms, then logs "cleanup".
+#[pyfunction]
+fn aplain_cleanup(log: Py<PyList>) -> PyAsyncGenerator {
+    PyAsyncGenerator::plain(cogen::async_generator(async move |mut co| {
+        if co.yield_(1u8).catching().await.is_err() {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            Python::attach(|py| log.bind(py).append("cleanup").expect("a list takes a str"));
+        }
+    }))
+}
+
+/// Yields 1; asked to close, awaits 10 ms and yields 2 (Python: "async
+/// generator ignored GeneratorExit").
+#[pyfunction]
+fn astubborn() -> PyAsyncGenerator {
+    PyAsyncGenerator::plain(cogen::async_generator(async |mut co| {
+        if co.yield_(1u8).catching().await.is_err() {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            co.yield_(2).await;
+        }
+    }))
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(count_up, m)?)?;
     m.add_function(wrap_pyfunction!(averager, m)?)?;
@@ -276,5 +300,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(aslow, m)?)?;
     m.add_function(wrap_pyfunction!(matching_lines, m)?)?;
     m.add_function(wrap_pyfunction!(adelegate_to, m)?)?;
+    m.add_function(wrap_pyfunction!(aplain_cleanup, m)?)?;
+    m.add_function(wrap_pyfunction!(astubborn, m)?)?;
     Ok(())
 }

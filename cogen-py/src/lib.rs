@@ -17,7 +17,7 @@
 //! Values cross through PyO3's conversions (`IntoPyObject` out,
 //! `FromPyObject` in); exceptions are `PyErr`s both ways, so their type and
 //! message are kept. Not supported: pickling, `gi_frame`, `gi_code`,
-//! `gi_yieldfrom`, and (for now) async generators.
+//! `gi_yieldfrom`.
 //!
 //! # Examples
 //!
@@ -211,14 +211,14 @@ where
             }
             self.fresh = false;
             py.detach(|| generator.start()).map_err(|e| match e {
-                StartError::Raised(e) => e.into_exception(),
+                StartError::Raised(e) => async_gen::pep479(py, e.into_exception(), "generator"),
                 StartError::AlreadyStarted | StartError::Finished => exhausted(),
             })?
         } else {
             let value = value.unwrap_or_else(|| py.None().into_bound(py));
             let sent = C::convert(&value)?;
             py.detach(|| generator.send(sent)).map_err(|e| match e {
-                SendError::Raised(e) => e.into_exception(),
+                SendError::Raised(e) => async_gen::pep479(py, e.into_exception(), "generator"),
                 SendError::Running(_) => PyValueError::new_err("generator already executing"),
                 SendError::NotStarted(_) | SendError::Finished(_) => exhausted(),
             })?
@@ -233,16 +233,16 @@ where
             Ok(error) => {
                 let state = py
                     .detach(|| generator.throw(error))
-                    .map_err(PyThrowable::into_exception)?;
+                    .map_err(|e| async_gen::pep479(py, e.into_exception(), "generator"))?;
                 step(py, state)
             }
             // It cannot receive it: close it (its cleanup runs), then the
             // exception goes on, as one the body does not catch.
             Err(error) => {
                 if let Err(CloseError::Raised(e)) = py.detach(|| generator.close()) {
-                    return Err(e.into_exception());
+                    return Err(async_gen::pep479(py, e.into_exception(), "generator"));
                 }
-                Err(error)
+                Err(async_gen::pep479(py, error, "generator"))
             }
         }
     }
@@ -394,8 +394,15 @@ impl std::fmt::Debug for PyGenerator {
 fn yielded_or_stop(step: Step) -> PyResult<Py<PyAny>> {
     match step {
         Step::Yielded(value) => Ok(value),
-        // `StopIteration(value)`: its `.value` is the return value.
-        Step::Returned(value) => Err(PyStopIteration::new_err((value,))),
+        // `StopIteration(value)`: its `.value` is the return value (and a
+        // body that returns nothing gives a bare `StopIteration`, as Python).
+        Step::Returned(value) => Err(Python::attach(|py| {
+            if value.bind(py).is_none() {
+                PyStopIteration::new_err(())
+            } else {
+                PyStopIteration::new_err((value,))
+            }
+        })),
     }
 }
 

@@ -189,3 +189,109 @@ def test_an_exception_the_python_async_generator_raises_reaches_python_as_itself
         return got
 
     assert asyncio.run(scenario()) == ["begin", 1]
+
+
+# ---- the review's cases: order, cancellation, PEP 479, cleanup -------------------------------
+
+def test_a_result_whose_awaiter_was_cancelled_before_it_arrived_goes_to_the_next_anext():
+    # Deterministic: the awaitable is cancelled at once, while its Rust step
+    # (a 20 ms timer) runs on; the step's item is kept, not dropped.
+    async def scenario():
+        g = cogen_py.aslow(20)
+        first = g.__anext__()
+        first.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        return [x async for x in g]
+
+    assert asyncio.run(scenario()) == [0, 1, 2]
+
+
+def test_other_operations_are_refused_while_a_cancelled_result_waits():
+    async def scenario():
+        g = cogen_py.aslow(5)
+        first = g.__anext__()
+        first.cancel()
+        await asyncio.sleep(0.05)  # the step has finished and its item is kept
+        with pytest.raises(RuntimeError, match="waiting"):
+            await g.asend(None)
+        return await g.__anext__()
+
+    assert asyncio.run(scenario()) == 0
+
+
+def test_operations_called_together_take_turns_in_order():
+    async def scenario():
+        g = cogen_py.aslow(2)
+        return await asyncio.gather(g.__anext__(), g.__anext__(), g.__anext__())
+
+    for _ in range(20):
+        assert asyncio.run(scenario()) == [0, 1, 2]
+
+
+async def aplain_cleanup(log):
+    try:
+        yield 1
+    finally:
+        await asyncio.sleep(0.01)
+        log.append("cleanup")
+
+
+def test_athrow_into_a_plain_async_generator_awaits_its_cleanup_then_raises():
+    for make in (aplain_cleanup, cogen_py.aplain_cleanup):
+        log = []
+
+        async def scenario():
+            g = make(log)
+            assert await g.__anext__() == 1
+            with pytest.raises(ValueError, match="thrown"):
+                await g.athrow(ValueError("thrown"))
+
+        asyncio.run(scenario())
+        assert log == ["cleanup"], make
+
+
+async def astubborn():
+    try:
+        yield 1
+    except GeneratorExit:
+        await asyncio.sleep(0.01)
+        yield 2
+
+
+def test_an_async_generator_that_yields_after_an_awaited_close_is_a_runtime_error():
+    for make in (astubborn, cogen_py.astubborn):
+        async def scenario():
+            g = make()
+            await g.__anext__()
+            with pytest.raises(RuntimeError, match="ignored GeneratorExit"):
+                await g.aclose()
+
+        asyncio.run(scenario())
+
+
+def test_a_body_raising_stop_iteration_is_a_runtime_error_as_pep_479_says():
+    async def scenario(make):
+        g = make([])
+        await g.__anext__()
+        with pytest.raises(RuntimeError, match="async generator raised StopIteration"):
+            await g.athrow(StopIteration("x"))
+
+    asyncio.run(scenario(acatcher))
+    asyncio.run(scenario(cogen_py.acatcher))
+
+
+def test_a_suspended_async_generator_dropped_unfinished_still_gets_its_cleanup():
+    log = []
+
+    async def scenario():
+        g = cogen_py.acatcher(log)
+        await g.__anext__()
+        del g  # closed on tokio, its awaited cleanup run there
+        for _ in range(100):
+            if log:
+                break
+            await asyncio.sleep(0.01)
+
+    asyncio.run(scenario())
+    assert log == ["closed"]

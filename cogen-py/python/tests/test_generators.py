@@ -317,3 +317,16 @@ def test_a_plain_rust_generator_behaves_like_one_with_a_finally_block(ops):
         return
     assert rust == python
     assert rust_log == py_log
+
+
+def test_a_body_raising_stop_iteration_is_a_runtime_error_as_pep_479_says():
+    trace = both("count_up", 3, ops=[NEXT, ("throw", StopIteration("x")), NEXT])
+    assert trace[1] == ("raise", "RuntimeError", "generator raised StopIteration")
+
+
+def test_a_body_that_returns_nothing_ends_with_a_bare_stop_iteration():
+    for make in (plain_squares, cogen_py.plain_squares):
+        g = make(0, [])
+        with pytest.raises(StopIteration) as stop:
+            next(g)
+        assert stop.value.args == ()
