@@ -18,6 +18,7 @@ use crate::{Case, consume};
 pub const ASYNC_CASES: &[Case] = &[
     ("hand_stream", hand_stream),
     ("async_stream", async_stream),
+    ("async_fn_stream", async_fn_stream),
     ("futures_unfold", futures_unfold),
     ("tokio_mpsc_16", tokio_mpsc_16),
     ("tokio_mpsc_128", tokio_mpsc_128),
@@ -81,6 +82,15 @@ pub fn async_stream(n: u64) -> u64 {
             yield i;
         }
     })
+}
+
+/// async-fn-stream 0.3: `fn_stream` with an emitter (no macro).
+pub fn async_fn_stream(n: u64) -> u64 {
+    sum_stream(async_fn_stream::fn_stream(move |emitter| async move {
+        for i in 0..n {
+            emitter.emit(i).await;
+        }
+    }))
 }
 
 /// `futures::stream::unfold`.
