@@ -357,13 +357,15 @@ impl PyAsyncGenerator {
                 Some(guard) => guard,
                 None => acquire.await,
             };
-            let result = match Python::attach(|py| stashed_for(&stash, &op, py)) {
+            let result = match stashed_for(&stash, &op) {
                 Some(result) => result,
-                None => AssertUnwindSafe(guard.op(op))
-                    .catch_unwind()
-                    .await
-                    .unwrap_or_else(|panic| Err(panicked(panic)))
-                    .pipe_finish(kind),
+                None => {
+                    let outcome = AssertUnwindSafe(guard.op(op))
+                        .catch_unwind()
+                        .await
+                        .unwrap_or_else(|panic| Err(panicked(panic)));
+                    Python::attach(|py| finish(py, outcome, kind))
+                }
             };
             deliver(done, event_loop, stash, result, kind, guard);
         });
@@ -378,16 +380,6 @@ enum OpKind {
     Item,
     /// `aclose`: `None` (or a value returned while closing).
     Close,
-}
-
-trait PipeFinish {
-    fn pipe_finish(self, kind: OpKind) -> PyResult<Py<PyAny>>;
-}
-
-impl PipeFinish for PyResult<Option<Step>> {
-    fn pipe_finish(self, kind: OpKind) -> PyResult<Py<PyAny>> {
-        Python::attach(|py| finish(py, self, kind))
-    }
 }
 
 /// A panic in the Rust body, as the exception the awaiter receives.
@@ -417,7 +409,7 @@ fn take_stashed(stash: &Stash, op: &Op) -> PyResult<Option<PyResult<Py<PyAny>>>>
 
 /// The same check once the generator's turn has come (a result may have
 /// been stashed while this operation waited).
-fn stashed_for(stash: &Stash, op: &Op, _py: Python<'_>) -> Option<PyResult<Py<PyAny>>> {
+fn stashed_for(stash: &Stash, op: &Op) -> Option<PyResult<Py<PyAny>>> {
     match take_stashed(stash, op) {
         Ok(stashed) => stashed,
         Err(refused) => Some(Err(refused)),
@@ -483,15 +475,13 @@ fn deliver(
             drop(guard);
             Ok(())
         });
-        let scheduled = callback.and_then(|cb| {
+        // If the loop is closed, nobody awaits any more: the callback, and
+        // the result and the generator it holds, are dropped with it.
+        let _ = callback.and_then(|cb| {
             event_loop
                 .bind(py)
                 .call_method1("call_soon_threadsafe", (cb,))
         });
-        if scheduled.is_err() {
-            // The loop is closed: nobody awaits any more. What the callback
-            // held is dropped with it.
-        }
     });
 }
 
