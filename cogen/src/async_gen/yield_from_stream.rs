@@ -64,7 +64,7 @@ impl<Y, E> Co<'_, Y, (), E> {
         St: Stream<Item = Y>,
     {
         YieldFromStream {
-            items: Items::new(&mut self.slot, StreamSource { stream }),
+            items: Items::new(self.slot.borrow(), StreamSource { stream }),
         }
     }
 }

@@ -2,7 +2,7 @@ use core::convert::Infallible;
 use core::marker::PhantomData;
 use core::task::Context;
 
-use super::raw::SlotPtr;
+use super::raw::{SlotPtr, SlotRef};
 use super::slot::Slot;
 use super::{AsyncGenerator, Interrupt, Mode, Raise, Yield, YieldFrom, YieldFromIter};
 
@@ -78,7 +78,7 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     /// assert_eq!(echo.send("hi"), Ok(GeneratorState::Yielded("HI".to_string())));
     /// ```
     pub fn yield_(&mut self, value: Y) -> Yield<'_, Y, S, E> {
-        Yield::new(&mut self.slot, value)
+        Yield::new(self.slot.borrow(), value)
     }
 
     /// Lets `error` propagate out of the generator, like Python's `raise`: the
@@ -113,7 +113,7 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     /// assert_eq!(g.status(), Status::Finished);
     /// ```
     pub fn raise<T>(&mut self, error: E) -> Raise<'_, Y, S, E, T> {
-        Raise::new(&mut self.slot, error)
+        Raise::new(self.slot.borrow(), error)
     }
 
     /// Lets an interrupt received at a `.catching()` yield point go on, once
@@ -161,7 +161,7 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     /// ```
     pub fn propagate<T>(&mut self, interrupt: Interrupt<E>) -> Raise<'_, Y, S, E, T> {
         Raise::posting(
-            &mut self.slot,
+            self.slot.borrow(),
             match interrupt {
                 Interrupt::Throw(e) => Slot::Raise(e),
                 Interrupt::Close => Slot::Exit,
@@ -214,7 +214,7 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     where
         D: AsyncGenerator<Yield = Y, Sent = S, Error = E>,
     {
-        YieldFrom::new(&mut self.slot, sub)
+        YieldFrom::new(self.slot.borrow(), sub)
     }
 }
 
@@ -235,7 +235,7 @@ impl<T, S, E> Co<'_, Result<T, E>, S, E> {
     /// assert_eq!(g.collect::<Vec<_>>(), [Ok(1)]);
     /// ```
     pub fn yield_ok(&mut self, value: T) -> Yield<'_, Result<T, E>, S, E> {
-        Yield::new(&mut self.slot, Ok(value))
+        Yield::new(self.slot.borrow(), Ok(value))
     }
 
     /// In a try-generator, yields `Err(error)` as an item and goes on when
@@ -265,7 +265,7 @@ impl<T, S, E> Co<'_, Result<T, E>, S, E> {
     /// assert_eq!(got[2], Ok(3));
     /// ```
     pub fn yield_err(&mut self, error: E) -> Yield<'_, Result<T, E>, S, E> {
-        Yield::new(&mut self.slot, Err(error))
+        Yield::new(self.slot.borrow(), Err(error))
     }
 }
 
@@ -300,7 +300,7 @@ impl<Y, E> Co<'_, Y, (), E> {
     where
         I: IntoIterator<Item = Y>,
     {
-        YieldFromIter::new(&mut self.slot, iter.into_iter())
+        YieldFromIter::new(self.slot.borrow(), iter.into_iter())
     }
 }
 
@@ -312,6 +312,11 @@ impl<Y, S, E> core::fmt::Debug for Co<'_, Y, S, E> {
 
 /// Posts a yielded value (used by every yielding future).
 #[inline(always)]
-pub(crate) fn offer<Y, S, E>(slot: &mut SlotPtr<Y, S, E>, cx: &Context<'_>, value: Y, mode: Mode) {
+pub(crate) fn offer<Y, S, E>(
+    slot: &mut SlotRef<'_, Y, S, E>,
+    cx: &Context<'_>,
+    value: Y,
+    mode: Mode,
+) {
     slot.with(cx, |s| s.post_yield(value, mode));
 }

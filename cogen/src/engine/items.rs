@@ -7,7 +7,7 @@ use core::task::{Context, Poll};
 use pin_project_lite::pin_project;
 
 use super::co::offer;
-use super::raw::SlotPtr;
+use super::raw::SlotRef;
 use super::slot::Slot;
 use super::{Action, Interrupt, Mode};
 
@@ -37,7 +37,7 @@ pin_project! {
     /// Yields every item of a source with mode `Delegate`. A throw or close
     /// while delegating arrives here: there is nothing to forward it to.
     pub(crate) struct Items<'a, Y, E, Src> {
-        slot: &'a mut SlotPtr<Y, (), E>,
+        slot: SlotRef<'a, Y, (), E>,
         #[pin]
         source: Src,
         waiting: bool,
@@ -45,7 +45,7 @@ pin_project! {
 }
 
 impl<'a, Y, E, Src: Source<Item = Y>> Items<'a, Y, E, Src> {
-    pub(crate) fn new(slot: &'a mut SlotPtr<Y, (), E>, source: Src) -> Self {
+    pub(crate) fn new(slot: SlotRef<'a, Y, (), E>, source: Src) -> Self {
         Items {
             slot,
             source,

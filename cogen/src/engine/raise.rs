@@ -3,7 +3,7 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use super::raw::SlotPtr;
+use super::raw::SlotRef;
 use super::slot::Slot;
 
 /// Future returned by [`Co::raise`](crate::Co::raise) and
@@ -24,18 +24,18 @@ use super::slot::Slot;
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Raise<'a, Y, S, E, T> {
-    slot: &'a mut SlotPtr<Y, S, E>,
+    slot: SlotRef<'a, Y, S, E>,
     /// `Slot::Raise(e)`, or `Slot::Exit` to let a close go on; `None` once posted.
     message: Option<Slot<Y, S, E>>,
     _never: PhantomData<fn() -> T>,
 }
 
 impl<'a, Y, S, E, T> Raise<'a, Y, S, E, T> {
-    pub(crate) fn new(slot: &'a mut SlotPtr<Y, S, E>, error: E) -> Self {
+    pub(crate) fn new(slot: SlotRef<'a, Y, S, E>, error: E) -> Self {
         Self::posting(slot, Slot::Raise(error))
     }
 
-    pub(crate) fn posting(slot: &'a mut SlotPtr<Y, S, E>, message: Slot<Y, S, E>) -> Self {
+    pub(crate) fn posting(slot: SlotRef<'a, Y, S, E>, message: Slot<Y, S, E>) -> Self {
         Raise {
             slot,
             message: Some(message),

@@ -116,6 +116,28 @@ pub(crate) struct SlotPtr<Y, S, E> {
 }
 
 impl<Y, S, E> SlotPtr<Y, S, E> {
+    /// Borrows the handle for one yielding future: the future carries a copy
+    /// of the id (so it reads no pointer to find it) and holds the handle's
+    /// `&mut` borrow for as long as it lives.
+    #[inline(always)]
+    pub(crate) fn borrow(&mut self) -> SlotRef<'_, Y, S, E> {
+        SlotRef {
+            id: self.id,
+            _borrow: PhantomData,
+        }
+    }
+}
+
+/// A yielding future's access to its generator's slot: the handle's id,
+/// borrowed from the handle. Not `Clone`: one `SlotRef` per `&mut` borrow of
+/// the handle, so invariant 4's exclusion holds as it does for `&mut
+/// SlotPtr`, and the auto traits are those of `&mut SlotPtr`.
+pub(crate) struct SlotRef<'a, Y, S, E> {
+    id: u64,
+    _borrow: PhantomData<&'a mut SlotPtr<Y, S, E>>,
+}
+
+impl<Y, S, E> SlotRef<'_, Y, S, E> {
     /// Runs `f` with exclusive access to the slot of this handle's generator,
     /// found through `cx`.
     ///
@@ -146,9 +168,7 @@ impl<Y, S, E> SlotPtr<Y, S, E> {
         // `f` (invariant 4), and the reference does not outlive `f`.
         f(unsafe { &mut *frame.slot.cast::<Slot<Y, S, E>>() })
     }
-}
 
-impl<Y, S, E> SlotPtr<Y, S, E> {
     /// The slot of this handle's generator for the rest of this poll, checked
     /// as [`with`](Self::with) checks it, and whether it holds a sent value:
     /// for delegating a send in place.
@@ -163,6 +183,12 @@ impl<Y, S, E> SlotPtr<Y, S, E> {
                 sending,
             )
         })
+    }
+}
+
+impl<Y, S, E> core::fmt::Debug for SlotRef<'_, Y, S, E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SlotRef").field("id", &self.id).finish()
     }
 }
 
@@ -477,63 +503,67 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
 
     /// Resumes without a caller-chosen value (Python's `next`): starts a fresh
     /// generator, continues a step in flight, or sends `value` to a suspended
-    /// one. One phase check on the hot path.
+    /// one.
     #[inline(always)]
     pub(crate) fn poll_advance(
         &mut self,
         cx: &mut Context<'_>,
         value: S,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        match self.phase {
-            Phase::Suspended(_) => self.send_suspended(cx, value),
-            Phase::Running { .. } => self.poll_resume(cx, None),
-            Phase::Created | Phase::Finished => self.poll_resume(cx, Some(Action::Start)),
-        }
+        let value = matches!(self.phase, Phase::Suspended(_)).then_some(value);
+        self.poll_value(cx, value)
     }
 
-    /// Hot path: resumes a suspended generator with a value (Python's
-    /// `send`). Every other state takes the general protocol.
+    /// Resumes a suspended generator with a value (Python's `send`); hands
+    /// the value back in any other state.
     #[inline(always)]
     pub(crate) fn poll_send(
         &mut self,
         cx: &mut Context<'_>,
         value: S,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        if !matches!(self.phase, Phase::Suspended(_)) {
-            return self.poll_resume_cold(cx, Action::Send(value));
-        }
-        self.send_suspended(cx, value)
+        self.poll_value(cx, Some(value))
     }
 
-    /// `poll_send` once the phase is known to be `Suspended`.
+    /// The item path, shared by `start`, `send` and `next`: `Some(value)`
+    /// resumes a suspended generator with it; `None` starts a fresh one or
+    /// continues a step in flight. Anything else is rejected, the value
+    /// handed back.
+    ///
+    /// One call site of the body's `poll`, and no out-of-line call that
+    /// takes `&mut self` on the way: in a consumer's loop LLVM then inlines
+    /// the body once and keeps the generator's fields in registers.
     #[inline(always)]
-    fn send_suspended(
+    pub(crate) fn poll_value(
         &mut self,
         cx: &mut Context<'_>,
-        value: S,
+        value: Option<S>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        debug_assert!(matches!(self.phase, Phase::Suspended(_)));
-        let mut slot = Slot::Send(value);
-        // The phase stays `Suspended` during the poll: a panic finishes the
+        let (closing, mut slot) = match (self.phase, value) {
+            (Phase::Suspended(_), Some(value)) => (false, Slot::Send(value)),
+            (Phase::Created, None) => (false, Slot::Empty),
+            (Phase::Running { closing }, None) => {
+                (closing, core::mem::replace(&mut self.carried, Slot::Empty))
+            }
+            (phase, Some(value)) => {
+                return Poll::Ready(Outcome::Rejected(Action::Send(value), phase.status()));
+            }
+            (phase, None) => return Poll::Ready(Outcome::Rejected(Action::Start, phase.status())),
+        };
+        // The phase stays as it is during the poll: a panic finishes the
         // generator whatever the phase, and `settle` sets the phase after.
         let poll = self.poll_body(cx, &mut slot);
         if poll.is_pending() {
             if let Some((value, mode)) = slot.take_yield() {
                 self.phase = Phase::Suspended(mode);
-                return Poll::Ready(Outcome::Yielded(value));
+                return Poll::Ready(if closing {
+                    Outcome::IgnoredClose(value)
+                } else {
+                    Outcome::Yielded(value)
+                });
             }
         }
-        self.settle(poll, false, slot)
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn poll_resume_cold(
-        &mut self,
-        cx: &mut Context<'_>,
-        action: Action<S, E>,
-    ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        self.poll_resume(cx, Some(action))
+        self.settle(poll, closing, slot)
     }
 
     /// Turns the body's poll result and message into the step's outcome.
@@ -684,13 +714,31 @@ impl<F> Drop for FreeBody<F> {
 }
 
 impl<Y, S, E, F: Future> Drop for Core<Y, S, E, F> {
+    /// A finished generator only frees its allocation, inline; one whose
+    /// body is alive is dropped out of line, by value, so that no call takes
+    /// `&mut self` and a consumer's loop can keep the `Core` in registers.
+    #[inline(always)]
     fn drop(&mut self) {
-        if self.detached {
-            return; // `take` moved the allocation to another `Core`.
+        if self.phase == Phase::Finished {
+            if !self.detached {
+                // The body was dropped when the phase became `Finished`.
+                drop(FreeBody(self.body));
+            }
+            return; // Detached: `take` moved the allocation to another `Core`.
         }
-        let _free = FreeBody(self.body);
-        self.finish();
+        drop_live(self.take());
     }
+}
+
+/// Drops a generator whose body is alive: the body, then the allocation
+/// (also when dropping the body unwinds).
+#[inline(never)]
+fn drop_live<Y, S, E, F: Future>(mut core: Core<Y, S, E, F>) {
+    // Freed by `_free`, not by `core`'s own drop, also if dropping the body
+    // unwinds (then `core` is dropped after `_free`, `Finished` and detached).
+    core.detached = true;
+    let _free = FreeBody(core.body);
+    core.finish();
 }
 
 impl<Y, S, E, F: Future> core::fmt::Debug for Core<Y, S, E, F> {

@@ -3,7 +3,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use super::co::offer;
-use super::raw::SlotPtr;
+use super::raw::SlotRef;
 use super::slot::Slot;
 use super::{Action, Interrupt, Mode};
 
@@ -23,12 +23,12 @@ use super::{Action, Interrupt, Mode};
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Yield<'a, Y, S, E> {
-    slot: &'a mut SlotPtr<Y, S, E>,
+    slot: SlotRef<'a, Y, S, E>,
     value: Option<Y>,
 }
 
 impl<'a, Y, S, E> Yield<'a, Y, S, E> {
-    pub(crate) fn new(slot: &'a mut SlotPtr<Y, S, E>, value: Y) -> Self {
+    pub(crate) fn new(slot: SlotRef<'a, Y, S, E>, value: Y) -> Self {
         Yield {
             slot,
             value: Some(value),
@@ -77,7 +77,7 @@ impl<Y, S, E> Future for Yield<'_, Y, S, E> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<S> {
         let this = self.get_mut();
         if let Some(value) = this.value.take() {
-            offer(this.slot, cx, value, Mode::Plain);
+            offer(&mut this.slot, cx, value, Mode::Plain);
             return Poll::Pending;
         }
         this.slot.with(cx, |slot| match slot.take_action() {
@@ -123,7 +123,7 @@ impl<Y, S, E> core::fmt::Debug for Yield<'_, Y, S, E> {
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct YieldCatching<'a, Y, S, E> {
-    slot: &'a mut SlotPtr<Y, S, E>,
+    slot: SlotRef<'a, Y, S, E>,
     value: Option<Y>,
 }
 
@@ -136,7 +136,7 @@ impl<Y, S, E> Future for YieldCatching<'_, Y, S, E> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if let Some(value) = this.value.take() {
-            offer(this.slot, cx, value, Mode::Catch);
+            offer(&mut this.slot, cx, value, Mode::Catch);
             return Poll::Pending;
         }
         match this.slot.with(cx, Slot::take_action) {

@@ -5,7 +5,7 @@ use core::task::{Context, Poll};
 use pin_project_lite::pin_project;
 
 use super::co::offer;
-use super::raw::{SharedSlot, SlotPtr};
+use super::raw::{SharedSlot, SlotRef};
 use super::slot::Slot;
 use super::{Action, AsyncGenerator as Delegate, Interrupt, Mode, Outcome, Status};
 
@@ -43,7 +43,7 @@ pin_project! {
     /// ```
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct YieldFrom<'a, D: Delegate> {
-        slot: &'a mut SlotPtr<D::Yield, D::Sent, D::Error>,
+        slot: SlotRef<'a, D::Yield, D::Sent, D::Error>,
         #[pin]
         sub: D,
         step: Step<D::Sent, D::Error>,
@@ -58,7 +58,7 @@ type Resumed<D> = Result<Option<<D as Delegate>::Return>, Interrupt<<D as Delega
 type Delegated<D> = Result<<D as Delegate>::Return, Interrupt<<D as Delegate>::Error>>;
 
 impl<'a, D: Delegate> YieldFrom<'a, D> {
-    pub(crate) fn new(slot: &'a mut SlotPtr<D::Yield, D::Sent, D::Error>, sub: D) -> Self {
+    pub(crate) fn new(slot: SlotRef<'a, D::Yield, D::Sent, D::Error>, sub: D) -> Self {
         YieldFrom {
             slot,
             sub,
@@ -184,7 +184,7 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
 /// on as an ordinary one (what it has not taken is the sub-generator's now).
 #[inline(always)]
 fn in_place<D: Delegate>(
-    slot: &mut SlotPtr<D::Yield, D::Sent, D::Error>,
+    slot: &mut SlotRef<'_, D::Yield, D::Sent, D::Error>,
     cx: &mut Context<'_>,
     step: &mut Step<D::Sent, D::Error>,
     sub: Pin<&mut D>,
@@ -214,7 +214,7 @@ fn in_place<D: Delegate>(
 /// an interrupt to the body (`catching`) or the driver.
 #[inline(always)]
 fn settle<D: Delegate>(
-    slot: &mut SlotPtr<D::Yield, D::Sent, D::Error>,
+    slot: &mut SlotRef<'_, D::Yield, D::Sent, D::Error>,
     cx: &Context<'_>,
     step: &mut Step<D::Sent, D::Error>,
     outcome: Outcome<D::Yield, D::Return, D::Sent, D::Error>,

@@ -4,7 +4,7 @@ use core::task::{Context, Poll};
 
 use super::Interrupt;
 use super::items::{Items, IterSource};
-use super::raw::SlotPtr;
+use super::raw::SlotRef;
 
 /// Future returned by [`Co::yield_from_iter`](crate::Co::yield_from_iter):
 /// yields every item of an iterator.
@@ -23,7 +23,7 @@ pub struct YieldFromIter<'a, Y, E, I> {
 }
 
 impl<'a, Y, E, I: Iterator<Item = Y>> YieldFromIter<'a, Y, E, I> {
-    pub(crate) fn new(slot: &'a mut SlotPtr<Y, (), E>, iter: I) -> Self {
+    pub(crate) fn new(slot: SlotRef<'a, Y, (), E>, iter: I) -> Self {
         YieldFromIter {
             items: Items::new(slot, IterSource(iter)),
         }

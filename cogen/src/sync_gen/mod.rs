@@ -159,11 +159,13 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
         self.ready(poll)
     }
 
-    /// Resumes with a value: the hot path of `send` and `next`.
+    /// The item path of `start` (`None`) and `send` (`Some`): inline, and
+    /// the same code for both, so a loop of `send`s after a `start` keeps
+    /// the generator in registers.
     #[inline(always)]
-    fn step_send(&mut self, value: S) -> Outcome<Y, F::Output, S, E> {
+    fn step_value(&mut self, value: Option<S>) -> Outcome<Y, F::Output, S, E> {
         let mut cx = Context::from_waker(Waker::noop());
-        let poll = self.core.poll_send(&mut cx, value);
+        let poll = self.core.poll_value(&mut cx, value);
         self.ready(poll)
     }
 
@@ -171,18 +173,12 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
     fn ready(&mut self, poll: Poll<Outcome<Y, F::Output, S, E>>) -> Outcome<Y, F::Output, S, E> {
         match poll {
             Poll::Ready(outcome) => outcome,
-            Poll::Pending => self.awaited_foreign_future(),
+            Poll::Pending => {
+                // Inline, not a call taking `&mut self` (see `Drop`).
+                self.core.finish();
+                awaited_foreign_future()
+            }
         }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn awaited_foreign_future(&mut self) -> ! {
-        self.core.finish();
-        panic!(
-            "cogen: a sync generator's body awaited something other than its own yield \
-             handle; bodies that await timers, I/O or other futures need an async generator"
-        )
     }
 
     /// Runs a fresh generator to its first yield (Python's first `next(gen)`).
@@ -206,8 +202,7 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
     /// assert_eq!(g.send(21), Ok(GeneratorState::Complete(42)));
     /// ```
     pub fn start(&mut self) -> Result<GeneratorState<Y, F::Output>, StartError<E>> {
-        let outcome = self.step(Action::Start);
-        outcome.into_start()
+        self.step_value(None).into_start()
     }
 
     /// Resumes the generator with a value, which becomes the result of the
@@ -236,8 +231,7 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
     /// assert_eq!(g.send(7), Err(SendError::Finished(7)));
     /// ```
     pub fn send(&mut self, value: S) -> Result<GeneratorState<Y, F::Output>, SendError<S, E>> {
-        let outcome = self.step_send(value);
-        outcome.into_send()
+        self.step_value(Some(value)).into_send()
     }
 
     /// Throws `error` in at the pending yield point (Python's `gen.throw(e)`).
@@ -493,19 +487,44 @@ impl<Y, F: Future, S: Nothing, E, C: FnOnce(F::Output)> Iterator for OnReturn<Ge
 }
 
 impl<Y, F: Future, S, E> Drop for Gen<Y, F, S, E> {
+    #[inline(always)]
     fn drop(&mut self) {
-        if matches!(
-            self.core.phase(),
-            Phase::Suspended(Mode::Catch | Mode::Delegate)
-        ) {
-            // Python's generator finalizer: close, and report what nobody can
-            // receive (an error raised while closing, or an ignored close).
-            let outcome = self.step(Action::Close);
-            self.origin
-                .report_close("generator", "it was dropped", &outcome);
+        // A finished generator only frees its allocation (`Core::drop`).
+        // Anything else is handled out of line and by value: no call takes
+        // `&mut self`, so a consumer's loop can keep the generator in
+        // registers.
+        if self.core.phase() != Phase::Finished {
+            drop_unfinished(self.core.take(), self.origin);
         }
-        // `Core::drop` drops whatever is left of the body.
     }
+}
+
+/// Drops a generator that has not finished. One suspended at a yield point
+/// that may catch a close is closed first, as Python's generator finalizer
+/// does, and what nobody can receive is reported (an error raised while
+/// closing, or an ignored close); the rest only drop the body, which unwinds
+/// it.
+#[inline(never)]
+fn drop_unfinished<Y, F: Future, S, E>(mut core: Core<Y, S, E, F>, origin: Origin<E, F::Output>) {
+    if !matches!(core.phase(), Phase::Suspended(Mode::Catch | Mode::Delegate)) {
+        return; // `core`'s drop drops the body.
+    }
+    let mut cx = Context::from_waker(Waker::noop());
+    let Poll::Ready(outcome) = core.poll_resume(&mut cx, Some(Action::Close)) else {
+        core.finish();
+        awaited_foreign_future()
+    };
+    origin.report_close("generator", "it was dropped", &outcome);
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn awaited_foreign_future() -> ! {
+    panic!(
+        "cogen: a sync generator's body awaited something other than its own yield \
+         handle; bodies that await timers, I/O or other futures need an async generator"
+    )
 }
 
 /// The protocol as a trait (the inherent methods are the same), so a `Gen`
