@@ -6,6 +6,7 @@
 
 mod async_generator;
 mod co;
+mod driver;
 mod error;
 mod finish;
 mod generator;

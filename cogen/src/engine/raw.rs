@@ -1,7 +1,11 @@
-//! The only `unsafe` in cogen.
+//! The only `unsafe` in cogen: the allocation, pinning, frame and slot
+//! access, and drop. The resume protocol's transitions are in `driver.rs`, in
+//! safe code; nothing they do (with `phase`, `carried`, or the order of their
+//! calls) can make this module poll, drop or free anything twice or after
+//! it is gone.
 //!
-//! A generator is one heap allocation holding its body future, owned by the
-//! driver ([`Core`]) through a raw pointer. The slot through which a value
+//! A generator is one heap allocation holding its body future, owned by a
+//! [`Core`] through a raw pointer. The slot through which a value
 //! crosses between driver and body is *not* in that allocation: it is a local
 //! of the driver's step, live for one poll of the body, and the body reaches
 //! it only through the [`Context`] it is polled with. For each poll the
@@ -38,19 +42,23 @@
 //! 4. **Exclusion.** The driver does not touch its slot local during the
 //!    body's poll (the frame holds the only pointer, derived from the
 //!    driver's `&mut`), and the body reaches it only through
-//!    `SlotPtr::with`, which takes `&mut self` on the handle (one per
-//!    generator; the handle is `!Sync`) and does not let the reference
-//!    escape `f`, or through a `SharedSlot` (`SlotPtr::shared`): a pointer
+//!    `SlotRef::with`, which takes `&mut self` on a `SlotRef` (one per `&mut`
+//!    borrow of the handle, itself one per generator and `!Sync`) and does
+//!    not let the reference escape `f`, or through a `SharedSlot`
+//!    (`SlotRef::shared`): a pointer
 //!    that one `YieldFrom` lends, for the rest of that poll only, to its
 //!    sub-generator's driver, and does not touch meanwhile. A `SharedSlot`
 //!    has no public constructor or accessor, so code outside the crate that
 //!    receives one (a hand-written `poll_in_place`) can do nothing with it.
 //! 5. **Pinning.** The body future is written once into the allocation and
 //!    never moved until it is dropped in place.
-//! 6. **Liveness flag.** The body future is alive exactly while
-//!    `phase != Phase::Finished`; it is dropped at most once, by `finish`.
-//!    Exactly one `Core` owns an allocation: `Core::take` moves it to a new
-//!    `Core` and leaves the old one `Finished` and `detached`, never freeing.
+//! 6. **Ownership record.** `Core::owns` says what a `Core` owns: `Body`
+//!    (the allocation and the live body in it), `Memory` (the allocation; the
+//!    body was dropped, once, by `finish`, which records it before dropping
+//!    so an unwinding drop is not repeated) or `Nothing`. Only this module
+//!    writes it; `poll_body` polls only with `Body`. Exactly one `Core` owns
+//!    an allocation: `Core::take` moves it to a new `Core` and leaves
+//!    `Nothing` behind.
 
 use core::cell::Cell;
 use core::future::Future;
@@ -61,8 +69,8 @@ use core::ptr::NonNull;
 use core::sync::atomic::{AtomicU64, Ordering};
 use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
+use super::Phase;
 use super::slot::Slot;
-use super::{Action, InPlacePoll, Mode, Outcome, Phase, Status};
 
 /// What a yield handle finds through the waker during one poll of its
 /// generator's body. `#[repr(C)]` with `inner` first: the vtable functions,
@@ -199,7 +207,7 @@ impl<Y, S, E> core::fmt::Debug for SlotRef<'_, Y, S, E> {
 #[doc(hidden)]
 pub struct SharedSlot<Y, S, E> {
     /// Valid for the delegating body's current poll (invariant 2): made by
-    /// `SlotPtr::shared` from the live frame, used before that poll returns.
+    /// `SlotRef::shared` from the live frame, used before that poll returns.
     ptr: NonNull<Slot<Y, S, E>>,
 }
 
@@ -213,26 +221,6 @@ impl<Y, S, E> SharedSlot<Y, S, E> {
         // `YieldFrom` that lent it is the one calling), and the reference
         // does not outlive `f`.
         f(unsafe { &mut *self.ptr.as_ptr() })
-    }
-}
-
-impl<Y, S, E> SharedSlot<Y, S, E> {
-    /// A send delegated in place, by an ordinary step of a sub-generator
-    /// that cannot take its slot: the action goes to `step`, and a value it
-    /// yields is put where the delegating generator yields it.
-    #[inline]
-    pub(crate) fn by_step<R>(
-        mut self,
-        step: impl FnOnce(Option<Action<S, E>>) -> Poll<Outcome<Y, R, S, E>>,
-    ) -> InPlacePoll<Y, R, S, E> {
-        match step(self.with(Slot::take_action)) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(Outcome::Yielded(value)) => {
-                self.with(|slot| slot.post_yield(value, Mode::Delegate));
-                Poll::Ready(None)
-            }
-            Poll::Ready(outcome) => Poll::Ready(Some(outcome)),
-        }
     }
 }
 
@@ -278,26 +266,44 @@ fn other_generator() -> ! {
     )
 }
 
+#[cold]
+#[inline(never)]
+fn polled_after_finish() -> ! {
+    panic!("cogen: internal error: a finished generator's body was polled")
+}
+
 impl<Y, S, E> core::fmt::Debug for SlotPtr<Y, S, E> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("SlotPtr").field("id", &self.id).finish()
     }
 }
 
-/// The driver: owns the allocation and runs the resume protocol.
+/// What a [`Core`] owns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owns {
+    /// The allocation and the live body future in it.
+    Body,
+    /// The allocation only: the body has been dropped (`finish`).
+    Memory,
+    /// Nothing: `take` moved the allocation to another `Core`.
+    Nothing,
+}
+
+/// The driver: owns the allocation; its transitions (the resume protocol)
+/// are in `driver.rs`, in safe code.
 pub(crate) struct Core<Y, S, E, F: Future> {
     body: NonNull<ManuallyDrop<F>>,
-    phase: Phase,
+    /// What this `Core` owns (invariant 6): raw's own record, so nothing
+    /// the driver does with `phase` can make it poll or drop a dropped body.
+    owns: Owns,
+    /// The protocol's phase (driver.rs). `finish` sets it to `Finished`.
+    pub(super) phase: Phase,
     /// This generator's id (invariant 3).
     id: u64,
     /// A resume action the body did not take during a poll that returned
     /// `Pending` without a message (an async step awaiting something else):
     /// handed to the next poll of the step, as if the slot had kept it.
-    carried: Slot<Y, S, E>,
-    /// Set by [`Core::take`] on the `Core` left behind: the allocation now
-    /// belongs to the `Core` it returned, so this one must not free it. The
-    /// phase of a detached `Core` is `Finished`, so nothing reads `body`.
-    detached: bool,
+    pub(super) carried: Slot<Y, S, E>,
     /// Owns the body (for drop check).
     _owns: PhantomData<F>,
 }
@@ -340,10 +346,10 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
             // SAFETY: `Box::into_raw` never returns null. The body is never
             // moved out of this allocation (invariant 5).
             body: unsafe { NonNull::new_unchecked(raw) },
+            owns: Owns::Body,
             phase: Phase::Created,
             id,
             carried: Slot::Empty,
-            detached: false,
             _owns: PhantomData,
         }
     }
@@ -353,35 +359,42 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
         self.phase
     }
 
+    /// Whether the body is alive (not yet dropped by `finish`).
+    #[inline(always)]
+    pub(crate) fn has_body(&self) -> bool {
+        self.owns == Owns::Body
+    }
+
     /// Moves the generator out, leaving behind a `Core` that is finished and
     /// owns nothing (as `Option::take` does). Used to hand a dropped
     /// generator's unfinished cleanup to someone who can await it.
     pub(crate) fn take(&mut self) -> Self {
         let taken = Core {
             body: self.body,
+            owns: self.owns,
             phase: self.phase,
             id: self.id,
             carried: core::mem::replace(&mut self.carried, Slot::Empty),
-            detached: self.detached,
             _owns: PhantomData,
         };
-        // `Finished`: no method of the `Core` left behind reads `body`
-        // (invariant 6), and `detached` keeps its `Drop` from freeing it.
+        // `Owns::Nothing`: no method of the `Core` left behind reads `body`
+        // (invariant 6), and its `Drop` does not free it.
+        self.owns = Owns::Nothing;
         self.phase = Phase::Finished;
-        self.detached = true;
         taken
     }
 
     /// Drops the body future (running its cleanup) and forgets anything in flight.
     /// Idempotent.
     pub(crate) fn finish(&mut self) {
-        if self.phase == Phase::Finished {
+        self.phase = Phase::Finished;
+        if self.owns != Owns::Body {
             return;
         }
-        self.phase = Phase::Finished;
-        // SAFETY: the phase was not `Finished`, so the body is alive and has not
-        // been dropped (invariant 6); it is dropped in place, never moved
-        // (invariant 5), and the phase now records that it is gone. The body
+        self.owns = Owns::Memory;
+        // SAFETY: `owns` was `Body`, so the body has not been dropped
+        // (invariant 6); it is dropped in place, never moved (invariant 5),
+        // and `owns` now records that it is gone. The body
         // is not being polled: `finish` runs on the driver side, or from
         // `FinishOnUnwind` after the poll has unwound. A destructor in the
         // body that polls a yield future finds no frame and panics (it has no
@@ -394,8 +407,20 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
 
     /// Polls the body once with a frame for `slot`: the only place a frame
     /// waker is made (invariant 2).
+    ///
+    /// # Panics
+    ///
+    /// If the body has been dropped (`finish`): the driver polls only a live
+    /// body, so this is a bug in the driver, caught rather than followed.
     #[inline(always)]
-    fn poll_body(&mut self, cx: &mut Context<'_>, slot: &mut Slot<Y, S, E>) -> Poll<F::Output> {
+    pub(super) fn poll_body(
+        &mut self,
+        cx: &mut Context<'_>,
+        slot: &mut Slot<Y, S, E>,
+    ) -> Poll<F::Output> {
+        if self.owns != Owns::Body {
+            polled_after_finish()
+        }
         let frame = Frame {
             inner: cx.waker(),
             id: self.id,
@@ -414,302 +439,28 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
         let mut cx = Context::from_waker(&waker);
         let body = self.body.as_ptr();
         let guard = FinishOnUnwind { core: self };
-        // SAFETY: phase is not `Finished`, so the body is alive (invariant 6);
-        // it is pinned in the allocation (invariant 5); this is the only
-        // `&mut` to it.
+        // SAFETY: `owns` is `Body` (checked above), so the body is alive
+        // (invariant 6); it is pinned in the allocation (invariant 5); this
+        // is the only `&mut` to it.
         let body = unsafe { Pin::new_unchecked(&mut **body) };
         let poll = body.poll(&mut cx);
         core::mem::forget(guard);
         poll
     }
 
-    /// Runs one step of the resume protocol.
-    ///
-    /// `action` is `Some` when an operation starts and `None` when it is polled
-    /// again after returning `Pending` (async bodies only). Returns `Pending`
-    /// only when the body awaits something other than its own yield handle.
-    pub(crate) fn poll_resume(
-        &mut self,
-        cx: &mut Context<'_>,
-        action: Option<Action<S, E>>,
-    ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        let (closing, mut slot) = match (self.phase, action) {
-            (Phase::Running { closing }, None) => {
-                (closing, core::mem::replace(&mut self.carried, Slot::Empty))
-            }
-            (_, None) => panic!("cogen: a generator step was polled again after it completed"),
-            (Phase::Finished, Some(action)) => {
-                return Poll::Ready(match action {
-                    Action::Throw(e) => Outcome::Raised(e),
-                    Action::Close => Outcome::Closed,
-                    other => Outcome::Rejected(other, Status::Finished),
-                });
-            }
-            (Phase::Running { .. }, Some(action)) => {
-                return Poll::Ready(Outcome::Rejected(action, Status::Running));
-            }
-            (Phase::Created, Some(action)) => match action {
-                Action::Start => (false, Slot::Empty),
-                Action::Send(s) => {
-                    return Poll::Ready(Outcome::Rejected(Action::Send(s), Status::Created));
-                }
-                Action::Throw(e) => {
-                    self.finish();
-                    return Poll::Ready(Outcome::Raised(e));
-                }
-                Action::Close => {
-                    self.finish();
-                    return Poll::Ready(Outcome::Closed);
-                }
-            },
-            (Phase::Suspended(mode), Some(action)) => match action {
-                Action::Start => {
-                    return Poll::Ready(Outcome::Rejected(Action::Start, Status::Suspended));
-                }
-                Action::Throw(e) if mode == Mode::Plain => {
-                    // The yield point does not handle interrupts: the error
-                    // propagates straight out, running the body's cleanup.
-                    self.finish();
-                    return Poll::Ready(Outcome::Raised(e));
-                }
-                Action::Close if mode == Mode::Plain => {
-                    self.finish();
-                    return Poll::Ready(Outcome::Closed);
-                }
-                action => {
-                    let closing = matches!(action, Action::Close);
-                    (closing, Slot::delivering(action))
-                }
-            },
-        };
-        self.phase = Phase::Running { closing };
-        let poll = self.poll_body(cx, &mut slot);
-        self.settle(poll, closing, slot)
-    }
-
-    /// One step with an optional action, as `AsyncGenerator::poll_step` and
-    /// the async operations need: sends take the hot path.
+    /// Polls the body once with a delegating generator's lent slot (a send
+    /// delegated in place): its yield lands in that slot directly.
     #[inline(always)]
-    pub(crate) fn poll_step(
+    pub(super) fn poll_body_shared(
         &mut self,
         cx: &mut Context<'_>,
-        action: Option<Action<S, E>>,
-    ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        match action {
-            Some(Action::Send(value)) => self.poll_send(cx, value),
-            action => self.poll_resume(cx, action),
-        }
-    }
-
-    /// Resumes without a caller-chosen value (Python's `next`): starts a fresh
-    /// generator, continues a step in flight, or sends `value` to a suspended
-    /// one.
-    #[inline(always)]
-    pub(crate) fn poll_advance(
-        &mut self,
-        cx: &mut Context<'_>,
-        value: S,
-    ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        let value = matches!(self.phase, Phase::Suspended(_)).then_some(value);
-        self.poll_value(cx, value)
-    }
-
-    /// Resumes a suspended generator with a value (Python's `send`); hands
-    /// the value back in any other state.
-    #[inline(always)]
-    pub(crate) fn poll_send(
-        &mut self,
-        cx: &mut Context<'_>,
-        value: S,
-    ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        self.poll_value(cx, Some(value))
-    }
-
-    /// The item path, shared by `start`, `send` and `next`: `Some(value)`
-    /// resumes a suspended generator with it; `None` starts a fresh one or
-    /// continues a step in flight. Anything else is rejected, the value
-    /// handed back.
-    ///
-    /// One call site of the body's `poll`, and no out-of-line call that
-    /// takes `&mut self` on the way: in a consumer's loop LLVM then inlines
-    /// the body once and keeps the generator's fields in registers.
-    #[inline(always)]
-    pub(crate) fn poll_value(
-        &mut self,
-        cx: &mut Context<'_>,
-        value: Option<S>,
-    ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        let (closing, mut slot) = match (self.phase, value) {
-            (Phase::Suspended(_), Some(value)) => (false, Slot::Send(value)),
-            (Phase::Created, None) => (false, Slot::Empty),
-            (Phase::Running { closing }, None) => {
-                (closing, core::mem::replace(&mut self.carried, Slot::Empty))
-            }
-            (phase, Some(value)) => {
-                return Poll::Ready(Outcome::Rejected(Action::Send(value), phase.status()));
-            }
-            (phase, None) => return Poll::Ready(Outcome::Rejected(Action::Start, phase.status())),
-        };
-        // The phase stays as it is during the poll: a panic finishes the
-        // generator whatever the phase, and `settle` sets the phase after.
-        let poll = self.poll_body(cx, &mut slot);
-        if poll.is_pending() {
-            if let Some((value, mode)) = slot.take_yield() {
-                self.phase = Phase::Suspended(mode);
-                return Poll::Ready(if closing {
-                    Outcome::IgnoredClose(value)
-                } else {
-                    Outcome::Yielded(value)
-                });
-            }
-        }
-        self.settle(poll, closing, slot)
-    }
-
-    /// Turns the body's poll result and message into the step's outcome.
-    #[inline(always)]
-    fn settle(
-        &mut self,
-        poll: Poll<F::Output>,
-        closing: bool,
-        mut slot: Slot<Y, S, E>,
-    ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        match poll {
-            Poll::Ready(value) => {
-                if let Some(left) = slot.left_behind() {
-                    // The body returned with a message posted but never taken,
-                    // or an interrupt it never took: its future was dropped.
-                    self.finish();
-                    drop(value);
-                    drop(slot);
-                    left.fail()
-                }
-                self.finish();
-                Poll::Ready(Outcome::Returned(value))
-            }
-            Poll::Pending => match slot.take_message() {
-                None => {
-                    // An action the body has not taken yet (it awaits
-                    // something else first) waits for the step's next poll.
-                    self.carried = slot;
-                    self.phase = Phase::Running { closing };
-                    Poll::Pending
-                }
-                Some(Slot::Yield(value, mode)) => {
-                    self.phase = Phase::Suspended(mode);
-                    Poll::Ready(if closing {
-                        Outcome::IgnoredClose(value)
-                    } else {
-                        Outcome::Yielded(value)
-                    })
-                }
-                Some(Slot::Raise(e)) => {
-                    self.finish();
-                    Poll::Ready(Outcome::Raised(e))
-                }
-                Some(Slot::SubIgnoredClose(value)) => {
-                    self.finish();
-                    Poll::Ready(Outcome::IgnoredClose(value))
-                }
-                Some(_) => {
-                    // `Slot::Exit`: the body lets the close request propagate.
-                    self.finish();
-                    if !closing {
-                        super::slot::close_not_in_progress()
-                    }
-                    Poll::Ready(Outcome::Closed)
-                }
-            },
-        }
-    }
-}
-
-impl<Y, S, E, F: Future> Core<Y, S, E, F> {
-    /// A send delegated in place: the delegating generator's slot holds the
-    /// sent value, and the body is polled with that slot, so its yield lands
-    /// there directly; `Ready(None)` says it did (the value is re-tagged as
-    /// the delegating yield point's). A message is an outcome, taken out of
-    /// the slot. On `Pending`, anything the body has not taken yet moves into
-    /// this generator's own `carried`, so the step goes on with ordinary
-    /// polls (`poll_step(cx, None)`) and owes nothing to the delegating
-    /// slot, which may be gone by then (a delegation abandoned by a
-    /// `timeout`).
-    #[inline(always)]
-    pub(crate) fn poll_in_place(
-        &mut self,
-        cx: &mut Context<'_>,
-        mut shared: SharedSlot<Y, S, E>,
-    ) -> InPlacePoll<Y, F::Output, S, E> {
-        if !matches!(self.phase, Phase::Suspended(_)) {
-            return self.in_place_cold(cx, shared);
-        }
-        self.phase = Phase::Running { closing: false };
-        let slot = shared.ptr.as_ptr();
-        // SAFETY: see `SharedSlot::with`; `poll_body` only turns it into the
-        // frame's pointer for this one poll.
-        let poll = self.poll_body(cx, unsafe { &mut *slot });
-        shared.with(|slot| match poll {
-            Poll::Ready(value) => {
-                if let Some(left) = slot.left_behind() {
-                    self.finish();
-                    drop(value);
-                    left.fail()
-                }
-                self.finish();
-                Poll::Ready(Some(Outcome::Returned(value)))
-            }
-            Poll::Pending => match slot {
-                Slot::Yield(_, mode) => {
-                    self.phase = Phase::Suspended(*mode);
-                    *mode = Mode::Delegate;
-                    Poll::Ready(None)
-                }
-                Slot::Empty => {
-                    self.phase = Phase::Running { closing: false };
-                    Poll::Pending
-                }
-                // Not taken yet: this generator keeps it for the step's
-                // next poll.
-                Slot::Send(_) | Slot::Throw(_) | Slot::Close => {
-                    self.carried = core::mem::replace(slot, Slot::Empty);
-                    self.phase = Phase::Running { closing: false };
-                    Poll::Pending
-                }
-                _ => {
-                    let message = core::mem::replace(slot, Slot::Empty);
-                    self.settle(Poll::Pending, false, message).map(Some)
-                }
-            },
-        })
-    }
-
-    /// `poll_in_place` when the generator is not suspended: the send takes
-    /// the general protocol (and is handed back if rejected).
-    #[cold]
-    #[inline(never)]
-    fn in_place_cold(
-        &mut self,
-        cx: &mut Context<'_>,
-        mut shared: SharedSlot<Y, S, E>,
-    ) -> InPlacePoll<Y, F::Output, S, E> {
-        let action = shared.with(Slot::take_action);
-        self.poll_resume(cx, action).map(Some)
-    }
-}
-
-/// Frees the allocation once its body has been dropped, also when dropping
-/// the body unwinds (a panicking destructor of a body local).
-struct FreeBody<F>(NonNull<ManuallyDrop<F>>);
-
-impl<F> Drop for FreeBody<F> {
-    fn drop(&mut self) {
-        // SAFETY: the pointer came from `Box::into_raw` (see `new`), and only
-        // `Core::drop` of the one `Core` that owns it (not detached by
-        // `take`) makes this guard, once (invariant 1). The body is wrapped in
-        // `ManuallyDrop` and `finish` has dropped it or unwound while dropping
-        // it (invariant 6: it is never dropped twice), so this only frees the
-        // allocation.
-        drop(unsafe { Box::from_raw(self.0.as_ptr()) });
+        shared: &mut SharedSlot<Y, S, E>,
+    ) -> Poll<F::Output> {
+        // SAFETY: the lent slot is live for this poll and nothing else
+        // touches it meanwhile (see `SharedSlot::with`, invariant 4);
+        // `poll_body` only turns it into the frame's pointer for this one
+        // poll.
+        self.poll_body(cx, unsafe { &mut *shared.ptr.as_ptr() })
     }
 }
 
@@ -719,25 +470,25 @@ impl<Y, S, E, F: Future> Drop for Core<Y, S, E, F> {
     /// `&mut self` and a consumer's loop can keep the `Core` in registers.
     #[inline(always)]
     fn drop(&mut self) {
-        if self.phase == Phase::Finished {
-            if !self.detached {
-                // The body was dropped when the phase became `Finished`.
-                drop(FreeBody(self.body));
-            }
-            return; // Detached: `take` moved the allocation to another `Core`.
+        match self.owns {
+            Owns::Body => drop_live(self.take()),
+            // SAFETY: the pointer came from `Box::into_raw` (see `new`) and
+            // this `Core` owns it (invariant 1: `take` leaves `Nothing`
+            // behind, so exactly one `Core` reaches this arm). `Memory`: the
+            // body was dropped by `finish`, or unwound while being dropped
+            // (invariant 6: never dropped twice), and it is wrapped in
+            // `ManuallyDrop`, so this only frees the allocation.
+            Owns::Memory => drop(unsafe { Box::from_raw(self.body.as_ptr()) }),
+            // `take` moved the allocation to another `Core`.
+            Owns::Nothing => {}
         }
-        drop_live(self.take());
     }
 }
 
-/// Drops a generator whose body is alive: the body, then the allocation
-/// (also when dropping the body unwinds).
+/// Drops a generator whose body is alive: the body, then (its own `Drop`,
+/// now `Owns::Memory`) the allocation, also when dropping the body unwinds.
 #[inline(never)]
 fn drop_live<Y, S, E, F: Future>(mut core: Core<Y, S, E, F>) {
-    // Freed by `_free`, not by `core`'s own drop, also if dropping the body
-    // unwinds (then `core` is dropped after `_free`, `Finished` and detached).
-    core.detached = true;
-    let _free = FreeBody(core.body);
     core.finish();
 }
 

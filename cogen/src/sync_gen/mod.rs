@@ -493,7 +493,7 @@ impl<Y, F: Future, S, E> Drop for Gen<Y, F, S, E> {
         // Anything else is handled out of line and by value: no call takes
         // `&mut self`, so a consumer's loop can keep the generator in
         // registers.
-        if self.core.phase() != Phase::Finished {
+        if self.core.has_body() {
             drop_unfinished(self.core.take(), self.origin);
         }
     }
