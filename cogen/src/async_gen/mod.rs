@@ -987,7 +987,7 @@ impl<Y, F: Future, S, E> AsyncGenerator for AsyncGen<Y, F, S, E> {
     fn poll_in_place(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-        shared: SharedSlot<Y, S, E>,
+        shared: SharedSlot<'_, Y, S, E>,
     ) -> InPlacePoll<Y, F::Output, S, E> {
         let this = self.get_mut();
         if watch::slow_poll().is_some() {
@@ -1046,7 +1046,7 @@ impl<Y, F: Future, S, E> AsyncGenerator for &mut AsyncGen<Y, F, S, E> {
     fn poll_in_place(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-        shared: SharedSlot<Y, S, E>,
+        shared: SharedSlot<'_, Y, S, E>,
     ) -> InPlacePoll<Y, F::Output, S, E> {
         Pin::new(&mut **self.get_mut()).poll_in_place(cx, shared)
     }

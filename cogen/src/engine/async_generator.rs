@@ -169,7 +169,7 @@ pub trait AsyncGenerator {
     fn poll_in_place(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-        shared: SharedSlot<Self::Yield, Self::Sent, Self::Error>,
+        shared: SharedSlot<'_, Self::Yield, Self::Sent, Self::Error>,
     ) -> InPlacePoll<Self::Yield, Self::Return, Self::Sent, Self::Error> {
         shared.by_step(|action| self.poll_step(cx, action))
     }
@@ -206,7 +206,7 @@ impl<G: Generator + Unpin + ?Sized> AsyncGenerator for G {
     fn poll_in_place(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-        shared: SharedSlot<G::Yield, G::Sent, G::Error>,
+        shared: SharedSlot<'_, G::Yield, G::Sent, G::Error>,
     ) -> InPlacePoll<G::Yield, G::Return, G::Sent, G::Error> {
         Generator::poll_in_place(self.get_mut(), cx, shared)
     }
@@ -247,7 +247,7 @@ impl<'a, Y, S, E, R> AsyncGenerator
     fn poll_in_place(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-        shared: SharedSlot<Y, S, E>,
+        shared: SharedSlot<'_, Y, S, E>,
     ) -> InPlacePoll<Y, R, S, E> {
         self.get_mut().as_mut().poll_in_place(cx, shared)
     }
@@ -284,7 +284,7 @@ impl<'a, Y, S, E, R> AsyncGenerator
     fn poll_in_place(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-        shared: SharedSlot<Y, S, E>,
+        shared: SharedSlot<'_, Y, S, E>,
     ) -> InPlacePoll<Y, R, S, E> {
         self.get_mut().as_mut().poll_in_place(cx, shared)
     }

@@ -38,9 +38,7 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
         action: Option<Action<S, E>>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
         let (closing, mut slot) = match (self.phase, action) {
-            (Phase::Running { closing }, None) => {
-                (closing, core::mem::replace(&mut self.carried, Slot::Empty))
-            }
+            (Phase::Running { closing }, None) => (closing, self.take_carried()),
             (_, None) => panic!("cogen: a generator step was polled again after it completed"),
             (Phase::Finished, Some(action)) => {
                 return Poll::Ready(match action {
@@ -146,9 +144,7 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
         let (closing, mut slot) = match (self.phase, value) {
             (Phase::Suspended(_), Some(value)) => (false, Slot::Send(value)),
             (Phase::Created, None) => (false, Slot::Empty),
-            (Phase::Running { closing }, None) => {
-                (closing, core::mem::replace(&mut self.carried, Slot::Empty))
-            }
+            (Phase::Running { closing }, None) => (closing, self.take_carried()),
             (phase, Some(value)) => {
                 return Poll::Ready(Outcome::Rejected(Action::Send(value), phase.status()));
             }
@@ -195,7 +191,7 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
                 None => {
                     // An action the body has not taken yet (it awaits
                     // something else first) waits for the step's next poll.
-                    self.carried = slot;
+                    self.carry(slot);
                     self.phase = Phase::Running { closing };
                     Poll::Pending
                 }
@@ -242,7 +238,7 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
     pub(crate) fn poll_in_place(
         &mut self,
         cx: &mut Context<'_>,
-        mut shared: SharedSlot<Y, S, E>,
+        mut shared: SharedSlot<'_, Y, S, E>,
     ) -> InPlacePoll<Y, F::Output, S, E> {
         if !matches!(self.phase, Phase::Suspended(_)) {
             return self.in_place_cold(cx, shared);
@@ -272,7 +268,7 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
                 // Not taken yet: this generator keeps it for the step's
                 // next poll.
                 Slot::Send(_) | Slot::Throw(_) | Slot::Close => {
-                    self.carried = core::mem::replace(slot, Slot::Empty);
+                    self.carry(core::mem::replace(slot, Slot::Empty));
                     self.phase = Phase::Running { closing: false };
                     Poll::Pending
                 }
@@ -291,14 +287,14 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
     fn in_place_cold(
         &mut self,
         cx: &mut Context<'_>,
-        mut shared: SharedSlot<Y, S, E>,
+        mut shared: SharedSlot<'_, Y, S, E>,
     ) -> InPlacePoll<Y, F::Output, S, E> {
         let action = shared.with(Slot::take_action);
         self.poll_resume(cx, action).map(Some)
     }
 }
 
-impl<Y, S, E> SharedSlot<Y, S, E> {
+impl<Y, S, E> SharedSlot<'_, Y, S, E> {
     /// A send delegated in place, by an ordinary step of a sub-generator
     /// that cannot take its slot: the action goes to `step`, and a value it
     /// yields is put where the delegating generator yields it.

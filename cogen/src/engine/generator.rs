@@ -229,7 +229,7 @@ pub trait Generator {
     fn poll_in_place(
         &mut self,
         cx: &mut Context<'_>,
-        shared: SharedSlot<Self::Yield, Self::Sent, Self::Error>,
+        shared: SharedSlot<'_, Self::Yield, Self::Sent, Self::Error>,
     ) -> InPlacePoll<Self::Yield, Self::Return, Self::Sent, Self::Error> {
         shared.by_step(|action| self.poll_step(cx, action))
     }
@@ -320,7 +320,7 @@ impl<G: Generator + ?Sized> Generator for Box<G> {
     fn poll_in_place(
         &mut self,
         cx: &mut Context<'_>,
-        shared: SharedSlot<G::Yield, G::Sent, G::Error>,
+        shared: SharedSlot<'_, G::Yield, G::Sent, G::Error>,
     ) -> InPlacePoll<G::Yield, G::Return, G::Sent, G::Error> {
         (**self).poll_in_place(cx, shared)
     }
@@ -364,7 +364,7 @@ impl<G: Generator + ?Sized> Generator for &mut G {
     fn poll_in_place(
         &mut self,
         cx: &mut Context<'_>,
-        shared: SharedSlot<G::Yield, G::Sent, G::Error>,
+        shared: SharedSlot<'_, G::Yield, G::Sent, G::Error>,
     ) -> InPlacePoll<G::Yield, G::Return, G::Sent, G::Error> {
         (**self).poll_in_place(cx, shared)
     }

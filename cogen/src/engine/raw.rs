@@ -45,11 +45,12 @@
 //!    `SlotRef::with`, which takes `&mut self` on a `SlotRef` (one per `&mut`
 //!    borrow of the handle, itself one per generator and `!Sync`) and does
 //!    not let the reference escape `f`, or through a `SharedSlot`
-//!    (`SlotRef::shared`): a pointer
-//!    that one `YieldFrom` lends, for the rest of that poll only, to its
-//!    sub-generator's driver, and does not touch meanwhile. A `SharedSlot`
-//!    has no public constructor or accessor, so code outside the crate that
-//!    receives one (a hand-written `poll_in_place`) can do nothing with it.
+//!    (`SlotRef::shared`): a pointer that one `YieldFrom` lends, for the
+//!    rest of that poll only, to its sub-generator's driver, and does not
+//!    touch meanwhile. It carries the lifetime of the poll's `Context`, so
+//!    no future can keep it for a later poll. A `SharedSlot` has no public
+//!    constructor or accessor, so code outside the crate that receives one
+//!    (a hand-written `poll_in_place`) can do nothing with it.
 //! 5. **Pinning.** The body future is written once into the allocation and
 //!    never moved until it is dropped in place.
 //! 6. **Ownership record.** `Core::owns` says what a `Core` owns: `Body`
@@ -179,14 +180,19 @@ impl<Y, S, E> SlotRef<'_, Y, S, E> {
 
     /// The slot of this handle's generator for the rest of this poll, checked
     /// as [`with`](Self::with) checks it, and whether it holds a sent value:
-    /// for delegating a send in place.
+    /// for delegating a send in place. The `SharedSlot` carries the lifetime
+    /// of the poll's `Context` (its waker's), which a future cannot keep
+    /// past the poll (`Future::poll` takes `&mut Context<'_>` for a lifetime
+    /// unrelated to `Self`): like `cx.waker()`, it cannot be stored for a
+    /// later poll.
     #[inline(always)]
-    pub(crate) fn shared(&mut self, cx: &Context<'_>) -> (SharedSlot<Y, S, E>, bool) {
+    pub(crate) fn shared<'w>(&mut self, cx: &Context<'w>) -> (SharedSlot<'w, Y, S, E>, bool) {
         self.with(cx, |slot| {
             let sending = matches!(slot, Slot::Send(_));
             (
                 SharedSlot {
                     ptr: NonNull::from(slot),
+                    _poll: PhantomData,
                 },
                 sending,
             )
@@ -205,13 +211,16 @@ impl<Y, S, E> core::fmt::Debug for SlotRef<'_, Y, S, E> {
 /// it and yields into it directly (crate-internal; public only because
 /// [`AsyncGenerator`](crate::AsyncGenerator)'s hidden method names it).
 #[doc(hidden)]
-pub struct SharedSlot<Y, S, E> {
+pub struct SharedSlot<'a, Y, S, E> {
     /// Valid for the delegating body's current poll (invariant 2): made by
-    /// `SlotRef::shared` from the live frame, used before that poll returns.
+    /// `SlotRef::shared` from the live frame, and `'a` (the `Context`'s)
+    /// ends with that poll.
     ptr: NonNull<Slot<Y, S, E>>,
+    /// The lifetime of the poll's `Context`.
+    _poll: PhantomData<fn(&'a ()) -> &'a ()>,
 }
 
-impl<Y, S, E> SharedSlot<Y, S, E> {
+impl<Y, S, E> SharedSlot<'_, Y, S, E> {
     /// Runs `f` on the lent slot.
     #[inline(always)]
     pub(crate) fn with<T>(&mut self, f: impl FnOnce(&mut Slot<Y, S, E>) -> T) -> T {
@@ -224,7 +233,7 @@ impl<Y, S, E> SharedSlot<Y, S, E> {
     }
 }
 
-impl<Y, S, E> core::fmt::Debug for SharedSlot<Y, S, E> {
+impl<Y, S, E> core::fmt::Debug for SharedSlot<'_, Y, S, E> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("SharedSlot").finish_non_exhaustive()
     }
@@ -303,7 +312,7 @@ pub(crate) struct Core<Y, S, E, F: Future> {
     /// A resume action the body did not take during a poll that returned
     /// `Pending` without a message (an async step awaiting something else):
     /// handed to the next poll of the step, as if the slot had kept it.
-    pub(super) carried: Slot<Y, S, E>,
+    carried: Slot<Y, S, E>,
     /// Owns the body (for drop check).
     _owns: PhantomData<F>,
 }
@@ -311,9 +320,10 @@ pub(crate) struct Core<Y, S, E, F: Future> {
 // SAFETY: `Core` uniquely owns the body; moving it moves the body future and
 // the carried action, which is sound when they are `Send`.
 unsafe impl<Y: Send, S: Send, E: Send, F: Future + Send> Send for Core<Y, S, E, F> {}
-// SAFETY: `&Core` exposes only `phase` (a `Copy` enum). It never reads the
-// body or the carried action, so sharing `&Core` across threads reveals
-// nothing else.
+// SAFETY: `&Core` exposes only `phase` (a `Copy` enum) and `has_body` (a
+// read of `owns`, a `Copy` enum). The body and the carried action are
+// private to this module and reached only through `&mut Core`, so sharing
+// `&Core` across threads reveals nothing else.
 unsafe impl<Y, S, E, F: Future> Sync for Core<Y, S, E, F> {}
 
 // The body future is pinned in the heap allocation, never inline in `Core`:
@@ -357,6 +367,18 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
     #[inline]
     pub(crate) fn phase(&self) -> Phase {
         self.phase
+    }
+
+    /// Takes the action carried to this step's next poll.
+    #[inline(always)]
+    pub(super) fn take_carried(&mut self) -> Slot<Y, S, E> {
+        core::mem::replace(&mut self.carried, Slot::Empty)
+    }
+
+    /// Keeps an action the body has not taken for the step's next poll.
+    #[inline(always)]
+    pub(super) fn carry(&mut self, slot: Slot<Y, S, E>) {
+        self.carried = slot;
     }
 
     /// Whether the body is alive (not yet dropped by `finish`).
@@ -454,7 +476,7 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
     pub(super) fn poll_body_shared(
         &mut self,
         cx: &mut Context<'_>,
-        shared: &mut SharedSlot<Y, S, E>,
+        shared: &mut SharedSlot<'_, Y, S, E>,
     ) -> Poll<F::Output> {
         // SAFETY: the lent slot is live for this poll and nothing else
         // touches it meanwhile (see `SharedSlot::with`, invariant 4);
@@ -473,8 +495,9 @@ impl<Y, S, E, F: Future> Drop for Core<Y, S, E, F> {
         match self.owns {
             Owns::Body => drop_live(self.take()),
             // SAFETY: the pointer came from `Box::into_raw` (see `new`) and
-            // this `Core` owns it (invariant 1: `take` leaves `Nothing`
-            // behind, so exactly one `Core` reaches this arm). `Memory`: the
+            // this `Core` owns it (invariant 6: `take` leaves `Nothing`
+            // behind, so exactly one `Core` reaches this arm; invariant 1:
+            // only here is it freed). `Memory`: the
             // body was dropped by `finish`, or unwound while being dropped
             // (invariant 6: never dropped twice), and it is wrapped in
             // `ManuallyDrop`, so this only frees the allocation.

@@ -188,7 +188,7 @@ fn in_place<D: Delegate>(
     cx: &mut Context<'_>,
     step: &mut Step<D::Sent, D::Error>,
     sub: Pin<&mut D>,
-    shared: SharedSlot<D::Yield, D::Sent, D::Error>,
+    shared: SharedSlot<'_, D::Yield, D::Sent, D::Error>,
     catching: bool,
 ) -> Poll<Delegated<D>> {
     match sub.poll_in_place(cx, shared) {

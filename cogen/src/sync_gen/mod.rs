@@ -568,7 +568,7 @@ impl<Y, F: Future, S, E> Generator for Gen<Y, F, S, E> {
     fn poll_in_place(
         &mut self,
         cx: &mut Context<'_>,
-        shared: SharedSlot<Y, S, E>,
+        shared: SharedSlot<'_, Y, S, E>,
     ) -> InPlacePoll<Y, F::Output, S, E> {
         self.core.poll_in_place(cx, shared)
     }
