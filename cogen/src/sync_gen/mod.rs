@@ -557,11 +557,8 @@ impl<Y, F: Future, S, E> Generator for Gen<Y, F, S, E> {
         cx: &mut Context<'_>,
         action: Option<Action<S, E>>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        match action {
-            // Forwarded sends take the same hot path as `send` itself.
-            Some(Action::Send(value)) => self.core.poll_send(cx, value),
-            action => self.core.poll_resume(cx, action),
-        }
+        // Forwarded sends take the same hot path as `send` itself.
+        self.core.poll_step(cx, action)
     }
 
     #[inline(always)]
