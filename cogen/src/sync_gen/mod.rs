@@ -519,7 +519,6 @@ fn drop_unfinished<Y, F: Future, S, E>(mut core: Core<Y, S, E, F>, origin: Origi
 
 #[cold]
 #[inline(never)]
-#[track_caller]
 fn awaited_foreign_future() -> ! {
     panic!(
         "cogen: a sync generator's body awaited something other than its own yield \
