@@ -388,8 +388,9 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
     }
 
     /// Moves the generator out, leaving behind a `Core` that is finished and
-    /// owns nothing (as `Option::take` does). Used to hand a dropped
-    /// generator's unfinished cleanup to someone who can await it.
+    /// owns nothing (as `Option::take` does). Used by `Drop`s to hand a live
+    /// generator, by value, to an out-of-line close or drop, or to someone
+    /// who can await its unfinished cleanup (the async finalizer).
     pub(crate) fn take(&mut self) -> Self {
         let taken = Core {
             body: self.body,
