@@ -108,6 +108,46 @@ pub use async_gen::{AsyncGen, async_coroutine, async_generator, try_async_genera
 pub use engine::{AsyncGenerator, Co, Generator, GeneratorState, Interrupt};
 pub use sync_gen::{Gen, coroutine, generator, try_generator};
 
+pub mod catching {
+    //! Generators whose yield points may catch a throw or a close: Python's
+    //! `try: ... yield ... except GeneratorExit:`. The same constructors as
+    //! at the crate root, whose bodies receive a
+    //! [`Co<'_, Y, S, E, Catching>`](crate::Co) with `.catching()` on its
+    //! yield points and [`propagate`](crate::Co::propagate).
+    //!
+    //! The constructors at the crate root make [`Plain`] bodies, whose
+    //! yield points do not see interrupts: a throw or close unwinds the body,
+    //! running its locals' `Drop`s (Python's `finally`). That is the fast
+    //! kind: a plain sync generator's `Drop` only drops it, while a catching
+    //! one dropped where it may catch is closed by running its body
+    //! (Python's finalizer), and that second way into the body keeps LLVM
+    //! from folding the body into the consumer's loop (BENCHMARKS.md:
+    //! 4 instructions per item against 16). Use these when a body must see
+    //! the interrupt: to return a value from `close`, to keep going after a
+    //! `throw`, or to await cleanup in an async generator.
+    //!
+    //! # Examples
+    //!
+    //! ```
+    //! use cogen::{catching, Interrupt};
+    //!
+    //! let mut g = catching::generator(async |mut co| {
+    //!     match co.yield_(1).catching().await {
+    //!         Err(Interrupt::Close) => "closed at the first yield",
+    //!         _ => "ran to the end",
+    //!     }
+    //! });
+    //! assert_eq!(g.next(), Some(1));
+    //! assert_eq!(g.close(), Ok(Some("closed at the first yield")));
+    //! ```
+    pub use crate::async_gen::catching::{
+        async_coroutine, async_coroutine_scoped, async_generator, async_generator_scoped,
+        try_async_generator,
+    };
+    pub use crate::engine::{Catching, Handling, Plain};
+    pub use crate::sync_gen::catching::{coroutine, generator, try_generator};
+}
+
 pub mod error {
     //! The protocol's error types: each hands back what could not be
     //! delivered (the value sent, the error thrown, the value yielded

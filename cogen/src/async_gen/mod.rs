@@ -10,6 +10,7 @@ mod asend;
 mod astart;
 mod async_close;
 mod athrow;
+pub(crate) mod catching;
 mod closing;
 mod error;
 mod ext;

@@ -1,4 +1,5 @@
 use core::future::Future;
+use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
@@ -6,7 +7,7 @@ use futures_core::Stream;
 use pin_project_lite::pin_project;
 
 use crate::engine::items::{Items, Source};
-use crate::engine::{Co, Interrupt};
+use crate::engine::{Catching, Co, Interrupt, Plain};
 
 pin_project! {
     /// A [`Stream`] as an item source for delegation.
@@ -25,7 +26,7 @@ impl<St: Stream> Source for StreamSource<St> {
     }
 }
 
-impl<Y, E> Co<'_, Y, (), E> {
+impl<Y, E, K> Co<'_, Y, (), E, K> {
     /// Yields every item of `stream`, awaiting it between items (an async
     /// `yield from` over any [`Stream`], which Python lacks); evaluates to `()`
     /// when the stream ends. A throw or close while delegating arrives at this
@@ -59,12 +60,13 @@ impl<Y, E> Co<'_, Y, (), E> {
     /// assert_eq!(g.collect::<Vec<_>>().await, [0, 1, 2, 3]);
     /// # });
     /// ```
-    pub fn yield_from_stream<St>(&mut self, stream: St) -> YieldFromStream<'_, Y, E, St>
+    pub fn yield_from_stream<St>(&mut self, stream: St) -> YieldFromStream<'_, Y, E, St, K>
     where
         St: Stream<Item = Y>,
     {
         YieldFromStream {
             items: Items::new(self.slot.borrow(), StreamSource { stream }),
+            _handling: PhantomData,
         }
     }
 }
@@ -87,13 +89,14 @@ pin_project! {
     /// # });
     /// ```
     #[must_use = "futures do nothing unless you `.await` or poll them"]
-    pub struct YieldFromStream<'a, Y, E, St> {
+    pub struct YieldFromStream<'a, Y, E, St, K = Plain> {
         #[pin]
         items: Items<'a, Y, E, StreamSource<St>>,
+        _handling: PhantomData<fn() -> K>,
     }
 }
 
-impl<'a, Y, E, St: Stream<Item = Y>> YieldFromStream<'a, Y, E, St> {
+impl<'a, Y, E, St: Stream<Item = Y>> YieldFromStream<'a, Y, E, St, Catching> {
     /// Lets this body handle a throw or close that arrives while delegating,
     /// as an [`Interrupt`]; evaluates to `Ok(())` when the stream ends.
     ///
@@ -105,11 +108,11 @@ impl<'a, Y, E, St: Stream<Item = Y>> YieldFromStream<'a, Y, E, St> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{async_generator, GeneratorState, Interrupt};
+    /// use cogen::{catching, GeneratorState, Interrupt};
     /// use futures::stream;
     ///
     /// # futures::executor::block_on(async {
-    /// let mut g = async_generator(async |mut co| {
+    /// let mut g = catching::async_generator(async |mut co| {
     ///     match co.yield_from_stream(stream::repeat(7)).catching().await {
     ///         Err(Interrupt::Close) => "closed",
     ///         _ => "unreachable: the stream never ends",
@@ -124,7 +127,7 @@ impl<'a, Y, E, St: Stream<Item = Y>> YieldFromStream<'a, Y, E, St> {
     }
 }
 
-impl<Y, E, St: Stream<Item = Y>> Future for YieldFromStream<'_, Y, E, St> {
+impl<Y, E, St: Stream<Item = Y>, K> Future for YieldFromStream<'_, Y, E, St, K> {
     type Output = ();
 
     #[inline]
@@ -136,7 +139,7 @@ impl<Y, E, St: Stream<Item = Y>> Future for YieldFromStream<'_, Y, E, St> {
     }
 }
 
-impl<Y, E, St> core::fmt::Debug for YieldFromStream<'_, Y, E, St> {
+impl<Y, E, St, K> core::fmt::Debug for YieldFromStream<'_, Y, E, St, K> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("YieldFromStream").finish_non_exhaustive()
     }
@@ -148,11 +151,12 @@ pin_project! {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{async_coroutine, Co, GeneratorState, Interrupt};
+    /// use cogen::catching::{self, Catching};
+    /// use cogen::{Co, GeneratorState, Interrupt};
     /// use futures::stream;
     ///
     /// # futures::executor::block_on(async {
-    /// let mut g = async_coroutine(async |mut co: Co<'_, usize, (), &str>| {
+    /// let mut g = catching::async_coroutine(async |mut co: Co<'_, usize, (), &str, Catching>| {
     ///     let items = stream::iter([1, 2]);
     ///     if let Err(Interrupt::Throw(e)) = co.yield_from_stream(items).catching().await {
     ///         co.yield_(e.len()).await;
@@ -165,7 +169,7 @@ pin_project! {
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct YieldFromStreamCatching<'a, Y, E, St> {
         #[pin]
-        inner: YieldFromStream<'a, Y, E, St>,
+        inner: YieldFromStream<'a, Y, E, St, Catching>,
     }
 }
 

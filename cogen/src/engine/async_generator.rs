@@ -183,6 +183,12 @@ pub trait AsyncGenerator {
     ) -> StepPoll<Self::Yield, Self::Return, Self::Sent, Self::Error> {
         self.poll_step(cx, Some(Action::Close))
     }
+
+    /// Closes a sub-generator whose `yield_from` was dropped while it waited
+    /// at a yield (crate-internal). An async one cannot be awaited there, so
+    /// this default leaves it to its owner; sync generators close at once.
+    #[doc(hidden)]
+    fn close_abandoned(self: Pin<&mut Self>) {}
 }
 
 /// Every sync [`Generator`] is an async generator that never returns
@@ -209,6 +215,10 @@ impl<G: Generator + Unpin + ?Sized> AsyncGenerator for G {
         shared: SharedSlot<'_, G::Yield, G::Sent, G::Error>,
     ) -> InPlacePoll<G::Yield, G::Return, G::Sent, G::Error> {
         Generator::poll_in_place(self.get_mut(), cx, shared)
+    }
+
+    fn close_abandoned(self: Pin<&mut Self>) {
+        Generator::close_abandoned(self.get_mut());
     }
 }
 

@@ -4,7 +4,9 @@ use core::task::Context;
 
 use super::raw::{SlotPtr, SlotRef};
 use super::slot::Slot;
-use super::{AsyncGenerator, Interrupt, Mode, Raise, Yield, YieldFrom, YieldFromIter};
+use super::{
+    AsyncGenerator, Catching, Interrupt, Mode, Plain, Raise, Yield, YieldFrom, YieldFromIter,
+};
 
 /// The yield handle a generator body receives: Python's `yield`, as a value.
 ///
@@ -30,16 +32,18 @@ use super::{AsyncGenerator, Interrupt, Mode, Raise, Yield, YieldFrom, YieldFromI
 /// });
 /// assert_eq!(g.collect::<Vec<_>>(), [1, 2, 3]);
 /// ```
-pub struct Co<'co, Y, S = (), E = Infallible> {
+pub struct Co<'co, Y, S = (), E = Infallible, K = Plain> {
     pub(crate) slot: SlotPtr<Y, S, E>,
     _brand: PhantomData<fn(&'co ()) -> &'co ()>,
+    _handling: PhantomData<fn() -> K>,
 }
 
-impl<Y, S, E> Co<'_, Y, S, E> {
+impl<Y, S, E, K> Co<'_, Y, S, E, K> {
     pub(crate) fn new(slot: SlotPtr<Y, S, E>) -> Self {
         Co {
             slot,
             _brand: PhantomData,
+            _handling: PhantomData,
         }
     }
 
@@ -77,7 +81,7 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     /// assert_eq!(echo.start(), Ok(GeneratorState::Yielded("ready".to_string())));
     /// assert_eq!(echo.send("hi"), Ok(GeneratorState::Yielded("HI".to_string())));
     /// ```
-    pub fn yield_(&mut self, value: Y) -> Yield<'_, Y, S, E> {
+    pub fn yield_(&mut self, value: Y) -> Yield<'_, Y, S, E, K> {
         Yield::new(self.slot.borrow(), value)
     }
 
@@ -114,59 +118,6 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     /// ```
     pub fn raise<T>(&mut self, error: E) -> Raise<'_, Y, S, E, T> {
         Raise::new(self.slot.borrow(), error)
-    }
-
-    /// Lets an interrupt received at a `.catching()` yield point go on, once
-    /// the body has done its cleanup (which may await): a close continues, so
-    /// the generator finishes closed and `close`/`aclose` returns `Ok(None)`;
-    /// a thrown error is raised again. This is Python's `finally:` block,
-    /// which runs and then lets `GeneratorExit` or the exception through,
-    /// without the body inventing a return value. Evaluates to any type,
-    /// because it never completes.
-    ///
-    /// # Panics
-    ///
-    /// Propagating [`Interrupt::Close`](crate::Interrupt::Close) when no close
-    /// is in progress (one kept from an earlier, ignored close) panics: there
-    /// is no close to continue.
-    ///
-    /// # Cancel safety
-    ///
-    /// As [`raise`](Co::raise): it never completes, and a dropped one is
-    /// caught at the body's next post or return.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use cogen::{async_coroutine, Co};
-    /// use std::sync::{Arc, Mutex};
-    ///
-    /// # futures::executor::block_on(async {
-    /// let flushed = Arc::new(Mutex::new(false));
-    /// let f = flushed.clone();
-    /// let mut g = async_coroutine(async move |mut co: Co<'_, u32, (), String>| {
-    ///     let mut n = 0;
-    ///     loop {
-    ///         if let Err(interrupt) = co.yield_(n).catching().await {
-    ///             async { *f.lock().unwrap() = true }.await; // awaited cleanup
-    ///             return co.propagate(interrupt).await;
-    ///         }
-    ///         n += 1;
-    ///     }
-    /// });
-    /// g.astart().await.unwrap();
-    /// assert_eq!(g.aclose().await, Ok(None)); // closed, no value made up
-    /// assert!(*flushed.lock().unwrap());
-    /// # });
-    /// ```
-    pub fn propagate<T>(&mut self, interrupt: Interrupt<E>) -> Raise<'_, Y, S, E, T> {
-        Raise::posting(
-            self.slot.borrow(),
-            match interrupt {
-                Interrupt::Throw(e) => Slot::Raise(e),
-                Interrupt::Close => Slot::Exit,
-            },
-        )
     }
 
     /// Delegates to a sub-generator (Python's `yield from`), evaluating to its
@@ -210,7 +161,7 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     /// });
     /// assert_eq!(outer.collect::<Vec<_>>(), [1, 2, 3]);
     /// ```
-    pub fn yield_from<D>(&mut self, sub: D) -> YieldFrom<'_, D>
+    pub fn yield_from<D>(&mut self, sub: D) -> YieldFrom<'_, D, K>
     where
         D: AsyncGenerator<Yield = Y, Sent = S, Error = E>,
     {
@@ -218,7 +169,65 @@ impl<Y, S, E> Co<'_, Y, S, E> {
     }
 }
 
-impl<T, S, E> Co<'_, Result<T, E>, S, E> {
+/// Only a handle whose yield points may catch ([`Catching`]) can hand an
+/// interrupt on.
+impl<Y, S, E> Co<'_, Y, S, E, Catching> {
+    /// Lets an interrupt received at a `.catching()` yield point go on, once
+    /// the body has done its cleanup (which may await): a close continues, so
+    /// the generator finishes closed and `close`/`aclose` returns `Ok(None)`;
+    /// a thrown error is raised again. This is Python's `finally:` block,
+    /// which runs and then lets `GeneratorExit` or the exception through,
+    /// without the body inventing a return value. Evaluates to any type,
+    /// because it never completes.
+    ///
+    /// # Panics
+    ///
+    /// Propagating [`Interrupt::Close`](crate::Interrupt::Close) when no close
+    /// is in progress (one kept from an earlier, ignored close) panics: there
+    /// is no close to continue.
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`raise`](Co::raise): it never completes, and a dropped one is
+    /// caught at the body's next post or return.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{catching, Co};
+    /// use cogen::catching::Catching;
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// # futures::executor::block_on(async {
+    /// let flushed = Arc::new(Mutex::new(false));
+    /// let f = flushed.clone();
+    /// let mut g = catching::async_coroutine(async move |mut co: Co<'_, u32, (), String, Catching>| {
+    ///     let mut n = 0;
+    ///     loop {
+    ///         if let Err(interrupt) = co.yield_(n).catching().await {
+    ///             async { *f.lock().unwrap() = true }.await; // awaited cleanup
+    ///             return co.propagate(interrupt).await;
+    ///         }
+    ///         n += 1;
+    ///     }
+    /// });
+    /// g.astart().await.unwrap();
+    /// assert_eq!(g.aclose().await, Ok(None)); // closed, no value made up
+    /// assert!(*flushed.lock().unwrap());
+    /// # });
+    /// ```
+    pub fn propagate<T>(&mut self, interrupt: Interrupt<E>) -> Raise<'_, Y, S, E, T> {
+        Raise::posting(
+            self.slot.borrow(),
+            match interrupt {
+                Interrupt::Throw(e) => Slot::Raise(e),
+                Interrupt::Close => Slot::Exit,
+            },
+        )
+    }
+}
+
+impl<T, S, E, K> Co<'_, Result<T, E>, S, E, K> {
     /// In a try-generator, yields `Ok(value)`: `co.yield_(Ok(value))`.
     ///
     /// # Cancel safety
@@ -234,7 +243,7 @@ impl<T, S, E> Co<'_, Result<T, E>, S, E> {
     /// });
     /// assert_eq!(g.collect::<Vec<_>>(), [Ok(1)]);
     /// ```
-    pub fn yield_ok(&mut self, value: T) -> Yield<'_, Result<T, E>, S, E> {
+    pub fn yield_ok(&mut self, value: T) -> Yield<'_, Result<T, E>, S, E, K> {
         Yield::new(self.slot.borrow(), Ok(value))
     }
 
@@ -264,12 +273,12 @@ impl<T, S, E> Co<'_, Result<T, E>, S, E> {
     /// assert!(got[1].is_err());
     /// assert_eq!(got[2], Ok(3));
     /// ```
-    pub fn yield_err(&mut self, error: E) -> Yield<'_, Result<T, E>, S, E> {
+    pub fn yield_err(&mut self, error: E) -> Yield<'_, Result<T, E>, S, E, K> {
         Yield::new(self.slot.borrow(), Err(error))
     }
 }
 
-impl<Y, E> Co<'_, Y, (), E> {
+impl<Y, E, K> Co<'_, Y, (), E, K> {
     /// Yields every item of `iter` (Python's `yield from` over any iterable);
     /// evaluates to `()`. There is nothing to forward: a throw or close while
     /// delegating arrives at this yield point, as in Python.
@@ -296,7 +305,7 @@ impl<Y, E> Co<'_, Y, (), E> {
     /// });
     /// assert_eq!(g.collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6]);
     /// ```
-    pub fn yield_from_iter<I>(&mut self, iter: I) -> YieldFromIter<'_, Y, E, I::IntoIter>
+    pub fn yield_from_iter<I>(&mut self, iter: I) -> YieldFromIter<'_, Y, E, I::IntoIter, K>
     where
         I: IntoIterator<Item = Y>,
     {
@@ -304,7 +313,7 @@ impl<Y, E> Co<'_, Y, (), E> {
     }
 }
 
-impl<Y, S, E> core::fmt::Debug for Co<'_, Y, S, E> {
+impl<Y, S, E, K> core::fmt::Debug for Co<'_, Y, S, E, K> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Co").finish_non_exhaustive()
     }

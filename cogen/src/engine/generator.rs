@@ -233,6 +233,17 @@ pub trait Generator {
     ) -> InPlacePoll<Self::Yield, Self::Return, Self::Sent, Self::Error> {
         shared.by_step(|action| self.poll_step(cx, action))
     }
+
+    /// Closes this generator because the `yield_from` delegating to it was
+    /// dropped while it waited at a yield (crate-internal): what the close
+    /// returns has nobody to go to, so a failure is reported (`Gen`
+    /// overrides it to name where it was made and show the error).
+    #[doc(hidden)]
+    fn close_abandoned(&mut self) {
+        if self.close().is_err() {
+            crate::engine::report::close_failed_unnamed(core::any::type_name::<Self>());
+        }
+    }
 }
 
 impl<Y, R, S, E> From<GeneratorState<Y, R>> for Outcome<Y, R, S, E> {
@@ -324,6 +335,10 @@ impl<G: Generator + ?Sized> Generator for Box<G> {
     ) -> InPlacePoll<G::Yield, G::Return, G::Sent, G::Error> {
         (**self).poll_in_place(cx, shared)
     }
+
+    fn close_abandoned(&mut self) {
+        (**self).close_abandoned();
+    }
 }
 
 /// A borrowed generator is one too: `yield_from(&mut g)` delegates to `g` and
@@ -367,5 +382,9 @@ impl<G: Generator + ?Sized> Generator for &mut G {
         shared: SharedSlot<'_, G::Yield, G::Sent, G::Error>,
     ) -> InPlacePoll<G::Yield, G::Return, G::Sent, G::Error> {
         (**self).poll_in_place(cx, shared)
+    }
+
+    fn close_abandoned(&mut self) {
+        (**self).close_abandoned();
     }
 }

@@ -116,6 +116,18 @@ impl<E, R> Origin<E, R> {
     }
 }
 
+/// Reports that a hand-written sub-generator's close failed when the
+/// `yield_from` delegating to it was dropped (it has no [`Origin`]).
+#[cold]
+#[inline(never)]
+pub(crate) fn close_failed_unnamed(type_name: &str) {
+    tracing::warn!(
+        target: "cogen",
+        "sub-generator {type_name} did not close cleanly (it raised, or ignored the close) \
+         when the yield_from delegating to it was dropped; nobody could receive the result"
+    );
+}
+
 impl<E, R> fmt::Debug for Origin<E, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self.location, f)

@@ -1,11 +1,12 @@
 use core::future::Future;
+use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use super::co::offer;
 use super::raw::SlotRef;
 use super::slot::Slot;
-use super::{Action, Interrupt, Mode};
+use super::{Action, Catching, Interrupt, Mode, Plain};
 
 /// Future returned by [`Co::yield_`](crate::Co::yield_): yields a value and
 /// evaluates to the value sent back.
@@ -22,19 +23,23 @@ use super::{Action, Interrupt, Mode};
 /// assert_eq!(g.next(), Some("a"));
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct Yield<'a, Y, S, E> {
+pub struct Yield<'a, Y, S, E, K = Plain> {
     slot: SlotRef<'a, Y, S, E>,
     value: Option<Y>,
+    _handling: PhantomData<fn() -> K>,
 }
 
-impl<'a, Y, S, E> Yield<'a, Y, S, E> {
+impl<'a, Y, S, E, K> Yield<'a, Y, S, E, K> {
     pub(crate) fn new(slot: SlotRef<'a, Y, S, E>, value: Y) -> Self {
         Yield {
             slot,
             value: Some(value),
+            _handling: PhantomData,
         }
     }
+}
 
+impl<'a, Y, S, E> Yield<'a, Y, S, E, Catching> {
     /// Opts this yield point in to interrupts: evaluates to `Ok(sent)` on a
     /// normal resume, `Err(Interrupt::Throw(e))` when the caller throws `e`,
     /// and `Err(Interrupt::Close)` when the caller closes the generator.
@@ -42,9 +47,10 @@ impl<'a, Y, S, E> Yield<'a, Y, S, E> {
     /// # Examples
     ///
     /// ```
-    /// use cogen::{coroutine, Co, Interrupt};
+    /// use cogen::catching::{self, Catching};
+    /// use cogen::{Co, Interrupt};
     ///
-    /// let mut g = coroutine(async |mut co: Co<'_, u32, (), &str>| {
+    /// let mut g = catching::coroutine(async |mut co: Co<'_, u32, (), &str, Catching>| {
     ///     let mut handled = 0;
     ///     loop {
     ///         match co.yield_(handled).catching().await {
@@ -68,9 +74,9 @@ impl<'a, Y, S, E> Yield<'a, Y, S, E> {
 }
 
 // Nothing is pinned: the value is moved out on the first poll.
-impl<Y, S, E> Unpin for Yield<'_, Y, S, E> {}
+impl<Y, S, E, K> Unpin for Yield<'_, Y, S, E, K> {}
 
-impl<Y, S, E> Future for Yield<'_, Y, S, E> {
+impl<Y, S, E, K> Future for Yield<'_, Y, S, E, K> {
     type Output = S;
 
     #[inline]
@@ -97,7 +103,7 @@ impl<Y, S, E> Future for Yield<'_, Y, S, E> {
     }
 }
 
-impl<Y, S, E> core::fmt::Debug for Yield<'_, Y, S, E> {
+impl<Y, S, E, K> core::fmt::Debug for Yield<'_, Y, S, E, K> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Yield")
             .field("yielded", &self.value.is_none())
@@ -111,9 +117,9 @@ impl<Y, S, E> core::fmt::Debug for Yield<'_, Y, S, E> {
 /// # Examples
 ///
 /// ```
-/// use cogen::{generator, Interrupt};
+/// use cogen::{catching, Interrupt};
 ///
-/// let mut g = generator(async |mut co| {
+/// let mut g = catching::generator(async |mut co| {
 ///     if let Err(Interrupt::Close) = co.yield_(1).catching().await {
 ///         println!("closing");
 ///     }

@@ -1,4 +1,5 @@
 use core::future::Future;
+use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
@@ -7,7 +8,9 @@ use pin_project_lite::pin_project;
 use super::co::offer;
 use super::raw::{SharedSlot, SlotRef};
 use super::slot::Slot;
-use super::{Action, AsyncGenerator as Delegate, Interrupt, Mode, Outcome, Status};
+use super::{
+    Action, AsyncGenerator as Delegate, Catching, Interrupt, Mode, Outcome, Plain, Status,
+};
 
 enum Step<S, E> {
     /// Resume the sub-generator (`action` is `None` when re-polling a step
@@ -42,11 +45,27 @@ pin_project! {
     /// assert_eq!(outer.collect::<String>(), "ak");
     /// ```
     #[must_use = "futures do nothing unless you `.await` or poll them"]
-    pub struct YieldFrom<'a, D: Delegate> {
+    pub struct YieldFrom<'a, D: Delegate, K = Plain> {
         slot: SlotRef<'a, D::Yield, D::Sent, D::Error>,
         #[pin]
         sub: D,
         step: Step<D::Sent, D::Error>,
+        _handling: PhantomData<fn() -> K>,
+    }
+
+    // Dropped while the sub-generator waits at a yield (the delegating
+    // generator was dropped there, or the delegation abandoned): the
+    // sub-generator is closed, as Python closes it when the delegating
+    // generator is closed. A sync one is closed now; an async one, which
+    // cannot be awaited here, is left to its owner (or its own finalizer).
+    impl<D: Delegate, K> PinnedDrop for YieldFrom<'_, D, K> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            if matches!(this.step, Step::Wait) {
+                *this.step = Step::Done;
+                this.sub.close_abandoned();
+            }
+        }
     }
 }
 
@@ -57,7 +76,7 @@ type Resumed<D> = Result<Option<<D as Delegate>::Return>, Interrupt<<D as Delega
 /// How a delegation ended: the return value, or the interrupt it handed on.
 type Delegated<D> = Result<<D as Delegate>::Return, Interrupt<<D as Delegate>::Error>>;
 
-impl<'a, D: Delegate> YieldFrom<'a, D> {
+impl<'a, D: Delegate, K> YieldFrom<'a, D, K> {
     pub(crate) fn new(slot: SlotRef<'a, D::Yield, D::Sent, D::Error>, sub: D) -> Self {
         YieldFrom {
             slot,
@@ -66,6 +85,7 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
                 action: Some(Action::Start),
                 closing: false,
             },
+            _handling: PhantomData,
         }
     }
 
@@ -96,39 +116,11 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
     /// });
     /// assert_eq!(rest.collect::<Vec<_>>(), ["1", "2"]);
     /// ```
-    pub fn resuming(self, value: D::Sent) -> YieldFromResuming<'a, D> {
+    pub fn resuming(self, value: D::Sent) -> YieldFromResuming<'a, D, K> {
         YieldFromResuming {
             inner: self,
             value: Some(value),
         }
-    }
-
-    /// Lets this body handle what the sub-generator does not: evaluates to
-    /// `Ok(return value)`, `Err(Interrupt::Throw(e))` when a thrown error was
-    /// not handled by the sub-generator, or `Err(Interrupt::Close)` after the
-    /// sub-generator was closed at the caller's request.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use cogen::{coroutine, Co, GeneratorState, Interrupt};
-    ///
-    /// let mut outer = coroutine(async |mut co: Co<'_, i32, (), String>| {
-    ///     let sub = coroutine(async |mut co: Co<'_, i32, (), String>| {
-    ///         co.yield_(1).await;
-    ///         co.yield_(2).await;
-    ///     });
-    ///     match co.yield_from(sub).catching().await {
-    ///         Err(Interrupt::Throw(e)) => co.yield_(e.len() as i32).await,
-    ///         _ => {}
-    ///     }
-    /// });
-    /// assert_eq!(outer.start(), Ok(GeneratorState::Yielded(1)));
-    /// // The sub-generator does not handle it; the outer body does.
-    /// assert_eq!(outer.throw("abc".into()), Ok(GeneratorState::Yielded(3)));
-    /// ```
-    pub fn catching(self) -> YieldFromCatching<'a, D> {
-        YieldFromCatching { inner: self }
     }
 
     fn poll_delegate(
@@ -176,6 +168,36 @@ impl<'a, D: Delegate> YieldFrom<'a, D> {
                 }
             }
         }
+    }
+}
+
+impl<'a, D: Delegate> YieldFrom<'a, D, Catching> {
+    /// Lets this body handle what the sub-generator does not: evaluates to
+    /// `Ok(return value)`, `Err(Interrupt::Throw(e))` when a thrown error was
+    /// not handled by the sub-generator, or `Err(Interrupt::Close)` after the
+    /// sub-generator was closed at the caller's request.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{coroutine, Co, GeneratorState, Interrupt};
+    ///
+    /// let mut outer = coroutine(async |mut co: Co<'_, i32, (), String>| {
+    ///     let sub = coroutine(async |mut co: Co<'_, i32, (), String>| {
+    ///         co.yield_(1).await;
+    ///         co.yield_(2).await;
+    ///     });
+    ///     match co.yield_from(sub).catching().await {
+    ///         Err(Interrupt::Throw(e)) => co.yield_(e.len() as i32).await,
+    ///         _ => {}
+    ///     }
+    /// });
+    /// assert_eq!(outer.start(), Ok(GeneratorState::Yielded(1)));
+    /// // The sub-generator does not handle it; the outer body does.
+    /// assert_eq!(outer.throw("abc".into()), Ok(GeneratorState::Yielded(3)));
+    /// ```
+    pub fn catching(self) -> YieldFromCatching<'a, D> {
+        YieldFromCatching { inner: self }
     }
 }
 
@@ -256,7 +278,7 @@ fn settle<D: Delegate>(
     }
 }
 
-impl<D: Delegate> Future for YieldFrom<'_, D> {
+impl<D: Delegate, K> Future for YieldFrom<'_, D, K> {
     type Output = D::Return;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<D::Return> {
@@ -268,7 +290,7 @@ impl<D: Delegate> Future for YieldFrom<'_, D> {
     }
 }
 
-impl<D: Delegate> core::fmt::Debug for YieldFrom<'_, D> {
+impl<D: Delegate, K> core::fmt::Debug for YieldFrom<'_, D, K> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("YieldFrom").finish_non_exhaustive()
     }
@@ -295,7 +317,7 @@ pin_project! {
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct YieldFromCatching<'a, D: Delegate> {
         #[pin]
-        inner: YieldFrom<'a, D>,
+        inner: YieldFrom<'a, D, Catching>,
     }
 }
 
@@ -385,15 +407,15 @@ pin_project! {
     /// assert_eq!(outer.collect::<Vec<_>>(), [2, 3]);
     /// ```
     #[must_use = "futures do nothing unless you `.await` or poll them"]
-    pub struct YieldFromResuming<'a, D: Delegate> {
+    pub struct YieldFromResuming<'a, D: Delegate, K = Plain> {
         #[pin]
-        inner: YieldFrom<'a, D>,
+        inner: YieldFrom<'a, D, K>,
         // Taken by the first poll.
         value: Option<D::Sent>,
     }
 }
 
-impl<'a, D: Delegate> YieldFromResuming<'a, D> {
+impl<'a, D: Delegate> YieldFromResuming<'a, D, Catching> {
     /// As [`YieldFrom::catching`]: evaluates to `Ok(Some(return value))`,
     /// `Ok(None)` for a finished sub-generator, or the interrupt the
     /// sub-generator did not handle.
@@ -417,7 +439,9 @@ impl<'a, D: Delegate> YieldFromResuming<'a, D> {
     pub fn catching(self) -> YieldFromResumingCatching<'a, D> {
         YieldFromResumingCatching { inner: self }
     }
+}
 
+impl<D: Delegate, K> YieldFromResuming<'_, D, K> {
     fn poll_resuming(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -449,7 +473,7 @@ impl<'a, D: Delegate> YieldFromResuming<'a, D> {
     }
 }
 
-impl<D: Delegate> Future for YieldFromResuming<'_, D> {
+impl<D: Delegate, K> Future for YieldFromResuming<'_, D, K> {
     type Output = Option<D::Return>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<D::Return>> {
@@ -461,7 +485,7 @@ impl<D: Delegate> Future for YieldFromResuming<'_, D> {
     }
 }
 
-impl<D: Delegate> core::fmt::Debug for YieldFromResuming<'_, D> {
+impl<D: Delegate, K> core::fmt::Debug for YieldFromResuming<'_, D, K> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("YieldFromResuming").finish_non_exhaustive()
     }
@@ -487,7 +511,7 @@ pin_project! {
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct YieldFromResumingCatching<'a, D: Delegate> {
         #[pin]
-        inner: YieldFromResuming<'a, D>,
+        inner: YieldFromResuming<'a, D, Catching>,
     }
 }
 

@@ -1,10 +1,11 @@
 use core::future::Future;
+use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use super::Interrupt;
 use super::items::{Items, IterSource};
 use super::raw::SlotRef;
+use super::{Catching, Interrupt, Plain};
 
 /// Future returned by [`Co::yield_from_iter`](crate::Co::yield_from_iter):
 /// yields every item of an iterator.
@@ -18,26 +19,30 @@ use super::raw::SlotRef;
 /// assert_eq!(g.collect::<String>(), "ab");
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct YieldFromIter<'a, Y, E, I> {
+pub struct YieldFromIter<'a, Y, E, I, K = Plain> {
     items: Items<'a, Y, E, IterSource<I>>,
+    _handling: PhantomData<fn() -> K>,
 }
 
-impl<'a, Y, E, I: Iterator<Item = Y>> YieldFromIter<'a, Y, E, I> {
+impl<'a, Y, E, I: Iterator<Item = Y>, K> YieldFromIter<'a, Y, E, I, K> {
     pub(crate) fn new(slot: SlotRef<'a, Y, (), E>, iter: I) -> Self {
         YieldFromIter {
             items: Items::new(slot, IterSource(iter)),
+            _handling: PhantomData,
         }
     }
+}
 
+impl<'a, Y, E, I: Iterator<Item = Y>> YieldFromIter<'a, Y, E, I, Catching> {
     /// Lets this body handle a throw or close that arrives while delegating,
     /// as an [`Interrupt`]; evaluates to `Ok(())` when the iterator is done.
     ///
     /// # Examples
     ///
     /// ```
-    /// use cogen::{generator, GeneratorState, Interrupt};
+    /// use cogen::{catching, GeneratorState, Interrupt};
     ///
-    /// let mut g = generator(async |mut co| {
+    /// let mut g = catching::generator(async |mut co| {
     ///     match co.yield_from_iter(1..).catching().await {
     ///         Err(Interrupt::Close) => "closed",
     ///         _ => "unreachable: 1.. never ends",
@@ -51,7 +56,7 @@ impl<'a, Y, E, I: Iterator<Item = Y>> YieldFromIter<'a, Y, E, I> {
     }
 }
 
-impl<Y, E, I: Iterator<Item = Y>> Future for YieldFromIter<'_, Y, E, I> {
+impl<Y, E, I: Iterator<Item = Y>, K> Future for YieldFromIter<'_, Y, E, I, K> {
     type Output = ();
 
     #[inline]
@@ -63,7 +68,7 @@ impl<Y, E, I: Iterator<Item = Y>> Future for YieldFromIter<'_, Y, E, I> {
     }
 }
 
-impl<Y, E, I> core::fmt::Debug for YieldFromIter<'_, Y, E, I> {
+impl<Y, E, I, K> core::fmt::Debug for YieldFromIter<'_, Y, E, I, K> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("YieldFromIter")
             .field("waiting", &self.items.is_waiting())
@@ -76,9 +81,10 @@ impl<Y, E, I> core::fmt::Debug for YieldFromIter<'_, Y, E, I> {
 /// # Examples
 ///
 /// ```
-/// use cogen::{coroutine, Co, GeneratorState, Interrupt};
+/// use cogen::catching::{self, Catching};
+/// use cogen::{Co, GeneratorState, Interrupt};
 ///
-/// let mut g = coroutine(async |mut co: Co<'_, i32, (), &str>| {
+/// let mut g = catching::coroutine(async |mut co: Co<'_, i32, (), &str, Catching>| {
 ///     if let Err(Interrupt::Throw(e)) = co.yield_from_iter([1, 2]).catching().await {
 ///         co.yield_(e.len() as i32).await;
 ///     }
@@ -88,7 +94,7 @@ impl<Y, E, I> core::fmt::Debug for YieldFromIter<'_, Y, E, I> {
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct YieldFromIterCatching<'a, Y, E, I> {
-    inner: YieldFromIter<'a, Y, E, I>,
+    inner: YieldFromIter<'a, Y, E, I, Catching>,
 }
 
 impl<Y, E, I: Iterator<Item = Y>> Future for YieldFromIterCatching<'_, Y, E, I> {

@@ -1,16 +1,19 @@
 //! Sync generators: Python's generator protocol (PEP 255, 342, 380, 479) on
 //! top of the engine.
 
+pub(crate) mod catching;
+
 use core::convert::Infallible;
 use core::future::Future;
 use core::iter::FusedIterator;
+use core::marker::PhantomData;
 use core::task::{Context, Poll, Waker};
 
 use crate::engine::raw::{Core, SharedSlot};
 use crate::engine::report::Origin;
 use crate::engine::{
-    Action, CloseError, Co, Finish, Generator, GeneratorState, InPlacePoll, Mode, Nothing,
-    OnReturn, Outcome, Phase, ResumeError, SendError, StartError, Status,
+    Action, CloseError, Co, Finish, Generator, GeneratorState, Handling, InPlacePoll, Mode,
+    Nothing, OnReturn, Outcome, Phase, Plain, ResumeError, SendError, StartError, Status,
 };
 
 /// A generator: a body that yields values of type `Y` to its caller, receives
@@ -38,9 +41,10 @@ use crate::engine::{
 /// assert_eq!(g.collect::<Vec<_>>(), [3]);
 /// ```
 #[must_use = "generators are lazy and do nothing unless resumed"]
-pub struct Gen<Y, F: Future, S = (), E = Infallible> {
+pub struct Gen<Y, F: Future, S = (), E = Infallible, K: Handling = Plain> {
     core: Core<Y, S, E, F>,
     origin: Origin<E, F::Output>,
+    _handling: PhantomData<fn() -> K>,
 }
 
 /// Makes a plain generator from an async closure that receives the yield
@@ -69,6 +73,7 @@ where
     Gen {
         core: Core::new(move |slot| body(Co::new(slot))),
         origin: Origin::here(),
+        _handling: PhantomData,
     }
 }
 
@@ -105,6 +110,7 @@ where
     Gen {
         core: Core::new(move |slot| body(Co::new(slot))),
         origin: Origin::here(),
+        _handling: PhantomData,
     }
 }
 
@@ -147,10 +153,11 @@ where
     Gen {
         core: Core::new(move |slot| body(Co::new(slot))),
         origin: Origin::here_try(),
+        _handling: PhantomData,
     }
 }
 
-impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
+impl<Y, F: Future, S, E, K: Handling> Gen<Y, F, S, E, K> {
     /// Runs one protocol step synchronously.
     #[inline]
     fn step(&mut self, action: Action<S, E>) -> Outcome<Y, F::Output, S, E> {
@@ -355,7 +362,7 @@ impl<Y, F: Future, S, E> Gen<Y, F, S, E> {
     }
 }
 
-impl<Y, F: Future, S: Nothing, E> Gen<Y, F, S, E> {
+impl<Y, F: Future, S: Nothing, E, K: Handling> Gen<Y, F, S, E, K> {
     /// Resumes without choosing a value (Python's `next(gen)`, keeping the
     /// return value): starts the generator if fresh, otherwise sends
     /// [`Nothing::nothing`] (`()`, or `None` for an `Option` send type).
@@ -440,7 +447,7 @@ impl<Y, F: Future, S: Nothing, E> Gen<Y, F, S, E> {
 /// with [`Co::raise`] (or lets a thrown error through) during `next`: its
 /// items have no room for it. Make it a try-generator, or use
 /// [`resume`](Gen::resume).
-impl<Y, F, S, E> Iterator for Gen<Y, F, S, E>
+impl<Y, F, S, E, K: Handling> Iterator for Gen<Y, F, S, E, K>
 where
     F: Future<Output: Finish<Y, E>>,
     S: Nothing,
@@ -458,7 +465,7 @@ where
     }
 }
 
-impl<Y, F, S, E> FusedIterator for Gen<Y, F, S, E>
+impl<Y, F, S, E, K: Handling> FusedIterator for Gen<Y, F, S, E, K>
 where
     F: Future<Output: Finish<Y, E>>,
     S: Nothing,
@@ -467,7 +474,9 @@ where
 
 /// Iterates the yielded values of a generator and hands its return value to
 /// a closure; made by [`Gen::on_return`].
-impl<Y, F: Future, S: Nothing, E, C: FnOnce(F::Output)> Iterator for OnReturn<Gen<Y, F, S, E>, C> {
+impl<Y, F: Future, S: Nothing, E, K: Handling, C: FnOnce(F::Output)> Iterator
+    for OnReturn<Gen<Y, F, S, E, K>, C>
+{
     type Item = Y;
 
     fn next(&mut self) -> Option<Y> {
@@ -486,21 +495,26 @@ impl<Y, F: Future, S: Nothing, E, C: FnOnce(F::Output)> Iterator for OnReturn<Ge
     }
 }
 
-impl<Y, F: Future, S, E> Drop for Gen<Y, F, S, E> {
+impl<Y, F: Future, S, E, K: Handling> Drop for Gen<Y, F, S, E, K> {
     #[inline(always)]
     fn drop(&mut self) {
-        // A finished generator only frees its allocation (`Core::drop`).
-        // Anything else is handled out of line and by value: no call takes
-        // `&mut self`, so a consumer's loop can keep the generator in
-        // registers.
-        if self.core.has_body() {
+        // A plain generator's body cannot catch the close, so dropping it
+        // is only dropping the body (`Core::drop`; a `yield_from` it is
+        // suspended in closes its sub-generator as it drops). Nothing here
+        // polls the body: the item path's call of its `poll` stays the only
+        // one, which lets LLVM fold the body into the consumer's loop.
+        //
+        // A catching generator's unfinished body is closed out of line and
+        // by value: no call takes `&mut self`, so a consumer's loop can
+        // still keep the generator in registers.
+        if K::CATCHES && self.core.has_body() {
             drop_unfinished(self.core.take(), self.origin);
         }
     }
 }
 
-/// Drops a generator that has not finished. One suspended at a yield point
-/// that may catch a close is closed first, as Python's generator finalizer
+/// Drops a catching generator that has not finished. One suspended at a
+/// yield point that may catch a close is closed first, as Python's generator finalizer
 /// does, and what nobody can receive is reported (an error raised while
 /// closing, or an ignored close); the rest only drop the body, which unwinds
 /// it.
@@ -528,7 +542,7 @@ fn awaited_foreign_future() -> ! {
 
 /// The protocol as a trait (the inherent methods are the same), so a `Gen`
 /// can be named as `impl Generator<..>`, boxed, and delegated to.
-impl<Y, F: Future, S, E> Generator for Gen<Y, F, S, E> {
+impl<Y, F: Future, S, E, K: Handling> Generator for Gen<Y, F, S, E, K> {
     type Yield = Y;
     type Sent = S;
     type Error = E;
@@ -570,7 +584,7 @@ impl<Y, F: Future, S, E> Generator for Gen<Y, F, S, E> {
     }
 }
 
-impl<Y, F: Future, S, E> core::fmt::Debug for Gen<Y, F, S, E> {
+impl<Y, F: Future, S, E, K: Handling> core::fmt::Debug for Gen<Y, F, S, E, K> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Gen")
             .field("status", &self.status())
