@@ -2,6 +2,7 @@
 //! a small Python generator (its Python twin is in `python/tests`), so the
 //! tests can check the two behave alike.
 
+use cogen::catching::Catching;
 use cogen::{Co, Interrupt};
 use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::PyValueError;
@@ -60,8 +61,8 @@ fn log_value_error(log: &Py<PyList>, error: &PyErr) -> bool {
 /// returns the count.
 #[pyfunction]
 fn catcher(log: Py<PyList>) -> PyGenerator {
-    PyGenerator::new(cogen::coroutine(
-        async move |mut co: Co<'_, i64, Sent, PyErr>| {
+    PyGenerator::new(cogen::catching::coroutine(
+        async move |mut co: Co<'_, i64, Sent, PyErr, Catching>| {
             let mut n = 0;
             loop {
                 match co.yield_(n).catching().await {
@@ -89,8 +90,8 @@ fn catcher(log: Py<PyList>) -> PyGenerator {
 /// GeneratorExit").
 #[pyfunction]
 fn stubborn() -> PyGenerator {
-    PyGenerator::new(cogen::coroutine(
-        async |mut co: Co<'_, i64, Sent, PyErr>| -> () {
+    PyGenerator::new(cogen::catching::coroutine(
+        async |mut co: Co<'_, i64, Sent, PyErr, Catching>| -> () {
             loop {
                 if let Err(Interrupt::Close) = co.yield_(1).catching().await {
                     co.yield_(2).await;
@@ -147,7 +148,7 @@ fn sleepy(ms: u64) -> PyGenerator {
 /// end) is logged once, like a `finally:` block.
 #[pyfunction]
 fn plain_squares(n: u64, log: Py<PyList>) -> PyGenerator {
-    PyGenerator::plain(cogen::generator(async move |mut co| {
+    PyGenerator::plain(cogen::catching::generator(async move |mut co| {
         for i in 0..n {
             if co.yield_(i * i).catching().await.is_err() {
                 break;
@@ -172,8 +173,8 @@ fn acount_up(n: u64) -> PyAsyncGenerator {
 /// restarts at -1; a close awaits a cleanup (10 ms), then is logged.
 #[pyfunction]
 fn acatcher(log: Py<PyList>) -> PyAsyncGenerator {
-    PyAsyncGenerator::new(cogen::async_coroutine(
-        async move |mut co: Co<'_, i64, Sent, PyErr>| {
+    PyAsyncGenerator::new(cogen::catching::async_coroutine(
+        async move |mut co: Co<'_, i64, Sent, PyErr, Catching>| {
             let mut n = 0;
             loop {
                 match co.yield_(n).catching().await {
@@ -266,7 +267,7 @@ fn adelegate_to(g: Py<PyAny>) -> PyAsyncGenerator {
 /// yields 1; closed or thrown into, it awaits 10 ms, then logs "cleanup".
 #[pyfunction]
 fn aplain_cleanup(log: Py<PyList>) -> PyAsyncGenerator {
-    PyAsyncGenerator::plain(cogen::async_generator(async move |mut co| {
+    PyAsyncGenerator::plain(cogen::catching::async_generator(async move |mut co| {
         if co.yield_(1u8).catching().await.is_err() {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             Python::attach(|py| log.bind(py).append("cleanup").expect("a list takes a str"));
@@ -278,7 +279,7 @@ fn aplain_cleanup(log: Py<PyList>) -> PyAsyncGenerator {
 /// generator ignored GeneratorExit").
 #[pyfunction]
 fn astubborn() -> PyAsyncGenerator {
-    PyAsyncGenerator::plain(cogen::async_generator(async |mut co| {
+    PyAsyncGenerator::plain(cogen::catching::async_generator(async |mut co| {
         if co.yield_(1u8).catching().await.is_err() {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             co.yield_(2).await;

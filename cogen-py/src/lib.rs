@@ -22,6 +22,7 @@
 //! # Examples
 //!
 //! ```
+//! use cogen::catching::Catching;
 //! use cogen::{Co, Interrupt};
 //! use cogen_py::PyGenerator;
 //! use pyo3::prelude::*;
@@ -29,7 +30,7 @@
 //! /// `countdown(n)`: yields n..1 and returns "liftoff".
 //! #[pyfunction]
 //! fn countdown(n: u32) -> PyGenerator {
-//!     PyGenerator::new(cogen::coroutine(async move |mut co: Co<'_, u32, Option<u32>, PyErr>| {
+//!     PyGenerator::new(cogen::catching::coroutine(async move |mut co: Co<'_, u32, Option<u32>, PyErr, Catching>| {
 //!         for i in (1..=n).rev() {
 //!             if let Err(Interrupt::Close) = co.yield_(i).catching().await {
 //!                 break; // the cleanup Python's `close()` runs

@@ -1,6 +1,7 @@
 //! A Python generator driven from Rust: `PyGen` is a cogen `Generator`, so a
 //! cogen body delegates to it with `yield_from`, forwarding send, throw and
 //! close, and receives its return value.
+use cogen::catching::Catching;
 use cogen::error::SendError;
 use cogen::{Co, GeneratorState, Interrupt};
 use cogen_py::PyGen;
@@ -105,8 +106,8 @@ fn closing_the_delegating_generator_closes_the_python_one_and_runs_its_finally()
     Python::attach(|py| {
         let log = PyList::empty(py).unbind();
         let handler = python_generator(py, "handler", (log.clone_ref(py),));
-        let mut outer = cogen::coroutine(
-            async move |mut co: Co<'_, Py<PyAny>, Option<Py<PyAny>>, PyErr>| {
+        let mut outer = cogen::catching::coroutine(
+            async move |mut co: Co<'_, Py<PyAny>, Option<Py<PyAny>>, PyErr, Catching>| {
                 if let Err(Interrupt::Close) = co.yield_from(PyGen::new(handler)).catching().await {
                     return "closed while delegating";
                 }

@@ -144,7 +144,7 @@ pub mod catching {
         async_coroutine, async_coroutine_scoped, async_generator, async_generator_scoped,
         try_async_generator,
     };
-    pub use crate::engine::{Catching, Handling, Plain};
+    pub use crate::engine::{Catches, Catching, Handling, Plain};
     pub use crate::sync_gen::catching::{coroutine, generator, try_generator};
 }
 

@@ -2,6 +2,7 @@
 //! awaited by aclose, ignored close, fresh and finished generators.
 mod common;
 
+use cogen::catching::{self, Catching};
 use std::cell::Cell;
 use std::time::Duration;
 
@@ -43,7 +44,7 @@ async fn athrow_at_a_plain_yield_unwinds_the_body_and_gives_the_error_back() {
 #[tokio::test]
 async fn athrow_handled_by_the_body_gives_the_next_yielded_value() {
     // Python: the except block runs, and athrow returns the next yield's value.
-    let mut g = async_coroutine(async |mut co: Co<'_, &str, (), String>| {
+    let mut g = catching::async_coroutine(async |mut co: Co<'_, &str, (), String, Catching>| {
         loop {
             match co.yield_("v").catching().await {
                 Err(Interrupt::Throw(e)) => {
@@ -66,20 +67,19 @@ async fn athrow_handled_by_the_body_gives_the_next_yielded_value() {
 
 #[tokio::test]
 async fn athrow_handled_by_returning_completes_with_the_return_value() {
-    let mut g =
-        async_coroutine(
-            async |mut co: Co<'_, (), (), u32>| match co.yield_(()).catching().await {
-                Err(Interrupt::Throw(n)) => n * 2,
-                _ => 0,
-            },
-        );
+    let mut g = catching::async_coroutine(async |mut co: Co<'_, (), (), u32, Catching>| {
+        match co.yield_(()).catching().await {
+            Err(Interrupt::Throw(n)) => n * 2,
+            _ => 0,
+        }
+    });
     g.astart().await.unwrap();
     assert_eq!(g.athrow(21).await, Ok(GeneratorState::Complete(42)));
 }
 
 #[tokio::test]
 async fn athrow_reraised_as_a_different_error_comes_back() {
-    let mut g = async_coroutine(async |mut co: Co<'_, (), (), String>| {
+    let mut g = catching::async_coroutine(async |mut co: Co<'_, (), (), String, Catching>| {
         if let Err(Interrupt::Throw(e)) = co.yield_(()).catching().await {
             co.raise::<()>(format!("wrapped: {e}")).await;
         }
@@ -104,7 +104,7 @@ async fn athrow_into_a_finished_generator_hands_the_error_back() {
 async fn aclose_awaits_the_bodys_async_cleanup() {
     // Python: try: yield ... finally: await asyncio.sleep(0); log(...)
     let log = Log::new();
-    let mut g = async_generator_scoped(async |mut co| {
+    let mut g = catching::async_generator_scoped(async |mut co| {
         log.push("start");
         let mut i = 0;
         while co.yield_(i).catching().await.is_ok() {
@@ -125,7 +125,7 @@ async fn aclose_awaits_the_bodys_async_cleanup() {
 #[tokio::test]
 async fn aclose_polls_the_cleanup_until_it_completes_and_no_further() {
     let polls = Cell::new(0);
-    let mut g = async_generator(async |mut co| {
+    let mut g = catching::async_generator(async |mut co| {
         let _ = co.yield_(()).catching().await;
         for _ in 0..3 {
             tokio::task::yield_now().await;
@@ -179,7 +179,7 @@ async fn aclose_on_a_finished_generator_does_nothing() {
 #[tokio::test]
 async fn aclose_reports_ignored_close_and_leaves_the_generator_resumable() {
     // Python: RuntimeError("async generator ignored GeneratorExit").
-    let mut g = async_generator(async |mut co| {
+    let mut g = catching::async_generator(async |mut co| {
         loop {
             let _ = co.yield_("still here").catching().await;
         }
@@ -192,7 +192,7 @@ async fn aclose_reports_ignored_close_and_leaves_the_generator_resumable() {
 
 #[tokio::test]
 async fn aclose_reports_an_error_raised_by_the_cleanup() {
-    let mut g = async_coroutine(async |mut co: Co<'_, (), (), &str>| {
+    let mut g = catching::async_coroutine(async |mut co: Co<'_, (), (), &str, Catching>| {
         if co.yield_(()).catching().await.is_err() {
             tokio::task::yield_now().await;
             co.raise::<()>("flush failed").await;
@@ -207,7 +207,7 @@ async fn aclose_reports_an_error_raised_by_the_cleanup() {
 async fn closing_awaits_cleanup_after_the_consumer_stops_early() {
     // Python: async with aclosing(g) as g: async for x in g: break
     let log = Log::new();
-    let g = async_generator_scoped(async |mut co| {
+    let g = catching::async_generator_scoped(async |mut co| {
         for i in 0.. {
             if co.yield_(i).catching().await.is_err() {
                 break;
@@ -233,7 +233,7 @@ async fn closing_awaits_cleanup_after_the_consumer_stops_early() {
 
 #[tokio::test]
 async fn closing_reports_a_generator_that_ignores_the_close() {
-    let g = async_generator(async |mut co| {
+    let g = catching::async_generator(async |mut co| {
         loop {
             let _ = co.yield_(7).catching().await;
         }
@@ -247,7 +247,7 @@ async fn closing_reports_a_generator_that_ignores_the_close() {
 fn flushes_then_propagates(
     log: &Log,
 ) -> cogen::AsyncGen<u8, impl std::future::Future<Output = ()> + '_, (), &'static str> {
-    async_coroutine_scoped(async |mut co: Co<'_, u8, (), &str>| {
+    catching::async_coroutine_scoped(async |mut co: Co<'_, u8, (), &str, Catching>| {
         if let Err(interrupt) = co.yield_(1).catching().await {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             log.push("flushed");

@@ -3,6 +3,7 @@
 //! Uses tokio's paused clock, so nothing sleeps for real.
 mod common;
 
+use cogen::catching;
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
@@ -173,7 +174,7 @@ async fn asend_and_athrow_during_a_cancelled_step_hand_their_value_back() {
 #[tokio::test(start_paused = true)]
 async fn aclose_during_a_cancelled_step_drops_the_body_at_its_await() {
     let log = Log::new();
-    let mut g = async_generator_scoped(async |mut co| {
+    let mut g = catching::async_generator_scoped(async |mut co| {
         let _g = log.guard("local");
         loop {
             sleep(100 * MS).await;
@@ -198,7 +199,7 @@ async fn aclose_during_a_cancelled_step_drops_the_body_at_its_await() {
 #[tokio::test(start_paused = true)]
 async fn a_cancelled_aclose_is_continued_by_the_next_aclose() {
     let log = Log::new();
-    let mut g = async_generator_scoped(async |mut co| {
+    let mut g = catching::async_generator_scoped(async |mut co| {
         let _ = co.yield_(()).catching().await;
         log.push("cleanup begins");
         sleep(100 * MS).await;

@@ -4,6 +4,7 @@
 //! bodies.
 mod common;
 
+use cogen::catching::{self, Catching};
 use std::time::Duration;
 
 use cogen::error::{CloseError, ThrowError};
@@ -50,7 +51,7 @@ async fn asend_is_forwarded_to_the_sub_generator() {
 #[tokio::test]
 async fn athrow_handled_by_the_sub_generator_continues_the_delegation() {
     let mut outer = async_coroutine(async |mut co: Co<'_, &str, (), &str>| {
-        let sub = async_coroutine(async |mut co: Co<'_, &str, (), &str>| {
+        let sub = catching::async_coroutine(async |mut co: Co<'_, &str, (), &str, Catching>| {
             loop {
                 if let Err(Interrupt::Throw(e)) = co.yield_("sub").catching().await {
                     tokio::task::yield_now().await;
@@ -72,15 +73,16 @@ async fn athrow_handled_by_the_sub_generator_continues_the_delegation() {
 #[tokio::test]
 async fn athrow_not_handled_by_the_sub_generator_surfaces_in_the_outer_body() {
     let log = Log::new();
-    let mut outer = async_coroutine_scoped(async |mut co: Co<'_, i32, (), String>| {
-        let sub = async_coroutine_scoped(async |mut co: Co<'_, i32, (), String>| {
-            let _g = log.guard("sub local");
-            co.yield_(1).await;
+    let mut outer =
+        catching::async_coroutine_scoped(async |mut co: Co<'_, i32, (), String, Catching>| {
+            let sub = async_coroutine_scoped(async |mut co: Co<'_, i32, (), String>| {
+                let _g = log.guard("sub local");
+                co.yield_(1).await;
+            });
+            if let Err(Interrupt::Throw(e)) = co.yield_from(sub).catching().await {
+                co.yield_(e.len() as i32).await;
+            }
         });
-        if let Err(Interrupt::Throw(e)) = co.yield_from(sub).catching().await {
-            co.yield_(e.len() as i32).await;
-        }
-    });
     assert_eq!(outer.astart().await, Ok(GeneratorState::Yielded(1)));
     assert_eq!(
         outer.athrow("abc".into()).await,
@@ -103,8 +105,8 @@ async fn athrow_not_handled_anywhere_comes_back_out() {
 #[tokio::test]
 async fn aclose_closes_the_sub_generator_first_awaiting_both_cleanups() {
     let log = Log::new();
-    let mut outer = async_generator_scoped(async |mut co| {
-        let sub = async_generator_scoped(async |mut co| {
+    let mut outer = catching::async_generator_scoped(async |mut co| {
+        let sub = catching::async_generator_scoped(async |mut co| {
             while co.yield_(1).catching().await.is_ok() {}
             tokio::task::yield_now().await;
             log.push("sub cleanup");
@@ -122,7 +124,7 @@ async fn aclose_closes_the_sub_generator_first_awaiting_both_cleanups() {
 #[tokio::test]
 async fn a_sub_generator_that_ignores_aclose_finishes_the_outer_one() {
     let mut outer = async_generator(async |mut co| {
-        let sub = async_generator(async |mut co| {
+        let sub = catching::async_generator(async |mut co| {
             loop {
                 let _ = co.yield_("stubborn").catching().await;
             }
@@ -183,7 +185,7 @@ async fn yield_from_stream_pulls_one_item_per_resume() {
 
 #[tokio::test]
 async fn aclose_while_delegating_to_a_stream_arrives_at_the_delegation() {
-    let mut g = async_generator(async |mut co| {
+    let mut g = catching::async_generator(async |mut co| {
         match co.yield_from_stream(stream::repeat(1)).catching().await {
             Err(Interrupt::Close) => {
                 tokio::task::yield_now().await;

@@ -4,6 +4,7 @@
 //! runtime instead (asyncio's finalizer hook and `shutdown_asyncgens`).
 mod common;
 
+use cogen::catching::{self, Catching};
 use std::sync::{Arc, Mutex};
 
 use cogen::async_generator;
@@ -32,7 +33,7 @@ async fn dropping_at_a_catching_yield_runs_cleanup_that_does_not_wait() {
     let logs = Captured::default();
     let _sub = logs.install();
     let log = Log::new();
-    let mut g = async_generator_scoped(async |mut co| {
+    let mut g = catching::async_generator_scoped(async |mut co| {
         let _g = log.guard("local");
         while co.yield_(1).catching().await.is_ok() {}
         log.push("cleanup");
@@ -48,7 +49,7 @@ async fn dropping_with_cleanup_that_awaits_warns_naming_where_it_was_created() {
     let logs = Captured::default();
     let _sub = logs.install();
     let log = Log::new();
-    let mut g = async_generator_scoped(async |mut co| {
+    let mut g = catching::async_generator_scoped(async |mut co| {
         let _g = log.guard("local");
         while co.yield_(1).catching().await.is_ok() {}
         log.push("cleanup begins");
@@ -94,7 +95,7 @@ async fn finalizer_runs_the_async_cleanup_of_a_dropped_generator_on_the_runtime(
     let finalizer = Finalizer::new();
     let done = Arc::new(Mutex::new(vec![]));
     let seen = done.clone();
-    let mut g = finalizer.attach(async_generator(async move |mut co| {
+    let mut g = finalizer.attach(catching::async_generator(async move |mut co| {
         while co.yield_(1).catching().await.is_ok() {}
         tokio::task::yield_now().await;
         seen.lock().unwrap().push("goodbye sent");
@@ -126,7 +127,7 @@ async fn finalizer_logs_a_generator_that_ignores_its_close() {
     let logs = Captured::default();
     let _sub = logs.install();
     let finalizer = Finalizer::new();
-    let mut g = finalizer.attach(async_generator(async |mut co| {
+    let mut g = finalizer.attach(catching::async_generator(async |mut co| {
         loop {
             let _ = co.yield_(1).catching().await;
             tokio::task::yield_now().await;
@@ -150,7 +151,7 @@ fn finalizer_takes_generators_dropped_on_a_thread_outside_the_runtime() {
     let finalizer = Finalizer::with_handle(rt.handle().clone());
     let done = Arc::new(Mutex::new(false));
     let flag = done.clone();
-    let mut g = finalizer.attach(async_generator(async move |mut co| {
+    let mut g = finalizer.attach(catching::async_generator(async move |mut co| {
         while co.yield_(()).catching().await.is_ok() {}
         tokio::task::yield_now().await;
         *flag.lock().unwrap() = true;
@@ -191,7 +192,7 @@ fn a_generator_dropped_after_its_finalizers_runtime_shut_down_is_dropped_with_a_
     let finalizer = Finalizer::with_handle(rt.handle().clone());
     let guard = Arc::new(Mutex::new(()));
     let alive = Arc::downgrade(&guard);
-    let mut g = finalizer.attach(async_generator(async move |mut co| {
+    let mut g = finalizer.attach(catching::async_generator(async move |mut co| {
         let _keep = guard;
         while co.yield_(()).catching().await.is_ok() {}
         tokio::task::yield_now().await;
@@ -217,8 +218,8 @@ async fn finalizer_reports_the_error_a_generator_raises_while_closing() {
     let logs = Captured::default();
     let _sub = logs.install();
     let finalizer = Finalizer::new();
-    let mut g = finalizer.attach(cogen::async_coroutine(
-        async |mut co: cogen::Co<'_, u8, (), String>| {
+    let mut g = finalizer.attach(cogen::catching::async_coroutine(
+        async |mut co: cogen::Co<'_, u8, (), String, Catching>| {
             let _ = co.yield_(1).catching().await;
             tokio::task::yield_now().await;
             co.raise::<()>("disk full".to_string()).await;
@@ -245,11 +246,13 @@ async fn dropping_a_generator_whose_close_raises_warns_with_the_error_and_where_
     // unraisable hook.
     let logs = Captured::default();
     let _sub = logs.install();
-    let mut g = cogen::async_coroutine(async |mut co: cogen::Co<'_, u8, (), String>| {
-        let _ = co.yield_(1).catching().await;
-        co.raise::<()>("disk full".to_string()).await;
-    });
-    let created = line!() - 4;
+    let mut g = cogen::catching::async_coroutine(
+        async |mut co: cogen::Co<'_, u8, (), String, Catching>| {
+            let _ = co.yield_(1).catching().await;
+            co.raise::<()>("disk full".to_string()).await;
+        },
+    );
+    let created = line!() - 6;
     g.astart().await.unwrap();
     drop(g);
     let text = logs.text();
@@ -269,7 +272,7 @@ async fn dropping_a_generator_that_ignores_its_close_warns() {
     // Python: "RuntimeError: async generator ignored GeneratorExit".
     let logs = Captured::default();
     let _sub = logs.install();
-    let mut g = async_generator(async |mut co| {
+    let mut g = catching::async_generator(async |mut co| {
         loop {
             let _ = co.yield_(1).catching().await;
         }
@@ -344,7 +347,7 @@ async fn a_finalizer_closes_a_generator_that_ignores_its_close_once() {
     let finalizer = Finalizer::new();
     let handled = Arc::new(Mutex::new(0));
     let h = handled.clone();
-    let mut g = finalizer.attach(async_generator(async move |mut co| {
+    let mut g = finalizer.attach(catching::async_generator(async move |mut co| {
         loop {
             if co.yield_(1).catching().await.is_err() {
                 *h.lock().unwrap() += 1;

@@ -1,6 +1,7 @@
 //! The `AsyncGenerator` trait: the async protocol as one poll method, so
 //! async generators can be named, boxed, written by hand, and delegated to
 //! (as Python's `yield from` takes any object with send/throw/close).
+use cogen::catching::Catching;
 use std::cell::Cell;
 use std::convert::Infallible;
 use std::pin::Pin;
@@ -149,8 +150,11 @@ fn yield_from_a_hand_written_async_generator_forwards_throw_and_close() {
             closes: closes.clone(),
             ..Accumulator::default()
         };
-        let mut outer = cogen::protocol::async_coroutine_scoped(
-            async move |mut co: Co<'_, i32, i32, String>| match co.yield_from(acc).catching().await
+        let mut outer = cogen::catching::async_coroutine_scoped(
+            async move |mut co: Co<'_, i32, i32, String, Catching>| match co
+                .yield_from(acc)
+                .catching()
+                .await
             {
                 Err(Interrupt::Close) => -1,
                 Err(Interrupt::Throw(_)) => -2,

@@ -2,6 +2,7 @@
 //! a hang or a lost item. Misuse the types forbid is in ui-tests/tests/ui.
 mod common;
 
+use cogen::catching::Catching;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
@@ -233,11 +234,12 @@ fn a_throw_delivered_to_an_abandoned_catching_yield_panics_instead_of_vanishing(
     // driver deliver 1, so the generator looks suspended at a yield point
     // that no longer exists. A throw delivered there would be overwritten by
     // the next yield: it panics instead.
-    let mut g = cogen::async_coroutine(async |mut co: cogen::Co<'_, i32, (), &str>| {
-        let _ = futures::poll!(co.yield_(1).catching());
-        tokio::task::yield_now().await;
-        co.yield_(2).await;
-    });
+    let mut g =
+        cogen::catching::async_coroutine(async |mut co: cogen::Co<'_, i32, (), &str, Catching>| {
+            let _ = futures::poll!(co.yield_(1).catching());
+            tokio::task::yield_now().await;
+            co.yield_(2).await;
+        });
     let msg = panic_of(async {
         assert_eq!(g.astart().await, Ok(GeneratorState::Yielded(1)));
         g.athrow("boom").await

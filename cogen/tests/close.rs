@@ -1,6 +1,7 @@
 //! close and drop: cleanup runs, as Python's finally blocks and GeneratorExit.
 mod common;
 
+use cogen::catching::{self, Catching};
 use cogen::error::CloseError;
 use cogen::protocol::Status;
 use cogen::{Co, GeneratorState, Interrupt, coroutine, generator};
@@ -27,7 +28,7 @@ fn close_at_plain_yield_drops_locals_in_reverse_order() {
 #[test]
 fn close_at_catching_yield_runs_the_body_cleanup_code() {
     let log = Log::new();
-    let mut g = generator(async |mut co| {
+    let mut g = catching::generator(async |mut co| {
         let _guard = log.guard("guard");
         loop {
             if let Err(Interrupt::Close) = co.yield_(()).catching().await {
@@ -45,7 +46,7 @@ fn close_at_catching_yield_runs_the_body_cleanup_code() {
 fn close_hands_back_a_value_returned_while_closing() {
     // Python 3.13: "If a generator returns a value upon being closed, the value
     // is returned by close()".
-    let mut g = generator(async |mut co| match co.yield_(()).catching().await {
+    let mut g = catching::generator(async |mut co| match co.yield_(()).catching().await {
         Err(Interrupt::Close) => 42,
         _ => 0,
     });
@@ -77,7 +78,7 @@ fn close_on_finished_generator_does_nothing() {
 #[test]
 fn yielding_after_close_reports_ignored_and_stays_resumable() {
     let log = Log::new();
-    let mut g = generator(async |mut co| {
+    let mut g = catching::generator(async |mut co| {
         let mut n = 0;
         loop {
             if let Err(Interrupt::Close) = co.yield_(n).catching().await {
@@ -95,7 +96,7 @@ fn yielding_after_close_reports_ignored_and_stays_resumable() {
 
 #[test]
 fn raising_while_closing_is_reported_by_close_and_finishes() {
-    let mut g = coroutine(async |mut co: Co<'_, (), (), &str>| {
+    let mut g = catching::coroutine(async |mut co: Co<'_, (), (), &str, Catching>| {
         if let Err(Interrupt::Close) = co.yield_(()).catching().await {
             co.raise::<()>("in close").await;
         }
@@ -120,7 +121,7 @@ fn dropping_a_suspended_generator_closes_it() {
 #[test]
 fn dropping_a_suspended_catching_generator_runs_its_close_handler() {
     let log = Log::new();
-    let mut g = generator(async |mut co| {
+    let mut g = catching::generator(async |mut co| {
         if let Err(Interrupt::Close) = co.yield_(1).catching().await {
             log.push("close handler");
         }
@@ -133,7 +134,7 @@ fn dropping_a_suspended_catching_generator_runs_its_close_handler() {
 #[test]
 fn dropping_a_generator_that_ignores_close_still_drops_its_locals() {
     let log = Log::new();
-    let mut g = generator(async |mut co| {
+    let mut g = catching::generator(async |mut co| {
         let _guard = log.guard("local");
         loop {
             let _ = co.yield_(1).catching().await;
@@ -189,7 +190,7 @@ fn every_value_in_flight_is_dropped_exactly_once_on_close() {
 
 #[test]
 fn close_state_after_ignored_close_can_be_closed_again_successfully() {
-    let mut g = generator(async |mut co| {
+    let mut g = catching::generator(async |mut co| {
         let _ = co.yield_(1).catching().await; // ignores the first close
         co.yield_(2).await; // plain: the second close unwinds
     });
@@ -206,7 +207,7 @@ fn dropping_a_generator_whose_close_raises_warns_with_the_error_and_where_it_was
     // hook.
     let logs = common::Captured::default();
     let _sub = logs.install();
-    let mut g = coroutine(async |mut co: Co<'_, u8, (), String>| {
+    let mut g = catching::coroutine(async |mut co: Co<'_, u8, (), String, Catching>| {
         let _ = co.yield_(1).catching().await;
         co.raise::<()>("disk full".to_string()).await;
     });
@@ -228,7 +229,7 @@ fn dropping_a_generator_that_ignores_its_close_warns() {
     // Python: "RuntimeError: generator ignored GeneratorExit".
     let logs = common::Captured::default();
     let _sub = logs.install();
-    let mut g = generator(async |mut co| {
+    let mut g = catching::generator(async |mut co| {
         loop {
             let _ = co.yield_(1).catching().await;
         }
@@ -248,7 +249,7 @@ fn dropping_a_generator_that_ignores_its_close_warns() {
 fn dropping_a_generator_whose_close_succeeds_reports_nothing() {
     let logs = common::Captured::default();
     let _sub = logs.install();
-    let mut g = generator(async |mut co| {
+    let mut g = catching::generator(async |mut co| {
         while co.yield_(1).catching().await.is_ok() {}
         "closed"
     });
@@ -260,7 +261,7 @@ fn dropping_a_generator_whose_close_succeeds_reports_nothing() {
 #[test]
 fn propagate_lets_a_close_go_on_after_cleanup_without_a_return_value() {
     let log = Log::new();
-    let mut g = coroutine(async |mut co: Co<'_, u8, (), &str>| {
+    let mut g = catching::coroutine(async |mut co: Co<'_, u8, (), &str, Catching>| {
         if let Err(interrupt) = co.yield_(1).catching().await {
             log.push("cleanup");
             co.propagate::<()>(interrupt).await;
@@ -276,7 +277,7 @@ fn propagate_lets_a_close_go_on_after_cleanup_without_a_return_value() {
 #[test]
 fn propagate_raises_a_thrown_error_again_after_cleanup() {
     let log = Log::new();
-    let mut g = coroutine(async |mut co: Co<'_, u8, (), &str>| {
+    let mut g = catching::coroutine(async |mut co: Co<'_, u8, (), &str, Catching>| {
         if let Err(interrupt) = co.yield_(1).catching().await {
             log.push("cleanup");
             co.propagate::<()>(interrupt).await;
@@ -290,7 +291,7 @@ fn propagate_raises_a_thrown_error_again_after_cleanup() {
 
 #[test]
 fn propagating_a_close_that_is_not_in_progress_panics_clearly() {
-    let mut g = coroutine(async |mut co: Co<'_, u8, (), &str>| {
+    let mut g = catching::coroutine(async |mut co: Co<'_, u8, (), &str, Catching>| {
         let Err(kept) = co.yield_(1).catching().await else {
             return;
         };
@@ -351,7 +352,7 @@ fn a_yield_polled_by_a_destructor_while_the_body_is_dropped_panics_naming_the_mi
 fn dropping_a_try_generator_whose_cleanup_returns_an_error_reports_it() {
     let logs = common::Captured::default();
     let _sub = logs.install();
-    let mut g = cogen::try_generator(async |mut co| {
+    let mut g = cogen::catching::try_generator(async |mut co| {
         if co.yield_ok(1).catching().await.is_err() {
             Err::<(), String>("disk full".to_string())?; // a flush that fails
         }

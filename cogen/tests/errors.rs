@@ -1,6 +1,7 @@
 //! The protocol's error types as Rust users use them: messages that name the
 //! inner error, and `?` into `Box<dyn Error>` and anyhow even when the thrown
 //! type is a plain `&str` or `String`.
+use cogen::catching::{self, Catching};
 use cogen::error::{CloseError, ResumeError, SendError, StartError, ThrowError};
 use cogen::{Co, GeneratorState, Interrupt, async_coroutine, coroutine};
 
@@ -73,7 +74,7 @@ fn a_str_error_goes_into_box_dyn_error_with_question_mark() {
 #[test]
 fn a_string_error_goes_into_anyhow_with_question_mark() {
     fn close_it() -> anyhow::Result<()> {
-        let mut g = coroutine(async |mut co: Co<'_, u8, (), String>| {
+        let mut g = catching::coroutine(async |mut co: Co<'_, u8, (), String, Catching>| {
             if let Err(Interrupt::Close) = co.yield_(1).catching().await {
                 co.raise::<()>("disk full".to_string()).await;
             }

@@ -2,6 +2,7 @@
 //! named in return types, boxed, and written by hand, and `yield_from`
 //! delegates to all of them (Python's `yield from` takes any object with
 //! send/throw/close).
+use cogen::catching::{self, Catching};
 use std::convert::Infallible;
 
 use cogen::error::{CloseError, ResumeError, SendError, StartError};
@@ -82,7 +83,7 @@ fn yield_from_a_hand_written_generator_forwards_send_and_returns_its_value() {
 fn yield_from_a_hand_written_generator_forwards_throw_and_close() {
     let mut acc = Accumulator::default();
     let closed = {
-        let mut outer = coroutine(async |mut co: Co<'_, i32, i32, String>| {
+        let mut outer = catching::coroutine(async |mut co: Co<'_, i32, i32, String, Catching>| {
             match co.yield_from(&mut acc).catching().await {
                 Err(Interrupt::Throw(e)) => co.yield_(e.len() as i32).await,
                 Err(Interrupt::Close) => -1,

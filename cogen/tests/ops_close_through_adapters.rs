@@ -25,7 +25,7 @@ fn counter_taking(
     cleanup_takes: Duration,
 ) -> impl Stream<Item = u64> + AsyncClose + Send + Unpin + 'static {
     let events = events.clone();
-    cogen::async_generator(async move |mut co| {
+    cogen::catching::async_generator(async move |mut co| {
         let mut i = 0;
         while co.yield_(i).catching().await.is_ok() {
             i += 1;

@@ -2,6 +2,7 @@
 //! head-of-line stall), and closing.
 mod common;
 
+use cogen::catching;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::Duration;
@@ -172,7 +173,7 @@ async fn an_empty_upstream_ends_at_once() {
 async fn closing_drops_the_work_in_flight_and_closes_the_upstream_generator() {
     let events = Events::new();
     let e = events.clone();
-    let g = async_generator(async move |mut co| {
+    let g = catching::async_generator(async move |mut co| {
         let mut i = 0u64;
         while co.yield_(i).catching().await.is_ok() {
             i += 1;

@@ -3,6 +3,7 @@
 //! task boundary too.
 mod common;
 
+use cogen::catching;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::Duration;
@@ -19,7 +20,7 @@ use tokio::time::{Instant, sleep};
 /// A generator counting up from 0, logging when its awaited cleanup runs.
 fn counter(events: &Events, name: &'static str) -> cogen::ops::BoxGen<'static, u64> {
     let e = events.clone();
-    async_generator(async move |mut co| {
+    catching::async_generator(async move |mut co| {
         let mut i = 0;
         while co.yield_(i).catching().await.is_ok() {
             i += 1;

@@ -3,6 +3,7 @@
 //! is freed (counted below by a global allocator, and by valgrind in CI).
 mod common;
 
+use cogen::catching::{self, Catching};
 use std::alloc::{GlobalAlloc, Layout, System};
 
 /// Counts this thread's live heap blocks.
@@ -102,7 +103,7 @@ fn panic_before_first_yield_propagates_from_start() {
 #[test]
 fn panic_in_a_close_handler_propagates_from_close() {
     let live = Rc::new(Cell::new(0));
-    let mut g = generator(async |mut co| {
+    let mut g = catching::generator(async |mut co| {
         let _l = Live::new(&live);
         if let Err(Interrupt::Close) = co.yield_(1).catching().await {
             panic!("close handler failed");
@@ -116,7 +117,7 @@ fn panic_in_a_close_handler_propagates_from_close() {
 
 #[test]
 fn panic_in_a_throw_handler_propagates_from_throw() {
-    let mut g = coroutine(async |mut co: Co<'_, (), (), u8>| {
+    let mut g = catching::coroutine(async |mut co: Co<'_, (), (), u8, Catching>| {
         if let Err(Interrupt::Throw(_)) = co.yield_(()).catching().await {
             panic!("handler failed");
         }
@@ -258,7 +259,7 @@ fn dropping_a_catching_generator_whose_close_handler_drops_a_panicking_local_fre
     let (a, b) = (live.clone(), live.clone());
     let closed = Rc::new(Cell::new(0));
     let seen = closed.clone();
-    let mut g = generator(async move |mut co| {
+    let mut g = catching::generator(async move |mut co| {
         let _first = Live::new(&a);
         let _bomb = PanicsOnDrop(Live::new(&b));
         if let Err(Interrupt::Close) = co.yield_(1).catching().await {
@@ -278,7 +279,7 @@ fn dropping_a_catching_generator_whose_close_handler_drops_a_panicking_local_fre
 fn dropping_a_catching_generator_whose_close_handler_panics_frees_it_once() {
     let live = Rc::new(Cell::new(0));
     let a = live.clone();
-    let mut g = generator(async move |mut co| {
+    let mut g = catching::generator(async move |mut co| {
         let _local = Live::new(&a);
         let _ = co.yield_(1).catching().await;
         panic!("the close handler panicked");
@@ -315,7 +316,7 @@ fn a_catching_generator_dropped_while_its_consumer_unwinds_is_closed_once() {
     let closed = Rc::new(Cell::new(0));
     let seen = closed.clone();
     let leaked = blocks_leaked_by_panicking(move || {
-        let mut g = generator(async move |mut co| {
+        let mut g = catching::generator(async move |mut co| {
             if let Err(Interrupt::Close) = co.yield_(1).catching().await {
                 seen.set(seen.get() + 1);
             }

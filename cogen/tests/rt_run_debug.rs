@@ -3,12 +3,12 @@
 //! long backpressure through `tracing`.
 mod common;
 
+use cogen::catching::{self, Catching};
 use std::time::Duration;
 
-use cogen::protocol::async_generator_scoped;
+use cogen::async_generator;
 use cogen::rt::{DebugMode, Finalizer, Queue, Runner, run, spawn};
 use cogen::rt::{Overflow, RuntimeOpsExt};
-use cogen::{async_coroutine, async_generator};
 use common::{Captured, Events};
 use futures::StreamExt;
 
@@ -29,7 +29,7 @@ fn run_awaits_the_cleanup_of_generators_dropped_unfinished_before_returning() {
     let e = events.clone();
     run(async move {
         let finalizer = Finalizer::current().expect("a run has a finalizer");
-        let mut g = finalizer.attach(async_generator(async move |mut co| {
+        let mut g = finalizer.attach(catching::async_generator(async move |mut co| {
             while co.yield_(1).catching().await.is_ok() {}
             tokio::time::sleep(Duration::from_millis(50)).await; // cleanup that awaits
             e.push("cleaned up");
@@ -46,7 +46,7 @@ fn run_awaits_a_dropped_buffer_closing_its_upstream() {
     let events = Events::new();
     let e = events.clone();
     run(async move {
-        let g = async_generator(async move |mut co| {
+        let g = catching::async_generator(async move |mut co| {
             let mut i = 0;
             while co.yield_(i).catching().await.is_ok() {
                 i += 1;
@@ -232,7 +232,7 @@ fn dropping_a_generator_with_skipped_async_cleanup_is_reported_in_debug_mode() {
     let _sub = logs.install();
     Runner::new().debug(DebugMode::new()).run(async {
         // Scoped: its body may borrow, so the run cannot take its cleanup over.
-        let mut g = async_generator_scoped(async |mut co| {
+        let mut g = catching::async_generator_scoped(async |mut co| {
             let _ = co.yield_(1).catching().await;
             tokio::task::yield_now().await;
         });
@@ -257,7 +257,7 @@ fn with_awaited_cleanup(
     name: &'static str,
 ) -> impl futures::Stream<Item = u32> + use<> {
     let events = events.clone();
-    async_generator(async move |mut co| {
+    catching::async_generator(async move |mut co| {
         let mut n = 0;
         while co.yield_(n).catching().await.is_ok() {
             n += 1;
@@ -326,7 +326,7 @@ fn run_awaits_the_cleanup_of_a_generator_dropped_by_another_cleanup() {
     run(async move {
         let inner = with_awaited_cleanup(&e, "inner");
         let e2 = e.clone();
-        let mut outer = async_generator(async move |mut co| {
+        let mut outer = catching::async_generator(async move |mut co| {
             let mut inner = Box::pin(inner);
             inner.next().await;
             while co.yield_(0).catching().await.is_ok() {}
@@ -345,11 +345,12 @@ fn a_deferred_cleanup_that_raises_is_reported_with_its_error() {
     let logs = Captured::default();
     let _sub = logs.install();
     run(async {
-        let mut g = async_coroutine(async |mut co: cogen::Co<'_, u8, (), String>| {
-            let _ = co.yield_(1).catching().await;
-            tokio::task::yield_now().await;
-            co.raise::<()>("disk full".to_string()).await;
-        });
+        let mut g =
+            catching::async_coroutine(async |mut co: cogen::Co<'_, u8, (), String, Catching>| {
+                let _ = co.yield_(1).catching().await;
+                tokio::task::yield_now().await;
+                co.raise::<()>("disk full".to_string()).await;
+            });
         g.astart().await.unwrap();
         drop(g);
     });
@@ -367,7 +368,7 @@ fn a_scoped_generator_dropped_in_run_skips_its_awaited_cleanup_and_warns() {
     let _sub = logs.install();
     let events = Events::new();
     run(async {
-        let mut g = async_generator_scoped(async |mut co| {
+        let mut g = catching::async_generator_scoped(async |mut co| {
             while co.yield_(1).catching().await.is_ok() {}
             tokio::task::yield_now().await;
             events.push("never: the scoped generator's cleanup");
@@ -418,7 +419,7 @@ fn run_awaits_an_attached_generators_close_that_waits_for_a_deferred_cleanup() {
     run(async move {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let eb = e.clone();
-        let mut b = Box::pin(async_generator(async move |mut co| {
+        let mut b = Box::pin(catching::async_generator(async move |mut co| {
             while co.yield_(0).catching().await.is_ok() {}
             tokio::task::yield_now().await;
             let _ = tx.send(());
@@ -427,7 +428,7 @@ fn run_awaits_an_attached_generators_close_that_waits_for_a_deferred_cleanup() {
         b.next().await;
         let ea = e.clone();
         let finalizer = Finalizer::current().unwrap();
-        let mut a = finalizer.attach(async_generator(async move |mut co| {
+        let mut a = finalizer.attach(catching::async_generator(async move |mut co| {
             while co.yield_(0).catching().await.is_ok() {}
             drop(b);
             let _ = rx.await;
@@ -446,7 +447,7 @@ fn a_generator_that_ignores_its_close_when_dropped_in_run_is_closed_once() {
     let events = Events::new();
     let e = events.clone();
     run(async move {
-        let mut g = Box::pin(async_generator(async move |mut co| {
+        let mut g = Box::pin(catching::async_generator(async move |mut co| {
             loop {
                 if co.yield_(1).catching().await.is_err() {
                     e.push("handler");
@@ -472,7 +473,7 @@ fn a_try_generators_cleanup_error_on_drop_in_run_is_reported() {
     let logs = Captured::default();
     let _sub = logs.install();
     run(async {
-        let mut g = cogen::try_async_generator(async |mut co| {
+        let mut g = cogen::catching::try_async_generator(async |mut co| {
             if co.yield_ok(1).catching().await.is_err() {
                 tokio::task::yield_now().await;
                 Err::<(), String>("disk full".to_string())?;
@@ -495,7 +496,7 @@ fn a_panic_in_a_deferred_cleanup_is_resumed_after_main_returns() {
     let e = events.clone();
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         run(async move {
-            let mut g = Box::pin(async_generator(async |mut co| {
+            let mut g = Box::pin(catching::async_generator(async |mut co| {
                 while co.yield_(1).catching().await.is_ok() {}
                 tokio::task::yield_now().await;
                 panic!("cleanup failed");
@@ -517,7 +518,7 @@ fn a_second_panicking_deferred_cleanup_is_reported_and_the_first_resumed() {
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         run(async {
             for which in ["first", "second"] {
-                let mut g = Box::pin(async_generator(async move |mut co| {
+                let mut g = Box::pin(catching::async_generator(async move |mut co| {
                     while co.yield_(1).catching().await.is_ok() {}
                     tokio::task::yield_now().await;
                     panic!("{which} cleanup failed");

@@ -3,6 +3,7 @@
 //! sync code.
 mod common;
 
+use cogen::catching;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::Duration;
@@ -96,7 +97,7 @@ async fn to_thread_iter_is_lazy_until_polled() {
 async fn closing_to_thread_iter_runs_the_generator_cleanup_on_its_thread_and_waits() {
     let events = Events::new();
     let e = events.clone();
-    let g = generator(async move |mut co| {
+    let g = catching::generator(async move |mut co| {
         let mut i = 0;
         while co.yield_(i).catching().await.is_ok() {
             i += 1;
@@ -135,7 +136,7 @@ fn blocking_iter_drives_an_async_generator_with_timers_from_sync_code() {
 fn dropping_a_blocking_iter_early_runs_the_generators_async_cleanup() {
     let events = Events::new();
     let e = events.clone();
-    let g = async_generator(async move |mut co| {
+    let g = catching::async_generator(async move |mut co| {
         let mut i = 0;
         while co.yield_(i).catching().await.is_ok() {
             i += 1;

@@ -17,6 +17,7 @@
 //! The heap figures come from a counting global allocator (this binary only):
 //! bytes requested (`Layout::size`) and not yet freed, counted per thread, so
 //! tests running in parallel do not disturb each other.
+use cogen::catching::{self, Catching};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -32,7 +33,7 @@ use cogen::ops::{StreamOpsExt, merge};
 use cogen::protocol::Status;
 use cogen::rt::{Overflow, RuntimeOpsExt};
 use cogen::rt::{Queue, Runner, ShutDown};
-use cogen::{AsyncGen, Co, GeneratorState, Interrupt, async_coroutine, async_generator};
+use cogen::{AsyncGen, Co, GeneratorState, Interrupt, async_generator};
 use futures::{Stream, StreamExt};
 
 // ---------------------------------------------------------------------------
@@ -228,7 +229,7 @@ fn suspended_async_generators_hold_one_allocation_each_and_free_it() {
         n,
         |start| {
             let cleanups = cleanups.clone();
-            async_generator(async move |mut co| {
+            catching::async_generator(async move |mut co| {
                 let mut i = start;
                 while co.yield_(i).catching().await.is_ok() {
                     i += 1;
@@ -627,7 +628,7 @@ impl Received for std::convert::Infallible {
 /// throws (recorded, then on to the next item) and close (async cleanup,
 /// pending 0-2 times, then returns the number of items yielded).
 async fn body<S: Received, E: Received>(
-    mut co: Co<'_, u64, S, E>,
+    mut co: Co<'_, u64, S, E, Catching>,
     ledger: Rc<Ledger>,
     guard: DropCount,
     mut rng: SplitMix64,
@@ -821,8 +822,10 @@ fn plain_life(rng: &mut SplitMix64, t: &mut Tally) {
     if rng.below(4) == 0 {
         // The body in a sub-generator: each operation goes through yield_from.
         let outer_ledger = ledger.clone();
-        let g = async_generator(async move |mut co| {
-            let sub = async_generator(async move |co| body(co, ledger, guard, body_rng, len).await);
+        let g = catching::async_generator(async move |mut co| {
+            let sub = catching::async_generator(async move |co| {
+                body(co, ledger, guard, body_rng, len).await
+            });
             match co.yield_from(sub).catching().await {
                 Ok(r) => r,
                 Err(Interrupt::Close) => outer_ledger.produced.get(),
@@ -832,7 +835,8 @@ fn plain_life(rng: &mut SplitMix64, t: &mut Tally) {
         t.delegating_lives += 1;
         plain_ops(g, life, rng, t);
     } else {
-        let g = async_generator(async move |co| body(co, ledger, guard, body_rng, len).await);
+        let g =
+            catching::async_generator(async move |co| body(co, ledger, guard, body_rng, len).await);
         plain_ops(g, life, rng, t);
     }
 }
@@ -925,10 +929,11 @@ fn coroutine_life(rng: &mut SplitMix64, t: &mut Tally) {
     if rng.below(4) == 0 {
         // Sends, throws and closes forwarded by yield_from.
         let outer_ledger = ledger.clone();
-        let g = async_coroutine(async move |mut co: Co<'_, u64, u64, u64>| {
-            let sub = async_coroutine(async move |co: Co<'_, u64, u64, u64>| {
-                body(co, ledger, guard, body_rng, len).await
-            });
+        let g = catching::async_coroutine(async move |mut co: Co<'_, u64, u64, u64, Catching>| {
+            let sub =
+                catching::async_coroutine(async move |co: Co<'_, u64, u64, u64, Catching>| {
+                    body(co, ledger, guard, body_rng, len).await
+                });
             match co.yield_from(sub).catching().await {
                 Ok(r) => r,
                 Err(Interrupt::Close) => outer_ledger.produced.get(),
@@ -938,7 +943,7 @@ fn coroutine_life(rng: &mut SplitMix64, t: &mut Tally) {
         t.delegating_lives += 1;
         coroutine_ops(g, life, rng, t);
     } else {
-        let g = async_coroutine(async move |co: Co<'_, u64, u64, u64>| {
+        let g = catching::async_coroutine(async move |co: Co<'_, u64, u64, u64, Catching>| {
             body(co, ledger, guard, body_rng, len).await
         });
         coroutine_ops(g, life, rng, t);

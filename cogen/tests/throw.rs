@@ -1,6 +1,7 @@
 //! throw: errors injected at the yield point (PEP 342).
 mod common;
 
+use cogen::catching::{self, Catching};
 use cogen::protocol::Status;
 use cogen::{Co, GeneratorState, Interrupt, coroutine};
 use common::{Log, s};
@@ -43,7 +44,7 @@ fn unhandled_throw_at_plain_yield_unwinds_the_body_and_gives_the_error_back() {
 
 #[test]
 fn handled_throw_returns_the_next_yielded_value() {
-    let mut g = coroutine(async |mut co: Co<'_, String, (), &str>| {
+    let mut g = catching::coroutine(async |mut co: Co<'_, String, (), &str, Catching>| {
         let mut n = 0;
         loop {
             match co.yield_(format!("n={n}")).catching().await {
@@ -64,7 +65,7 @@ fn handled_throw_that_returns_reports_completion_with_the_return_value() {
     // The seed's coroutine_example: the handler prints and the body ends, so
     // Python's throw() raises StopIteration; here it reports Complete.
     let log = Log::new();
-    let mut coro = coroutine(async |mut co: Co<'_, (), i32, String>| {
+    let mut coro = catching::coroutine(async |mut co: Co<'_, (), i32, String, Catching>| {
         loop {
             match co.yield_(()).catching().await {
                 Ok(value) => log.push(format!("Processing value: {value}")),
@@ -101,7 +102,7 @@ fn handled_throw_that_returns_reports_completion_with_the_return_value() {
 #[test]
 fn body_can_reraise_a_thrown_error_it_does_not_handle() {
     let log = Log::new();
-    let mut g = coroutine(async |mut co: Co<'_, (), (), i32>| {
+    let mut g = catching::coroutine(async |mut co: Co<'_, (), (), i32, Catching>| {
         let _cleanup = log.guard("cleanup");
         loop {
             match co.yield_(()).catching().await {
@@ -119,7 +120,7 @@ fn body_can_reraise_a_thrown_error_it_does_not_handle() {
 
 #[test]
 fn body_can_raise_a_different_error_than_the_one_thrown() {
-    let mut g = coroutine(async |mut co: Co<'_, (), (), String>| {
+    let mut g = catching::coroutine(async |mut co: Co<'_, (), (), String, Catching>| {
         if let Err(Interrupt::Throw(e)) = co.yield_(()).catching().await {
             co.raise::<()>(format!("wrapped({e})")).await;
         }
@@ -131,7 +132,7 @@ fn body_can_raise_a_different_error_than_the_one_thrown() {
 #[test]
 fn throw_only_reaches_the_current_yield_point() {
     // The first yield catches, the second does not: the mode is per yield point.
-    let mut g = coroutine(async |mut co: Co<'_, u8, (), &str>| {
+    let mut g = catching::coroutine(async |mut co: Co<'_, u8, (), &str, Catching>| {
         let _ = co.yield_(1).catching().await;
         co.yield_(2).await;
         co.yield_(3).await;

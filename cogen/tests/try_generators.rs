@@ -2,6 +2,7 @@
 //! `Result<T, E>` items, and its error, however it leaves the body, is the
 //! last item (Python: an exception in a generator reaches the `for` loop).
 //! The whole protocol stays available.
+use cogen::catching;
 use std::time::Duration;
 
 use cogen::protocol::Status;
@@ -90,7 +91,7 @@ fn yield_err_is_an_item_and_the_generator_goes_on() {
 
 #[test]
 fn throw_and_close_work_on_a_try_generator() {
-    let mut g = try_generator(async |mut co| {
+    let mut g = catching::try_generator(async |mut co| {
         loop {
             match co.yield_ok(1).catching().await {
                 Ok(()) => {}
@@ -249,7 +250,7 @@ async fn an_async_raise_is_the_last_item_not_a_panic() {
 
 #[tokio::test(start_paused = true)]
 async fn athrow_and_aclose_work_on_an_async_try_generator() {
-    let mut g = try_async_generator(async |mut co| {
+    let mut g = catching::try_async_generator(async |mut co| {
         let mut n = 0;
         loop {
             match co.yield_ok(n).catching().await {

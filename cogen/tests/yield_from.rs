@@ -1,6 +1,7 @@
 //! yield from: delegation that forwards send, throw and close (PEP 380).
 mod common;
 
+use cogen::catching::{self, Catching};
 use std::cell::Cell;
 
 use cogen::error::CloseError;
@@ -67,7 +68,7 @@ fn sent_values_go_to_the_sub_generator() {
 #[test]
 fn throw_handled_by_the_sub_generator_yields_its_next_value() {
     let mut g = coroutine(async |mut co: Co<'_, &str, (), &str>| {
-        let sub = coroutine(async |mut co: Co<'_, &str, (), &str>| {
+        let sub = catching::coroutine(async |mut co: Co<'_, &str, (), &str, Catching>| {
             loop {
                 if let Err(Interrupt::Throw(e)) = co.yield_("sub").catching().await {
                     co.yield_(e).await;
@@ -88,7 +89,7 @@ fn throw_handled_by_the_sub_generator_yields_its_next_value() {
 fn throw_unhandled_by_the_sub_generator_surfaces_in_the_outer_body() {
     // Python case: outer catches ValueError around `yield from`, yields 99.
     let log = Log::new();
-    let mut g = coroutine(async |mut co: Co<'_, i32, (), &str>| {
+    let mut g = catching::coroutine(async |mut co: Co<'_, i32, (), &str, Catching>| {
         let sub = coroutine(async |mut co: Co<'_, i32, (), &str>| {
             let _g = log.guard("sub local");
             co.yield_(1).await;
@@ -128,7 +129,7 @@ fn throw_unhandled_by_sub_and_outer_comes_back_and_finishes_both() {
 #[test]
 fn throw_handled_by_sub_which_returns_resumes_the_outer_with_that_value() {
     let mut g = coroutine(async |mut co: Co<'_, String, (), ()>| {
-        let sub = coroutine(async |mut co: Co<'_, String, (), ()>| {
+        let sub = catching::coroutine(async |mut co: Co<'_, String, (), (), Catching>| {
             match co.yield_("sub".into()).catching().await {
                 Err(Interrupt::Throw(())) => "sub-ret",
                 _ => "normal",
@@ -163,8 +164,8 @@ fn close_while_delegating_closes_the_sub_generator_first() {
 #[test]
 fn close_while_delegating_runs_both_close_handlers_inner_first() {
     let log = Log::new();
-    let mut g = generator(async |mut co| {
-        let sub = generator(async |mut co| {
+    let mut g = catching::generator(async |mut co| {
+        let sub = catching::generator(async |mut co| {
             if let Err(Interrupt::Close) = co.yield_(1).catching().await {
                 log.push("sub handler");
             }
@@ -186,7 +187,7 @@ fn sub_generator_ignoring_close_makes_outer_close_fail_and_finishes_outer() {
     let log = Log::new();
     let mut g = generator(async |mut co| {
         let _outer = log.guard("outer finally");
-        let sub = generator(async |mut co| {
+        let sub = catching::generator(async |mut co| {
             loop {
                 if let Err(Interrupt::Close) = co.yield_("s").catching().await {
                     log.push("sub ignoring close");
@@ -212,8 +213,8 @@ fn sub_generator_ignoring_close_makes_outer_close_fail_and_finishes_outer() {
 
 #[test]
 fn sub_generator_raising_while_closing_surfaces_in_the_outer() {
-    let mut g = coroutine(async |mut co: Co<'_, u8, (), &str>| {
-        let sub = coroutine(async |mut co: Co<'_, u8, (), &str>| {
+    let mut g = catching::coroutine(async |mut co: Co<'_, u8, (), &str, Catching>| {
+        let sub = catching::coroutine(async |mut co: Co<'_, u8, (), &str, Catching>| {
             if let Err(Interrupt::Close) = co.yield_(1).catching().await {
                 co.raise::<()>("sub failed to close").await;
             }
@@ -373,8 +374,10 @@ fn deep_delegation_costs_one_poll_per_level_per_item() {
 #[test]
 fn nested_yield_from_forwards_send_throw_and_close_through_every_level() {
     let log = Log::new();
-    fn leaf(log: &Log) -> Gen<i32, impl std::future::Future<Output = i32> + '_, i32, String> {
-        coroutine(async move |mut co: Co<'_, i32, i32, String>| {
+    fn leaf(
+        log: &Log,
+    ) -> Gen<i32, impl std::future::Future<Output = i32> + '_, i32, String, Catching> {
+        catching::coroutine(async move |mut co: Co<'_, i32, i32, String, Catching>| {
             let _g = log.guard("leaf");
             let mut total = 0;
             loop {
@@ -487,20 +490,21 @@ fn resuming_a_fresh_sub_generator_starts_it() {
 #[test]
 fn resuming_forwards_a_close_to_the_started_sub_generator() {
     let closed = std::cell::Cell::new(false);
-    let mut sub = cogen::coroutine(async |mut co: cogen::Co<'_, i32>| {
-        co.yield_(1).await;
-        if let Err(Interrupt::Close) = co.yield_(2).catching().await {
-            closed.set(true);
+    let mut sub = cogen::catching::coroutine(
+        async |mut co: cogen::Co<'_, i32, (), std::convert::Infallible, Catching>| {
+            co.yield_(1).await;
+            if let Err(Interrupt::Close) = co.yield_(2).catching().await {
+                closed.set(true);
+            }
+        },
+    );
+    sub.resume().unwrap();
+    let mut outer = catching::generator(async |mut co| {
+        match co.yield_from(&mut sub).resuming(()).catching().await {
+            Err(Interrupt::Close) => "closed",
+            _ => "done",
         }
     });
-    sub.resume().unwrap();
-    let mut outer =
-        generator(
-            async |mut co| match co.yield_from(&mut sub).resuming(()).catching().await {
-                Err(Interrupt::Close) => "closed",
-                _ => "done",
-            },
-        );
     assert_eq!(outer.resume(), Ok(GeneratorState::Yielded(2)));
     assert_eq!(outer.close(), Ok(Some("closed")));
     assert!(closed.get());

@@ -4,6 +4,7 @@
 //! Delays are the seeds' own (`asyncio.sleep(2)`, `asyncio.sleep(0.5)`, ...);
 //! `--quick` divides them by 100.
 
+use cogen::catching::{self, Catching};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -260,17 +261,18 @@ pub(crate) async fn asend_example() {
 /// Seed 001 thing 7 and seed 002 "Error Handling": athrow, handled or not.
 pub(crate) async fn athrow_example() {
     section("7. athrow(): inject an exception into the generator");
-    let mut resilient = async_coroutine(async |mut co: Co<'_, String, (), String>| {
-        let mut value = "ok".to_string();
-        loop {
-            match co.yield_(value.clone()).catching().await {
-                Ok(()) => value = "ok".to_string(),
-                // try/except inside the async generator
-                Err(Interrupt::Throw(e)) => value = format!("recovered from {e}"),
-                Err(Interrupt::Close) => return,
+    let mut resilient =
+        catching::async_coroutine(async |mut co: Co<'_, String, (), String, Catching>| {
+            let mut value = "ok".to_string();
+            loop {
+                match co.yield_(value.clone()).catching().await {
+                    Ok(()) => value = "ok".to_string(),
+                    // try/except inside the async generator
+                    Err(Interrupt::Throw(e)) => value = format!("recovered from {e}"),
+                    Err(Interrupt::Close) => return,
+                }
             }
-        }
-    });
+        });
     say!(
         "anext                     -> {:?}",
         resilient.astart().await
@@ -307,7 +309,7 @@ pub(crate) async fn athrow_example() {
 /// Seed 001 thing 7: aclose, with cleanup that awaits.
 pub(crate) async fn aclose_example() {
     section("7. aclose(): close cleanly, with async cleanup");
-    let mut lines = async_generator(async |mut co| {
+    let mut lines = catching::async_generator(async |mut co| {
         let mut n = 0;
         while co.yield_(format!("line {n}")).catching().await.is_ok() {
             n += 1;
@@ -325,7 +327,7 @@ pub(crate) async fn aclose_example() {
     );
     say!("aclose again -> {:?} (does nothing)", lines.aclose().await);
 
-    let mut stubborn = async_generator(async |mut co| {
+    let mut stubborn = catching::async_generator(async |mut co| {
         loop {
             let _ = co.yield_("still here").catching().await;
         }
@@ -341,7 +343,7 @@ pub(crate) async fn aclose_example() {
 pub(crate) async fn closing_and_finalizer() {
     section("async with aclosing(gen): cleanup even when the consumer stops early");
     let make = |name: &'static str| {
-        async_generator(async move |mut co| {
+        catching::async_generator(async move |mut co| {
             for i in 0.. {
                 if co.yield_(i).catching().await.is_err() {
                     break;

@@ -2,6 +2,7 @@
 //! `send`/`throw`/`close`, 3.3's `yield from`); `chapters.rs` puts them in
 //! the seeds' order.
 
+use cogen::catching::{self, Catching};
 use std::fmt;
 
 use cogen::{Co, GeneratorState, Interrupt, coroutine, generator};
@@ -148,8 +149,8 @@ impl fmt::Display for ValueError {
 
 /// The seed's coroutine_example: a loop inside try/except GeneratorExit and
 /// except Exception.
-fn coroutine_example() -> cogen::Gen<(), impl Future<Output = ()>, i32, ValueError> {
-    coroutine(async |mut co: Co<'_, (), i32, ValueError>| {
+fn coroutine_example() -> cogen::Gen<(), impl Future<Output = ()>, i32, ValueError, Catching> {
+    catching::coroutine(async |mut co: Co<'_, (), i32, ValueError, Catching>| {
         loop {
             match co.yield_(()).catching().await {
                 Ok(value) => say!("Processing value: {value}"),

@@ -7,7 +7,7 @@ use futures_core::Stream;
 use pin_project_lite::pin_project;
 
 use crate::engine::items::{Items, Source};
-use crate::engine::{Catching, Co, Interrupt, Plain};
+use crate::engine::{Catches, Catching, Co, Interrupt, Plain};
 
 pin_project! {
     /// A [`Stream`] as an item source for delegation.
@@ -96,7 +96,7 @@ pin_project! {
     }
 }
 
-impl<'a, Y, E, St: Stream<Item = Y>> YieldFromStream<'a, Y, E, St, Catching> {
+impl<'a, Y, E, St: Stream<Item = Y>, K> YieldFromStream<'a, Y, E, St, K> {
     /// Lets this body handle a throw or close that arrives while delegating,
     /// as an [`Interrupt`]; evaluates to `Ok(())` when the stream ends.
     ///
@@ -122,7 +122,10 @@ impl<'a, Y, E, St: Stream<Item = Y>> YieldFromStream<'a, Y, E, St, Catching> {
     /// assert_eq!(g.aclose().await, Ok(Some("closed")));
     /// # });
     /// ```
-    pub fn catching(self) -> YieldFromStreamCatching<'a, Y, E, St> {
+    pub fn catching(self) -> YieldFromStreamCatching<'a, Y, E, St, K>
+    where
+        K: Catches,
+    {
         YieldFromStreamCatching { inner: self }
     }
 }
@@ -167,13 +170,13 @@ pin_project! {
     /// # });
     /// ```
     #[must_use = "futures do nothing unless you `.await` or poll them"]
-    pub struct YieldFromStreamCatching<'a, Y, E, St> {
+    pub struct YieldFromStreamCatching<'a, Y, E, St, K = Catching> {
         #[pin]
-        inner: YieldFromStream<'a, Y, E, St, Catching>,
+        inner: YieldFromStream<'a, Y, E, St, K>,
     }
 }
 
-impl<Y, E, St: Stream<Item = Y>> Future for YieldFromStreamCatching<'_, Y, E, St> {
+impl<Y, E, St: Stream<Item = Y>, K> Future for YieldFromStreamCatching<'_, Y, E, St, K> {
     type Output = Result<(), Interrupt<E>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -181,7 +184,7 @@ impl<Y, E, St: Stream<Item = Y>> Future for YieldFromStreamCatching<'_, Y, E, St
     }
 }
 
-impl<Y, E, St> core::fmt::Debug for YieldFromStreamCatching<'_, Y, E, St> {
+impl<Y, E, St, K> core::fmt::Debug for YieldFromStreamCatching<'_, Y, E, St, K> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("YieldFromStreamCatching")
             .finish_non_exhaustive()

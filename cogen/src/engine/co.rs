@@ -5,7 +5,7 @@ use core::task::Context;
 use super::raw::{SlotPtr, SlotRef};
 use super::slot::Slot;
 use super::{
-    AsyncGenerator, Catching, Interrupt, Mode, Plain, Raise, Yield, YieldFrom, YieldFromIter,
+    AsyncGenerator, Catches, Interrupt, Mode, Plain, Raise, Yield, YieldFrom, YieldFromIter,
 };
 
 /// The yield handle a generator body receives: Python's `yield`, as a value.
@@ -169,9 +169,9 @@ impl<Y, S, E, K> Co<'_, Y, S, E, K> {
     }
 }
 
-/// Only a handle whose yield points may catch ([`Catching`]) can hand an
-/// interrupt on.
-impl<Y, S, E> Co<'_, Y, S, E, Catching> {
+/// Only a handle whose yield points may catch
+/// ([`Catching`](crate::catching::Catching)) can hand an interrupt on.
+impl<Y, S, E, K> Co<'_, Y, S, E, K> {
     /// Lets an interrupt received at a `.catching()` yield point go on, once
     /// the body has done its cleanup (which may await): a close continues, so
     /// the generator finishes closed and `close`/`aclose` returns `Ok(None)`;
@@ -216,7 +216,10 @@ impl<Y, S, E> Co<'_, Y, S, E, Catching> {
     /// assert!(*flushed.lock().unwrap());
     /// # });
     /// ```
-    pub fn propagate<T>(&mut self, interrupt: Interrupt<E>) -> Raise<'_, Y, S, E, T> {
+    pub fn propagate<T>(&mut self, interrupt: Interrupt<E>) -> Raise<'_, Y, S, E, T>
+    where
+        K: Catches,
+    {
         Raise::posting(
             self.slot.borrow(),
             match interrupt {

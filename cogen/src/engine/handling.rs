@@ -64,6 +64,34 @@ pub enum Plain {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Catching {}
 
+/// Implemented by [`Catching`] only: what `.catching()` and
+/// [`propagate`](crate::Co::propagate) ask of a handle, so that using them
+/// in a plain body is a compile error that says which constructor to use.
+///
+/// # Examples
+///
+/// ```
+/// use cogen::catching::{Catches, Catching};
+///
+/// fn may_catch<K: Catches>() {}
+/// may_catch::<Catching>();
+/// ```
+///
+/// ```compile_fail
+/// // A plain body's yield points cannot catch:
+/// let mut g = cogen::generator(async |mut co| {
+///     let _ = co.yield_(1).catching().await;
+/// });
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "this yield point cannot catch interrupts: its generator was made by a plain constructor",
+    label = "needs a handle whose yield points may catch",
+    note = "make the generator with `cogen::catching::generator` (or `coroutine`, `try_generator`, `async_generator`, ...): its body's handle is `Co<'_, Y, S, E, Catching>`"
+)]
+pub trait Catches: Handling {}
+
+impl Catches for Catching {}
+
 impl Handling for Plain {
     const CATCHES: bool = false;
 }

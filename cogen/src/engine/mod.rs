@@ -28,7 +28,7 @@ pub use error::{CloseError, ResumeError, SendError, StartError};
 pub(crate) use finish::raised_while_iterated;
 pub use finish::{Finish, Nothing};
 pub use generator::{BoxGenerator, Generator, LocalBoxGenerator};
-pub use handling::{Catching, Handling, Plain};
+pub use handling::{Catches, Catching, Handling, Plain};
 pub use on_return::OnReturn;
 pub use raise::Raise;
 pub use yield_::{Yield, YieldCatching};

@@ -6,7 +6,7 @@ use core::task::{Context, Poll};
 use super::co::offer;
 use super::raw::SlotRef;
 use super::slot::Slot;
-use super::{Action, Catching, Interrupt, Mode, Plain};
+use super::{Action, Catches, Interrupt, Mode, Plain};
 
 /// Future returned by [`Co::yield_`](crate::Co::yield_): yields a value and
 /// evaluates to the value sent back.
@@ -37,9 +37,7 @@ impl<'a, Y, S, E, K> Yield<'a, Y, S, E, K> {
             _handling: PhantomData,
         }
     }
-}
 
-impl<'a, Y, S, E> Yield<'a, Y, S, E, Catching> {
     /// Opts this yield point in to interrupts: evaluates to `Ok(sent)` on a
     /// normal resume, `Err(Interrupt::Throw(e))` when the caller throws `e`,
     /// and `Err(Interrupt::Close)` when the caller closes the generator.
@@ -65,7 +63,10 @@ impl<'a, Y, S, E> Yield<'a, Y, S, E, Catching> {
     /// g.throw("two").unwrap();
     /// assert_eq!(g.close(), Ok(Some(2)));
     /// ```
-    pub fn catching(self) -> YieldCatching<'a, Y, S, E> {
+    pub fn catching(self) -> YieldCatching<'a, Y, S, E>
+    where
+        K: Catches,
+    {
         YieldCatching {
             slot: self.slot,
             value: self.value,

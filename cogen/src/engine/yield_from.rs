@@ -9,7 +9,7 @@ use super::co::offer;
 use super::raw::{SharedSlot, SlotRef};
 use super::slot::Slot;
 use super::{
-    Action, AsyncGenerator as Delegate, Catching, Interrupt, Mode, Outcome, Plain, Status,
+    Action, AsyncGenerator as Delegate, Catches, Catching, Interrupt, Mode, Outcome, Plain, Status,
 };
 
 enum Step<S, E> {
@@ -171,7 +171,7 @@ impl<'a, D: Delegate, K> YieldFrom<'a, D, K> {
     }
 }
 
-impl<'a, D: Delegate> YieldFrom<'a, D, Catching> {
+impl<'a, D: Delegate, K> YieldFrom<'a, D, K> {
     /// Lets this body handle what the sub-generator does not: evaluates to
     /// `Ok(return value)`, `Err(Interrupt::Throw(e))` when a thrown error was
     /// not handled by the sub-generator, or `Err(Interrupt::Close)` after the
@@ -196,7 +196,10 @@ impl<'a, D: Delegate> YieldFrom<'a, D, Catching> {
     /// // The sub-generator does not handle it; the outer body does.
     /// assert_eq!(outer.throw("abc".into()), Ok(GeneratorState::Yielded(3)));
     /// ```
-    pub fn catching(self) -> YieldFromCatching<'a, D> {
+    pub fn catching(self) -> YieldFromCatching<'a, D, K>
+    where
+        K: Catches,
+    {
         YieldFromCatching { inner: self }
     }
 }
@@ -315,13 +318,13 @@ pin_project! {
     /// assert_eq!(g.close(), Ok(Some("closed while delegating")));
     /// ```
     #[must_use = "futures do nothing unless you `.await` or poll them"]
-    pub struct YieldFromCatching<'a, D: Delegate> {
+    pub struct YieldFromCatching<'a, D: Delegate, K = Catching> {
         #[pin]
-        inner: YieldFrom<'a, D, Catching>,
+        inner: YieldFrom<'a, D, K>,
     }
 }
 
-impl<D: Delegate> Future for YieldFromCatching<'_, D> {
+impl<D: Delegate, K> Future for YieldFromCatching<'_, D, K> {
     type Output = Result<D::Return, Interrupt<D::Error>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -329,7 +332,7 @@ impl<D: Delegate> Future for YieldFromCatching<'_, D> {
     }
 }
 
-impl<D: Delegate> core::fmt::Debug for YieldFromCatching<'_, D> {
+impl<D: Delegate, K> core::fmt::Debug for YieldFromCatching<'_, D, K> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("YieldFromCatching").finish_non_exhaustive()
     }
@@ -415,7 +418,7 @@ pin_project! {
     }
 }
 
-impl<'a, D: Delegate> YieldFromResuming<'a, D, Catching> {
+impl<'a, D: Delegate, K> YieldFromResuming<'a, D, K> {
     /// As [`YieldFrom::catching`]: evaluates to `Ok(Some(return value))`,
     /// `Ok(None)` for a finished sub-generator, or the interrupt the
     /// sub-generator did not handle.
@@ -436,7 +439,10 @@ impl<'a, D: Delegate> YieldFromResuming<'a, D, Catching> {
     /// assert_eq!(outer.resume(), Ok(GeneratorState::Yielded(2)));
     /// assert_eq!(outer.close(), Ok(Some("closed")));
     /// ```
-    pub fn catching(self) -> YieldFromResumingCatching<'a, D> {
+    pub fn catching(self) -> YieldFromResumingCatching<'a, D, K>
+    where
+        K: Catches,
+    {
         YieldFromResumingCatching { inner: self }
     }
 }
@@ -509,13 +515,13 @@ pin_project! {
     /// assert_eq!(outer.collect::<Vec<_>>(), [0]);
     /// ```
     #[must_use = "futures do nothing unless you `.await` or poll them"]
-    pub struct YieldFromResumingCatching<'a, D: Delegate> {
+    pub struct YieldFromResumingCatching<'a, D: Delegate, K = Catching> {
         #[pin]
-        inner: YieldFromResuming<'a, D, Catching>,
+        inner: YieldFromResuming<'a, D, K>,
     }
 }
 
-impl<D: Delegate> Future for YieldFromResumingCatching<'_, D> {
+impl<D: Delegate, K> Future for YieldFromResumingCatching<'_, D, K> {
     type Output = Result<Option<D::Return>, Interrupt<D::Error>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -523,7 +529,7 @@ impl<D: Delegate> Future for YieldFromResumingCatching<'_, D> {
     }
 }
 
-impl<D: Delegate> core::fmt::Debug for YieldFromResumingCatching<'_, D> {
+impl<D: Delegate, K> core::fmt::Debug for YieldFromResumingCatching<'_, D, K> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("YieldFromResumingCatching")
             .finish_non_exhaustive()

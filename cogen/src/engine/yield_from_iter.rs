@@ -5,7 +5,7 @@ use core::task::{Context, Poll};
 
 use super::items::{Items, IterSource};
 use super::raw::SlotRef;
-use super::{Catching, Interrupt, Plain};
+use super::{Catches, Catching, Interrupt, Plain};
 
 /// Future returned by [`Co::yield_from_iter`](crate::Co::yield_from_iter):
 /// yields every item of an iterator.
@@ -33,7 +33,7 @@ impl<'a, Y, E, I: Iterator<Item = Y>, K> YieldFromIter<'a, Y, E, I, K> {
     }
 }
 
-impl<'a, Y, E, I: Iterator<Item = Y>> YieldFromIter<'a, Y, E, I, Catching> {
+impl<'a, Y, E, I: Iterator<Item = Y>, K> YieldFromIter<'a, Y, E, I, K> {
     /// Lets this body handle a throw or close that arrives while delegating,
     /// as an [`Interrupt`]; evaluates to `Ok(())` when the iterator is done.
     ///
@@ -51,7 +51,10 @@ impl<'a, Y, E, I: Iterator<Item = Y>> YieldFromIter<'a, Y, E, I, Catching> {
     /// assert_eq!(g.resume(), Ok(GeneratorState::Yielded(1)));
     /// assert_eq!(g.close(), Ok(Some("closed")));
     /// ```
-    pub fn catching(self) -> YieldFromIterCatching<'a, Y, E, I> {
+    pub fn catching(self) -> YieldFromIterCatching<'a, Y, E, I, K>
+    where
+        K: Catches,
+    {
         YieldFromIterCatching { inner: self }
     }
 }
@@ -93,11 +96,11 @@ impl<Y, E, I, K> core::fmt::Debug for YieldFromIter<'_, Y, E, I, K> {
 /// assert_eq!(g.throw("four"), Ok(GeneratorState::Yielded(4)));
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct YieldFromIterCatching<'a, Y, E, I> {
-    inner: YieldFromIter<'a, Y, E, I, Catching>,
+pub struct YieldFromIterCatching<'a, Y, E, I, K = Catching> {
+    inner: YieldFromIter<'a, Y, E, I, K>,
 }
 
-impl<Y, E, I: Iterator<Item = Y>> Future for YieldFromIterCatching<'_, Y, E, I> {
+impl<Y, E, I: Iterator<Item = Y>, K> Future for YieldFromIterCatching<'_, Y, E, I, K> {
     type Output = Result<(), Interrupt<E>>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -105,7 +108,7 @@ impl<Y, E, I: Iterator<Item = Y>> Future for YieldFromIterCatching<'_, Y, E, I> 
     }
 }
 
-impl<Y, E, I> core::fmt::Debug for YieldFromIterCatching<'_, Y, E, I> {
+impl<Y, E, I, K> core::fmt::Debug for YieldFromIterCatching<'_, Y, E, I, K> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("YieldFromIterCatching")
             .finish_non_exhaustive()
