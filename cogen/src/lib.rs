@@ -10,7 +10,7 @@
 //!     co.yield_(2).await;
 //!     co.yield_(3).await;
 //! });
-//! assert_eq!(g.next(), Some(1));
+//! assert_eq!(g.resume().unwrap().yielded(), Some(1));
 //! assert_eq!(g.collect::<Vec<_>>(), [2, 3]);
 //! ```
 //!
@@ -137,7 +137,7 @@ pub mod catching {
     //!         _ => "ran to the end",
     //!     }
     //! });
-    //! assert_eq!(g.next(), Some(1));
+    //! assert_eq!(g.resume().unwrap().yielded(), Some(1));
     //! assert_eq!(g.close(), Ok(Some("closed at the first yield")));
     //! ```
     pub use crate::async_gen::catching::{

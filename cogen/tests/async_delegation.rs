@@ -225,3 +225,23 @@ async fn delegation_chains_three_levels_deep_with_awaits_at_each() {
     }
     assert_eq!(level(3).collect::<Vec<_>>().await, [3, 2, 1, 100]);
 }
+
+#[tokio::test]
+async fn dropping_an_async_generator_delegating_to_a_borrowed_sync_generator_closes_it() {
+    // The `yield_from` closes a sync sub-generator it was waiting on when it
+    // is dropped, as Python closes a delegating generator's sub-generator.
+    let log = Log::new();
+    let mut sub = catching::generator(async |mut co| {
+        if co.yield_(1).catching().await.is_err() {
+            log.push("sub closing");
+        }
+    });
+    {
+        let mut outer = async_generator_scoped(async |mut co| {
+            co.yield_from(&mut sub).await;
+        });
+        assert_eq!(outer.next().await, Some(1));
+    }
+    assert_eq!(log.events(), s(&["sub closing"]));
+    assert_eq!(sub.status(), Status::Finished);
+}

@@ -5,7 +5,8 @@ use cogen::catching::{self, Catching};
 use cogen::error::CloseError;
 use cogen::protocol::Status;
 use cogen::{Co, GeneratorState, Interrupt, coroutine, generator};
-use common::{Log, s};
+use common::{Log, Polls, s};
+use std::cell::Cell;
 
 #[test]
 fn close_at_plain_yield_drops_locals_in_reverse_order() {
@@ -365,4 +366,41 @@ fn dropping_a_try_generator_whose_cleanup_returns_an_error_reports_it() {
         text.contains("raised \"disk full\" while it was closed because it was dropped"),
         "{text}"
     );
+}
+
+#[test]
+fn dropping_a_plain_generator_drops_its_body_without_polling_it() {
+    // A plain yield point cannot catch the close, so there is nothing to run:
+    // the body is dropped (its locals' `Drop`s are its cleanup).
+    let log = Log::new();
+    let polls = Cell::new(0);
+    let mut g = generator(async |mut co| {
+        let _finally = log.guard("finally");
+        Polls {
+            inner: co.yield_(1),
+            count: &polls,
+        }
+        .await;
+        log.push("after the yield");
+    });
+    assert_eq!(g.next(), Some(1));
+    assert_eq!(polls.get(), 1);
+    drop(g);
+    assert_eq!(polls.get(), 1);
+    assert_eq!(log.events(), s(&["drop finally"]));
+}
+
+#[test]
+fn dropping_a_catching_generator_at_a_catching_yield_polls_its_body_once_to_close_it() {
+    let polls = Cell::new(0);
+    let mut g = catching::generator(async |mut co| {
+        let _ = Polls {
+            inner: co.yield_(1).catching(),
+            count: &polls,
+        }
+        .await;
+    });
+    assert_eq!(g.resume().unwrap().yielded(), Some(1));
+    drop(g);
+    assert_eq!(polls.get(), 2);
 }

@@ -304,11 +304,33 @@ fn dropping_a_delegating_generator_whose_sub_generator_local_panics_frees_both_o
     });
     assert_eq!(g.next(), Some(1));
     assert!(g.is_delegating());
-    // The close is forwarded to the sub-generator, whose plain yield point
-    // unwinds it: its local's panic propagates out of `drop`.
+    // Dropping the plain outer body drops its `yield_from`, which closes the
+    // sub-generator; its plain yield point unwinds it, and its local's panic
+    // propagates out of `drop`.
     let freed = -blocks_leaked_by_panicking(|| drop(g));
     assert_eq!(freed, 2, "both generators' allocations are freed");
     assert_eq!(live.get(), 0);
+}
+
+#[test]
+fn dropping_a_plain_generator_whose_borrowed_sub_generator_panics_while_closing_frees_both_once() {
+    let live = Rc::new(Cell::new(0));
+    let (a, b) = (live.clone(), live.clone());
+    let leaked = blocks_leaked_by_panicking(move || {
+        let mut sub = catching::generator(async move |mut co| {
+            let _local = Live::new(&a);
+            let _ = co.yield_(1).catching().await;
+            panic!("the sub-generator's close handler panicked");
+        });
+        let mut g = generator(async |mut co| {
+            let _outer = Live::new(&b);
+            co.yield_from(&mut sub).await;
+        });
+        assert_eq!(g.next(), Some(1));
+        drop(g); // the `yield_from`'s drop closes `sub`, which panics
+    });
+    assert_eq!(leaked, 0, "both generators' allocations are freed");
+    assert_eq!(live.get(), 0, "every local is dropped");
 }
 
 #[test]

@@ -564,3 +564,168 @@ fn yield_from_a_finished_sub_generator_without_resuming_panics_and_names_resumin
     assert!(msg.contains("not fresh (Finished)"), "{msg}");
     assert!(msg.contains(".resuming(value)"), "{msg}");
 }
+
+// Dropping a plain generator only drops its body (no close poll); a
+// `yield_from` it is suspended in closes the sub-generator as it drops, as
+// Python's finalizer closes a delegating generator's sub-generator.
+
+#[test]
+fn dropping_a_plain_delegating_generator_closes_its_borrowed_sub_generator() {
+    // Python: `o = outer(); next(o); del o` runs sub's `except GeneratorExit`
+    // and leaves it GEN_CLOSED.
+    let log = Log::new();
+    let mut sub = catching::generator(async |mut co| {
+        let _finally = log.guard("sub finally");
+        if let Err(Interrupt::Close) = co.yield_(1).catching().await {
+            log.push("sub closing");
+            return;
+        }
+        co.yield_(2).await;
+    });
+    let polls = Cell::new(0);
+    let mut outer = generator(async |mut co| {
+        let _finally = log.guard("outer finally");
+        Polls {
+            inner: co.yield_from(&mut sub),
+            count: &polls,
+        }
+        .await;
+    });
+    assert_eq!(outer.next(), Some(1));
+    assert_eq!(polls.get(), 1);
+    drop(outer);
+    assert_eq!(
+        polls.get(),
+        1,
+        "dropping the outer generator polled it again"
+    );
+    assert_eq!(
+        log.events(),
+        s(&["sub closing", "drop sub finally", "drop outer finally"])
+    );
+    assert_eq!(sub.status(), Status::Finished);
+    assert_eq!(sub.next(), None);
+}
+
+#[test]
+fn dropping_a_plain_delegating_generator_closes_an_owned_sub_generator_once() {
+    let closes = Cell::new(0);
+    let mut outer = generator(async |mut co| {
+        let sub = catching::generator(async |mut co| {
+            while co.yield_(1).catching().await.is_ok() {}
+            closes.set(closes.get() + 1);
+        });
+        co.yield_from(sub).await;
+    });
+    assert_eq!(outer.next(), Some(1));
+    drop(outer);
+    assert_eq!(closes.get(), 1);
+}
+
+#[test]
+fn dropping_a_plain_delegating_generator_reports_a_sub_generator_that_raises_while_closing() {
+    // Python: "Exception ignored in: <generator object outer ...>" with the
+    // sub-generator's ValueError, through the unraisable hook.
+    let logs = common::Captured::default();
+    let _sub = logs.install();
+    let mut sub = catching::coroutine(async |mut co: Co<'_, u8, (), String, Catching>| {
+        let _ = co.yield_(1).catching().await;
+        co.raise::<()>("disk full".to_string()).await;
+    });
+    let created = line!() - 4;
+    let mut outer = coroutine(async |mut co: Co<'_, u8, (), String>| {
+        co.yield_from(&mut sub).await;
+    });
+    outer.start().unwrap();
+    drop(outer);
+    let text = logs.text();
+    assert!(
+        text.contains(
+            "raised \"disk full\" while it was closed because the yield_from delegating \
+             to it was dropped"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("yield_from.rs:{created}:")),
+        "{text}"
+    );
+    assert_eq!(sub.status(), Status::Finished);
+}
+
+#[test]
+fn dropping_a_plain_delegating_generator_reports_a_sub_generator_that_ignores_its_close() {
+    let logs = common::Captured::default();
+    let _sub = logs.install();
+    let mut sub = catching::generator(async |mut co| {
+        loop {
+            let _ = co.yield_(1).catching().await;
+        }
+    });
+    let mut outer = generator(async |mut co| co.yield_from(&mut sub).await);
+    outer.next();
+    drop(outer);
+    let text = logs.text();
+    assert!(text.contains("ignored its close"), "{text}");
+    assert!(
+        text.contains("because the yield_from delegating to it was dropped"),
+        "{text}"
+    );
+}
+
+#[test]
+fn dropping_a_plain_generator_whose_delegation_finished_leaves_the_sub_generator_alone() {
+    let mut sub = generator(async |mut co| {
+        co.yield_(1).await;
+        co.yield_(2).await;
+    });
+    let mut outer = generator(async |mut co| {
+        co.yield_from(&mut sub).resuming(()).await; // (fresh: started)
+        co.yield_(10).await;
+    });
+    assert_eq!(outer.next(), Some(1));
+    assert_eq!(outer.next(), Some(2));
+    assert_eq!(outer.next(), Some(10)); // the delegation has ended
+    drop(outer);
+    assert_eq!(sub.status(), Status::Finished); // by running out, not by a close
+}
+
+#[test]
+fn dropping_a_fresh_yield_from_leaves_a_started_sub_generator_suspended() {
+    // The delegation never began: the `yield_from` was dropped unpolled.
+    let mut sub = generator(async |mut co| {
+        co.yield_(1).await;
+        co.yield_(2).await;
+    });
+    assert_eq!(sub.next(), Some(1));
+    {
+        let mut outer = generator(async |mut co| {
+            co.yield_(0).await;
+            co.yield_from(&mut sub).resuming(()).await;
+        });
+        assert_eq!(outer.next(), Some(0));
+    }
+    assert_eq!(sub.status(), Status::Suspended);
+    assert_eq!(sub.next(), Some(2));
+}
+
+#[test]
+fn a_catching_delegating_generator_dropped_closes_its_sub_generator_through_its_body() {
+    // The catching kind is closed by running its body: the `yield_from`
+    // forwards the close, and the outer body sees it after the sub.
+    let log = Log::new();
+    let outer = catching::generator(async |mut co| {
+        let sub = catching::generator(async |mut co| {
+            if co.yield_(1).catching().await.is_err() {
+                log.push("sub closing");
+            }
+        });
+        if let Err(Interrupt::Close) = co.yield_from(sub).catching().await {
+            log.push("outer closing");
+        }
+    });
+    let mut outer = outer;
+    outer.resume().unwrap();
+    drop(outer);
+    assert_eq!(log.events(), s(&["sub closing", "outer closing"]));
+}

@@ -34,7 +34,7 @@ use crate::engine::{Action, Phase};
 ///
 /// # futures::executor::block_on(async {
 /// let cleaned = Cell::new(false);
-/// let mut g = async_generator_scoped(async |mut co| {
+/// let mut g = cogen::catching::async_generator_scoped(async |mut co| {
 ///     let _ = co.yield_(1).catching().await;
 ///     async { cleaned.set(true) }.await; // cleanup that awaits
 /// });
@@ -56,7 +56,7 @@ use crate::engine::{Action, Phase};
 /// # async fn main() {
 /// let cleanups = Arc::new(AtomicUsize::new(0));
 /// let count = cleanups.clone();
-/// let g = cogen::async_generator(async move |mut co| {
+/// let g = cogen::catching::async_generator(async move |mut co| {
 ///     let mut i = 0;
 ///     while co.yield_(i).catching().await.is_ok() {
 ///         i += 1;

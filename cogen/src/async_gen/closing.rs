@@ -45,7 +45,7 @@ use crate::engine::CloseError;
 ///
 /// # futures::executor::block_on(async {
 /// let log = RefCell::new(Vec::new());
-/// let lines = async_generator_scoped(async |mut co| {
+/// let lines = cogen::catching::async_generator_scoped(async |mut co| {
 ///     for line in ["a", "b", "c"] {
 ///         if co.yield_(line).catching().await.is_err() {
 ///             break;

@@ -551,7 +551,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// use cogen::error::ThrowError;
     ///
     /// # futures::executor::block_on(async {
-    /// let mut g = async_coroutine(async |mut co: Co<'_, &str, (), &str>| loop {
+    /// let mut g = cogen::catching::async_coroutine(async |mut co: Co<'_, &str, (), &str, cogen::catching::Catching>| loop {
     ///     match co.yield_("waiting").catching().await {
     ///         Err(Interrupt::Throw("retry")) => continue,
     ///         Err(Interrupt::Throw(e)) => co.raise(e).await,
@@ -608,7 +608,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// # futures::executor::block_on(async {
     /// let sent = Arc::new(Mutex::new(Vec::new()));
     /// let log = sent.clone();
-    /// let mut g = async_generator(async move |mut co| {
+    /// let mut g = cogen::catching::async_generator(async move |mut co| {
     ///     let mut i = 0;
     ///     while co.yield_(i).catching().await.is_ok() {
     ///         i += 1;

@@ -105,7 +105,7 @@ impl<Y, S, E, K> Co<'_, Y, S, E, K> {
     /// use cogen::{coroutine, Co, Interrupt};
     /// use cogen::protocol::Status;
     ///
-    /// let mut g = coroutine(async |mut co: Co<'_, i32, (), i32>| loop {
+    /// let mut g = cogen::catching::coroutine(async |mut co: Co<'_, i32, (), i32, cogen::catching::Catching>| loop {
     ///     match co.yield_(0).catching().await {
     ///         Err(Interrupt::Throw(e)) if e < 0 => co.raise(e).await,
     ///         _ => continue, // handle small positive errors, and ignore nothing else
@@ -201,7 +201,7 @@ impl<Y, S, E, K> Co<'_, Y, S, E, K> {
     /// # futures::executor::block_on(async {
     /// let flushed = Arc::new(Mutex::new(false));
     /// let f = flushed.clone();
-    /// let mut g = catching::async_coroutine(async move |mut co: Co<'_, u32, (), String, Catching>| {
+    /// let mut g = catching::async_coroutine(async move |mut co: Co<'_, u32, (), String, cogen::catching::Catching>| {
     ///     let mut n = 0;
     ///     loop {
     ///         if let Err(interrupt) = co.yield_(n).catching().await {

@@ -106,7 +106,7 @@ pub enum ResumeError<E> {
 /// use cogen::{generator, Interrupt};
 /// use cogen::error::CloseError;
 ///
-/// let mut stubborn = generator(async |mut co| loop {
+/// let mut stubborn = cogen::catching::generator(async |mut co| loop {
 ///     let _ = co.yield_("still here").catching().await;
 /// });
 /// stubborn.next();

@@ -58,7 +58,7 @@ pub enum Plain {}
 /// let mut g = catching::generator(async |mut co: Co<'_, i32, (), std::convert::Infallible, Catching>| {
 ///     co.yield_(1).catching().await.is_err()
 /// });
-/// g.next();
+/// g.resume().unwrap();
 /// assert_eq!(g.close(), Ok(Some(true)));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

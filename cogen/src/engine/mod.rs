@@ -134,7 +134,7 @@ pub enum Status {
 /// ```
 /// use cogen::{coroutine, Co, Interrupt};
 ///
-/// let mut g = coroutine(async |mut co: Co<'_, i32, (), String>| {
+/// let mut g = cogen::catching::coroutine(async |mut co: Co<'_, i32, (), String, cogen::catching::Catching>| {
 ///     match co.yield_(1).catching().await {
 ///         Ok(()) => 0,
 ///         Err(Interrupt::Throw(e)) => e.len(),

@@ -182,7 +182,7 @@ impl<'a, D: Delegate, K> YieldFrom<'a, D, K> {
     /// ```
     /// use cogen::{coroutine, Co, GeneratorState, Interrupt};
     ///
-    /// let mut outer = coroutine(async |mut co: Co<'_, i32, (), String>| {
+    /// let mut outer = cogen::catching::coroutine(async |mut co: Co<'_, i32, (), String, cogen::catching::Catching>| {
     ///     let sub = coroutine(async |mut co: Co<'_, i32, (), String>| {
     ///         co.yield_(1).await;
     ///         co.yield_(2).await;
@@ -307,7 +307,7 @@ pin_project! {
     /// ```
     /// use cogen::{generator, GeneratorState, Interrupt};
     ///
-    /// let mut g = generator(async |mut co| {
+    /// let mut g = cogen::catching::generator(async |mut co| {
     ///     let sub = generator(async |mut co| co.yield_(1).await);
     ///     if let Err(Interrupt::Close) = co.yield_from(sub).catching().await {
     ///         return "closed while delegating";
@@ -430,7 +430,7 @@ impl<'a, D: Delegate, K> YieldFromResuming<'a, D, K> {
     ///
     /// let mut sub = generator(async |mut co| { co.yield_(1).await; co.yield_(2).await });
     /// sub.resume().unwrap();
-    /// let mut outer = generator(async |mut co| {
+    /// let mut outer = cogen::catching::generator(async |mut co| {
     ///     match co.yield_from(&mut sub).resuming(()).catching().await {
     ///         Err(Interrupt::Close) => "closed",
     ///         _ => "done",
@@ -507,7 +507,7 @@ pin_project! {
     ///
     /// let mut sub = generator(async |mut co| co.yield_(1).await);
     /// let _ = sub.by_ref().count(); // finished
-    /// let outer = generator(async |mut co| {
+    /// let outer = cogen::catching::generator(async |mut co| {
     ///     let r = co.yield_from(&mut sub).resuming(()).catching().await;
     ///     assert_eq!(r, Ok(None));
     ///     co.yield_(0).await;

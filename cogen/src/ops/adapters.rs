@@ -28,7 +28,7 @@
 //! # futures::executor::block_on(async {
 //! let cleaned = Arc::new(AtomicBool::new(false));
 //! let done = cleaned.clone();
-//! let g = cogen::async_generator(async move |mut co| {
+//! let g = cogen::catching::async_generator(async move |mut co| {
 //!     let mut i = 0;
 //!     while co.yield_(i).catching().await.is_ok() {
 //!         i += 1;

@@ -32,7 +32,7 @@ use crate::async_gen::AsyncClose;
 /// let log = Arc::new(Mutex::new(Vec::new()));
 /// let counter = |name: &'static str| {
 ///     let log = log.clone();
-///     cogen::async_generator(async move |mut co| {
+///     cogen::catching::async_generator(async move |mut co| {
 ///         let mut i = 0;
 ///         while co.yield_(i).catching().await.is_ok() {
 ///             i += 1;

@@ -68,7 +68,7 @@
 //! # async fn main() {
 //! let cleanups = Arc::new(AtomicUsize::new(0));
 //! let count = cleanups.clone();
-//! let g = cogen::async_generator(async move |mut co| {
+//! let g = cogen::catching::async_generator(async move |mut co| {
 //!     let mut i = 0;
 //!     while co.yield_(i).catching().await.is_ok() {
 //!         i += 1;
@@ -291,7 +291,7 @@ pub trait AsyncCloseExt: AsyncClose {
     /// # futures::executor::block_on(async {
     /// let log = Arc::new(Mutex::new(Vec::new()));
     /// let seen = log.clone();
-    /// let g = cogen::async_generator(async move |mut co| {
+    /// let g = cogen::catching::async_generator(async move |mut co| {
     ///     let _ = co.yield_(1).catching().await;
     ///     async { seen.lock().unwrap().push("cleaned") }.await;
     /// });

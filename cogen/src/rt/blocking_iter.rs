@@ -118,7 +118,7 @@ impl<St: Stream + AsyncClose> BlockingIter<St> {
     ///
     /// let cleaned = Arc::new(AtomicBool::new(false));
     /// let flag = cleaned.clone();
-    /// let g = cogen::async_generator(async move |mut co| {
+    /// let g = cogen::catching::async_generator(async move |mut co| {
     ///     while co.yield_(1).catching().await.is_ok() {}
     ///     tokio::task::yield_now().await; // cleanup that awaits
     ///     flag.store(true, Ordering::SeqCst);

@@ -40,7 +40,7 @@ use crate::async_gen::AsyncClose;
 /// let finalizer = Finalizer::new();
 /// let log = Arc::new(Mutex::new(Vec::new()));
 /// let seen = log.clone();
-/// let mut g = finalizer.attach(async_generator(async move |mut co| {
+/// let mut g = finalizer.attach(cogen::catching::async_generator(async move |mut co| {
 ///     while co.yield_(1).catching().await.is_ok() {}
 ///     tokio::task::yield_now().await; // cleanup that awaits
 ///     seen.lock().unwrap().push("cleaned up");

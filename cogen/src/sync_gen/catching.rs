@@ -26,8 +26,8 @@ use crate::engine::{Catching, Co};
 ///     }
 ///     n // the return value of `close`
 /// });
-/// g.next();
-/// g.next();
+/// g.resume().unwrap();
+/// g.resume().unwrap();
 /// assert_eq!(g.close(), Ok(Some(1)));
 /// ```
 #[track_caller]

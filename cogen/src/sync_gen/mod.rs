@@ -564,6 +564,16 @@ impl<Y, F: Future, S, E, K: Handling> Generator for Gen<Y, F, S, E, K> {
         Gen::close(self)
     }
 
+    #[inline(never)]
+    fn close_abandoned(&mut self) {
+        let outcome = self.step(Action::Close);
+        self.origin.report_close(
+            "generator",
+            "the yield_from delegating to it was dropped",
+            &outcome,
+        );
+    }
+
     #[inline(always)]
     fn poll_step(
         &mut self,
