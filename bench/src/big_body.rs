@@ -92,7 +92,8 @@ pub fn cogen_big_plain(n: u64) -> u64 {
     sum
 }
 
-/// cogen: a coroutine doing the work per item, a value sent back each step.
+/// cogen: a coroutine doing the work per item, a value sent back each step
+/// with `resume_with` (one entry point, as the docs write it).
 pub fn cogen_big_send(n: u64) -> u64 {
     let mut g = cogen::coroutine(async move |mut co: cogen::Co<'_, u64, u64, Infallible>| {
         let mut acc = 0u64;
@@ -103,11 +104,11 @@ pub fn cogen_big_send(n: u64) -> u64 {
         acc
     });
     let mut sum = 0u64;
-    let mut state = g.start().ok();
-    while let Some(cogen::GeneratorState::Yielded(x)) = state {
+    let mut reply = None;
+    while let Ok(cogen::GeneratorState::Yielded(x)) = g.resume_with(reply) {
         consume(x);
         sum = sum.wrapping_add(x);
-        state = g.send(x).ok();
+        reply = Some(x);
     }
     sum
 }

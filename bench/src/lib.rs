@@ -34,6 +34,7 @@ pub const CASES: &[Case] = &[
     ("hand_iterator", hand_iterator),
     ("cogen_plain", cogen_plain),
     ("cogen_send", cogen_send),
+    ("cogen_send_start_then_send", cogen_send_start_then_send),
     ("cogen_yield_from_depth1", cogen_yield_from_depth1),
     ("cogen_yield_from_depth4", cogen_yield_from_depth4),
     ("genawaiter_stack", genawaiter_stack),
@@ -82,8 +83,29 @@ pub fn cogen_plain(n: u64) -> u64 {
     sum
 }
 
-/// cogen: a value sent back each step with `send`.
+/// cogen: a value sent back each step, written as the docs write it: one
+/// entry point, `resume_with` (`None` starts the generator).
 pub fn cogen_send(n: u64) -> u64 {
+    let mut g = cogen::coroutine(async move |mut co: cogen::Co<'_, u64, u64, Infallible>| {
+        let mut acc = 0u64;
+        for i in 0..n {
+            acc = acc.wrapping_add(co.yield_(i).await);
+        }
+        acc
+    });
+    let mut sum = 0u64;
+    let mut reply = None;
+    while let Ok(cogen::GeneratorState::Yielded(x)) = g.resume_with(reply) {
+        consume(x);
+        sum = sum.wrapping_add(x);
+        reply = Some(x);
+    }
+    sum
+}
+
+/// cogen: the same loop written with two entry points, `start()` then
+/// `send()` (Python's `next(g)` then `g.send(v)`).
+pub fn cogen_send_start_then_send(n: u64) -> u64 {
     let mut g = cogen::coroutine(async move |mut co: cogen::Co<'_, u64, u64, Infallible>| {
         let mut acc = 0u64;
         for i in 0..n {

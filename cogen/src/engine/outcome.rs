@@ -40,6 +40,20 @@ impl<Y, R, S, E> Outcome<Y, R, S, E> {
         })
     }
 
+    /// The result of `resume_with`: `send`'s, with the value optional
+    /// (`None` starts a fresh generator).
+    #[inline]
+    pub(crate) fn into_resume_with(self) -> Result<GeneratorState<Y, R>, SendError<Option<S>, E>> {
+        self.into_state().map_err(|other| match other {
+            Outcome::Raised(e) => SendError::Raised(e),
+            Outcome::Rejected(Action::Send(v), Status::Created) => SendError::NotStarted(Some(v)),
+            Outcome::Rejected(Action::Start, Status::Suspended) => waits_for_a_value(),
+            Outcome::Rejected(action, Status::Running) => SendError::Running(action.into_sent()),
+            Outcome::Rejected(action, _) => SendError::Finished(action.into_sent()),
+            _ => unreachable!("resume_with never closes and hands back only its value"),
+        })
+    }
+
     /// The result of resuming an async generator without a value (`anext`,
     /// `finish_step`). (A sync `resume` never sees a close outcome and keeps
     /// its own match: proving that to LLVM saves 8 instructions per item.) A continued close step whose body yielded again stays
@@ -64,4 +78,25 @@ impl<Y, R, S, E> Outcome<Y, R, S, E> {
             _ => unreachable!("close is never rejected and answers a yield with IgnoredClose"),
         }
     }
+}
+
+impl<S, E> Action<S, E> {
+    /// The value a rejected `start` (`None`) or `send` carried.
+    fn into_sent(self) -> Option<S> {
+        match self {
+            Action::Send(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn waits_for_a_value() -> ! {
+    panic!(
+        "cogen: resume_with(None) was called on a suspended generator, which waits for a \
+         value: None only starts a fresh generator (Python's first `send(None)`); pass \
+         Some(value) to resume it"
+    )
 }
