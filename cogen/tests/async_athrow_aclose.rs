@@ -246,7 +246,7 @@ async fn closing_reports_a_generator_that_ignores_the_close() {
 /// the interrupt go on.
 fn flushes_then_propagates(
     log: &Log,
-) -> cogen::AsyncGen<u8, impl std::future::Future<Output = ()> + '_, (), &'static str> {
+) -> cogen::AsyncGen<u8, impl std::future::Future<Output = ()> + '_, (), &'static str, Catching> {
     catching::async_coroutine_scoped(async |mut co: Co<'_, u8, (), &str, Catching>| {
         if let Err(interrupt) = co.yield_(1).catching().await {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;

@@ -842,7 +842,7 @@ fn plain_life(rng: &mut SplitMix64, t: &mut Tally) {
 }
 
 fn plain_ops<F: Future<Output = u64>>(
-    g: AsyncGen<u64, F>,
+    g: AsyncGen<u64, F, (), std::convert::Infallible, Catching>,
     mut life: Life,
     rng: &mut SplitMix64,
     t: &mut Tally,
@@ -951,7 +951,7 @@ fn coroutine_life(rng: &mut SplitMix64, t: &mut Tally) {
 }
 
 fn coroutine_ops<F: Future<Output = u64>>(
-    mut g: AsyncGen<u64, F, u64, u64>,
+    mut g: AsyncGen<u64, F, u64, u64, Catching>,
     mut life: Life,
     rng: &mut SplitMix64,
     t: &mut Tally,

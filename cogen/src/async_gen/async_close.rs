@@ -4,7 +4,7 @@ use core::task::{Context, Poll};
 use std::ops::DerefMut;
 
 use super::AsyncGen;
-use crate::engine::{Action, Phase};
+use crate::engine::{Action, Handling, Phase};
 
 /// Something that can be closed early with async cleanup: an async generator,
 /// or a pipeline of them (Python's `aclose()`, which a chain of async
@@ -86,7 +86,7 @@ pub trait AsyncClose {
     fn closes_asynchronously(&self) -> bool;
 }
 
-impl<Y, F: Future, S, E> AsyncClose for AsyncGen<Y, F, S, E> {
+impl<Y, F: Future, S, E, K: Handling> AsyncClose for AsyncGen<Y, F, S, E, K> {
     fn poll_aclose(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         let action = match this.phase() {

@@ -31,7 +31,9 @@ use crate::engine::{Catching, Co};
 /// # });
 /// ```
 #[track_caller]
-pub fn async_generator<Y, R, B>(body: B) -> AsyncGen<Y, impl Future<Output = R>>
+pub fn async_generator<Y, R, B>(
+    body: B,
+) -> AsyncGen<Y, impl Future<Output = R>, (), Infallible, Catching>
 where
     B: for<'co> AsyncFnOnce(Co<'co, Y, (), Infallible, Catching>) -> R + 'static,
     Y: 'static,
@@ -63,7 +65,9 @@ where
 /// # });
 /// ```
 #[track_caller]
-pub fn async_coroutine<Y, S, E, R, B>(body: B) -> AsyncGen<Y, impl Future<Output = R>, S, E>
+pub fn async_coroutine<Y, S, E, R, B>(
+    body: B,
+) -> AsyncGen<Y, impl Future<Output = R>, S, E, Catching>
 where
     B: for<'co> AsyncFnOnce(Co<'co, Y, S, E, Catching>) -> R + 'static,
     Y: 'static,
@@ -93,7 +97,7 @@ where
 #[track_caller]
 pub fn try_async_generator<T, E, R, B>(
     body: B,
-) -> AsyncGen<Result<T, E>, impl Future<Output = Result<R, E>>, (), E>
+) -> AsyncGen<Result<T, E>, impl Future<Output = Result<R, E>>, (), E, Catching>
 where
     B: for<'co> AsyncFnOnce(Co<'co, Result<T, E>, (), E, Catching>) -> Result<R, E> + 'static,
     T: 'static,
@@ -127,7 +131,9 @@ where
 /// # });
 /// ```
 #[track_caller]
-pub fn async_generator_scoped<Y, R, B>(body: B) -> AsyncGen<Y, impl Future<Output = R>>
+pub fn async_generator_scoped<Y, R, B>(
+    body: B,
+) -> AsyncGen<Y, impl Future<Output = R>, (), Infallible, Catching>
 where
     B: for<'co> AsyncFnOnce(Co<'co, Y, (), Infallible, Catching>) -> R,
 {
@@ -161,7 +167,9 @@ where
 /// assert_eq!(log, [1, 0]);
 /// ```
 #[track_caller]
-pub fn async_coroutine_scoped<Y, S, E, R, B>(body: B) -> AsyncGen<Y, impl Future<Output = R>, S, E>
+pub fn async_coroutine_scoped<Y, S, E, R, B>(
+    body: B,
+) -> AsyncGen<Y, impl Future<Output = R>, S, E, Catching>
 where
     B: for<'co> AsyncFnOnce(Co<'co, Y, S, E, Catching>) -> R,
     E: core::fmt::Debug,

@@ -1,7 +1,7 @@
 use core::future::Future;
 
 use super::AsyncGen;
-use crate::engine::CloseError;
+use crate::engine::{CloseError, Handling};
 
 /// Runs `body` with the generator, then closes it and awaits its cleanup
 /// (Python's `async with contextlib.aclosing(g) as g:`).
@@ -59,9 +59,9 @@ use crate::engine::CloseError;
 /// # });
 /// ```
 #[doc(alias = "aclosing")]
-pub async fn closing<Y, F: Future, S, E, T>(
-    mut agen: AsyncGen<Y, F, S, E>,
-    body: impl AsyncFnOnce(&mut AsyncGen<Y, F, S, E>) -> T,
+pub async fn closing<Y, F: Future, S, E, K: Handling, T>(
+    mut agen: AsyncGen<Y, F, S, E, K>,
+    body: impl AsyncFnOnce(&mut AsyncGen<Y, F, S, E, K>) -> T,
 ) -> Result<T, CloseError<Y, E>> {
     let out = body(&mut agen).await;
     agen.aclose().await?;

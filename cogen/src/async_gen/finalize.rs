@@ -15,6 +15,7 @@ use core::pin::Pin;
 use std::rc::Rc;
 
 use super::AsyncGen;
+use crate::engine::Handling;
 
 /// The rest of a dropped generator's close, to be awaited.
 pub(crate) type Cleanup = Pin<Box<dyn Future<Output = ()>>>;
@@ -40,15 +41,21 @@ fn sink() -> Option<Sink> {
 /// Moves a dropped generator whose close is waiting (phase `Running {
 /// closing: true }`) into a cleanup for this thread's sink. Returns `false`,
 /// leaving the generator untouched, when there is no sink.
-pub(crate) fn defer_cleanup<Y: 'static, F: Future + 'static, S: 'static, E: Debug + 'static>(
-    agen: &mut AsyncGen<Y, F, S, E>,
+pub(crate) fn defer_cleanup<
+    Y: 'static,
+    F: Future + 'static,
+    S: 'static,
+    E: Debug + 'static,
+    K: Handling,
+>(
+    agen: &mut AsyncGen<Y, F, S, E, K>,
 ) -> bool {
     let Some(sink) = sink() else {
         return false;
     };
     // The moved generator must not defer again if its cleanup is itself
     // dropped unfinished (the run is being torn down): it then reports.
-    let mut rest = AsyncGen {
+    let mut rest = AsyncGen::<Y, F, S, E, K> {
         core: agen.core.take(),
         origin: agen.origin,
         defer: None,

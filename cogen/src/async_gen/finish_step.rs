@@ -3,7 +3,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use super::AsyncGen;
-use crate::engine::{GeneratorState, Phase, ResumeError};
+use crate::engine::{GeneratorState, Handling, Phase, Plain, ResumeError};
 
 /// Future returned by [`AsyncGen::finish_step`]: continues a step that a
 /// cancelled operation left in flight.
@@ -20,13 +20,13 @@ use crate::engine::{GeneratorState, Phase, ResumeError};
 /// # });
 /// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct FinishStep<'a, Y, F: Future, S, E> {
-    agen: &'a mut AsyncGen<Y, F, S, E>,
+pub struct FinishStep<'a, Y, F: Future, S, E, K: Handling = Plain> {
+    agen: &'a mut AsyncGen<Y, F, S, E, K>,
     started: bool,
 }
 
-impl<'a, Y, F: Future, S, E> FinishStep<'a, Y, F, S, E> {
-    pub(super) fn new(agen: &'a mut AsyncGen<Y, F, S, E>) -> Self {
+impl<'a, Y, F: Future, S, E, K: Handling> FinishStep<'a, Y, F, S, E, K> {
+    pub(super) fn new(agen: &'a mut AsyncGen<Y, F, S, E, K>) -> Self {
         FinishStep {
             agen,
             started: false,
@@ -35,9 +35,9 @@ impl<'a, Y, F: Future, S, E> FinishStep<'a, Y, F, S, E> {
 }
 
 // The generator is driven through `&mut`, never pinned.
-impl<Y, F: Future, S, E> Unpin for FinishStep<'_, Y, F, S, E> {}
+impl<Y, F: Future, S, E, K: Handling> Unpin for FinishStep<'_, Y, F, S, E, K> {}
 
-impl<Y, F: Future, S, E> Future for FinishStep<'_, Y, F, S, E> {
+impl<Y, F: Future, S, E, K: Handling> Future for FinishStep<'_, Y, F, S, E, K> {
     type Output = Option<Result<GeneratorState<Y, F::Output>, ResumeError<E>>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -51,7 +51,7 @@ impl<Y, F: Future, S, E> Future for FinishStep<'_, Y, F, S, E> {
     }
 }
 
-impl<Y, F: Future, S, E> core::fmt::Debug for FinishStep<'_, Y, F, S, E> {
+impl<Y, F: Future, S, E, K: Handling> core::fmt::Debug for FinishStep<'_, Y, F, S, E, K> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("FinishStep")
             .field("generator", &self.agen)

@@ -30,8 +30,8 @@ use futures_core::{FusedStream, Stream};
 use crate::engine::raw::{Core, SharedSlot};
 use crate::engine::report::Origin;
 use crate::engine::{
-    Action, AsyncGenerator, Co, Finish, InPlacePoll, Mode, Nothing, OnReturn, Outcome, Phase,
-    Status,
+    Action, AsyncGenerator, Co, Finish, Handling, InPlacePoll, Mode, Nothing, OnReturn, Outcome,
+    Phase, Plain, Status,
 };
 
 pub use aclose::AClose;
@@ -138,16 +138,16 @@ pub use yield_from_stream::{YieldFromStream, YieldFromStreamCatching};
 /// # }
 /// ```
 #[must_use = "async generators are lazy and do nothing unless resumed"]
-pub struct AsyncGen<Y, F: Future, S = (), E = Infallible> {
+pub struct AsyncGen<Y, F: Future, S = (), E = Infallible, K: Handling = Plain> {
     core: Core<Y, S, E, F>,
     origin: Origin<E, F::Output>,
     /// Hands the unfinished cleanup of a dropped generator to the run
     /// (`finalize::defer`); `None` for scoped generators.
-    defer: Option<DeferCleanup<Y, F, S, E>>,
+    defer: Option<DeferCleanup<Y, F, S, E, K>>,
 }
 
 /// Moves a dropped generator's waiting cleanup to the run (`finalize.rs`).
-type DeferCleanup<Y, F, S, E> = fn(&mut AsyncGen<Y, F, S, E>) -> bool;
+type DeferCleanup<Y, F, S, E, K> = fn(&mut AsyncGen<Y, F, S, E, K>) -> bool;
 
 /// Makes a plain async generator from an async closure that receives the
 /// yield handle. It receives `()`, cannot be thrown into, and is a [`Stream`].
@@ -347,8 +347,8 @@ where
     AsyncGen::scoped(Core::new(move |slot| body(Co::new(slot))))
 }
 
-impl<Y: 'static, F: Future + 'static, S: 'static, E: core::fmt::Debug + 'static>
-    AsyncGen<Y, F, S, E>
+impl<Y: 'static, F: Future + 'static, S: 'static, E: core::fmt::Debug + 'static, K: Handling>
+    AsyncGen<Y, F, S, E, K>
 {
     /// A generator whose unfinished cleanup a run can take over on drop.
     #[track_caller]
@@ -361,12 +361,19 @@ impl<Y: 'static, F: Future + 'static, S: 'static, E: core::fmt::Debug + 'static>
         AsyncGen {
             core,
             origin,
-            defer: Some(finalize::defer_cleanup::<Y, F, S, E>),
+            // A plain body has no cleanup to await (it cannot catch the
+            // close), and leaving the deferral out keeps the body's `poll`
+            // at one call site.
+            defer: if K::CATCHES {
+                Some(finalize::defer_cleanup::<Y, F, S, E, K>)
+            } else {
+                None
+            },
         }
     }
 }
 
-impl<Y, F: Future, S, E: core::fmt::Debug> AsyncGen<Y, F, S, E> {
+impl<Y, F: Future, S, E: core::fmt::Debug, K: Handling> AsyncGen<Y, F, S, E, K> {
     /// A generator whose cleanup cannot outlive its caller's borrows.
     #[track_caller]
     fn scoped(core: Core<Y, S, E, F>) -> Self {
@@ -378,7 +385,7 @@ impl<Y, F: Future, S, E: core::fmt::Debug> AsyncGen<Y, F, S, E> {
     }
 }
 
-impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
+impl<Y, F: Future, S, E, K: Handling> AsyncGen<Y, F, S, E, K> {
     /// One protocol step; sends take the engine's hot path.
     #[inline(always)]
     pub(crate) fn poll_step(
@@ -386,27 +393,12 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
         cx: &mut Context<'_>,
         action: Option<Action<S, E>>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        if let Some(threshold) = watch::slow_poll() {
-            return self.timed(threshold, |core| core.poll_step(cx, action));
+        let stopwatch = watch::Stopwatch::start();
+        let poll = self.core.poll_step(cx, action);
+        if let Some(stopwatch) = stopwatch {
+            stopwatch.stop(self.origin.location);
         }
-        self.core.poll_step(cx, action)
-    }
-
-    /// A step in debug mode, timed, kept out of the hot path: `poll_step`'s
-    /// and `poll_advance`'s.
-    #[cold]
-    #[inline(never)]
-    fn timed(
-        &mut self,
-        threshold: std::time::Duration,
-        step: impl FnOnce(&mut Core<Y, S, E, F>) -> Poll<Outcome<Y, F::Output, S, E>>,
-    ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        let origin = self.origin.location;
-        watch::timed(
-            threshold,
-            || step(&mut self.core),
-            |took| watch::slow_body(origin, took, threshold),
-        )
+        poll
     }
 
     pub(crate) fn phase(&self) -> Phase {
@@ -661,7 +653,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     /// assert_eq!(g.finish_step().await, Some(Ok(GeneratorState::Yielded("slept"))));
     /// # }
     /// ```
-    pub fn finish_step(&mut self) -> FinishStep<'_, Y, F, S, E> {
+    pub fn finish_step(&mut self) -> FinishStep<'_, Y, F, S, E, K> {
         FinishStep::new(self)
     }
 
@@ -728,7 +720,7 @@ impl<Y, F: Future, S, E> AsyncGen<Y, F, S, E> {
     }
 }
 
-impl<Y, F: Future, S: Nothing, E> AsyncGen<Y, F, S, E> {
+impl<Y, F: Future, S: Nothing, E, K: Handling> AsyncGen<Y, F, S, E, K> {
     /// Resumes without choosing a value (Python's `await anext(g)`, keeping
     /// the return value): starts the generator if fresh, continues a step a
     /// cancelled operation left in flight, otherwise sends
@@ -813,10 +805,12 @@ impl<Y, F: Future, S: Nothing, E> AsyncGen<Y, F, S, E> {
         &mut self,
         cx: &mut Context<'_>,
     ) -> Poll<Outcome<Y, F::Output, S, E>> {
-        if let Some(threshold) = watch::slow_poll() {
-            return self.timed(threshold, |core| core.poll_advance(cx, S::nothing()));
+        let stopwatch = watch::Stopwatch::start();
+        let poll = self.core.poll_advance(cx, S::nothing());
+        if let Some(stopwatch) = stopwatch {
+            stopwatch.stop(self.origin.location);
         }
-        self.core.poll_advance(cx, S::nothing())
+        poll
     }
 }
 
@@ -828,7 +822,7 @@ impl<Y, F: Future, S: Nothing, E> AsyncGen<Y, F, S, E> {
 /// If the body of a generator that is not a try-generator raises with
 /// [`Co::raise`] (or lets a thrown error through): its items have no room for
 /// it. Make it a try-generator, or use [`anext`](AsyncGen::anext).
-impl<Y, F, S, E> Stream for AsyncGen<Y, F, S, E>
+impl<Y, F, S, E, K: Handling> Stream for AsyncGen<Y, F, S, E, K>
 where
     F: Future<Output: Finish<Y, E>>,
     S: Nothing,
@@ -849,7 +843,7 @@ where
     }
 }
 
-impl<Y, F, S, E> FusedStream for AsyncGen<Y, F, S, E>
+impl<Y, F, S, E, K: Handling> FusedStream for AsyncGen<Y, F, S, E, K>
 where
     F: Future<Output: Finish<Y, E>>,
     S: Nothing,
@@ -861,8 +855,8 @@ where
 
 /// The yielded values; the return value goes to the closure. Made by
 /// [`AsyncGen::on_return`].
-impl<Y, F: Future, S: Nothing, E, C: FnOnce(F::Output)> Stream
-    for OnReturn<AsyncGen<Y, F, S, E>, C>
+impl<Y, F: Future, S: Nothing, E, K: Handling, C: FnOnce(F::Output)> Stream
+    for OnReturn<AsyncGen<Y, F, S, E, K>, C>
 {
     type Item = Y;
 
@@ -883,7 +877,7 @@ impl<Y, F: Future, S: Nothing, E, C: FnOnce(F::Output)> Stream
 }
 
 /// Closing it closes the generator (the closure is not called).
-impl<Y, F: Future, S, E, C> AsyncClose for OnReturn<AsyncGen<Y, F, S, E>, C> {
+impl<Y, F: Future, S, E, K: Handling, C> AsyncClose for OnReturn<AsyncGen<Y, F, S, E, K>, C> {
     fn poll_aclose(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         Pin::new(self.get_mut().get_mut()).poll_aclose(cx)
     }
@@ -904,7 +898,7 @@ pub trait NotAnIterator {}
 
 /// Not an iterator: `for x in g` does not compile, and its error says to
 /// use `while let Some(x) = g.next().await` (a bound that is never met, so the compiler says so).
-impl<Y, F: Future, S, E> Iterator for AsyncGen<Y, F, S, E>
+impl<Y, F: Future, S, E, K: Handling> Iterator for AsyncGen<Y, F, S, E, K>
 where
     F: NotAnIterator,
 {
@@ -915,8 +909,16 @@ where
     }
 }
 
-impl<Y, F: Future, S, E> Drop for AsyncGen<Y, F, S, E> {
+impl<Y, F: Future, S, E, K: Handling> Drop for AsyncGen<Y, F, S, E, K> {
     fn drop(&mut self) {
+        if !K::CATCHES {
+            // A plain body cannot catch the close, so there is nothing to
+            // run or await: dropping it (`Core::drop`) unwinds it, and a
+            // `yield_from` it is suspended in closes a sync sub-generator as
+            // it drops. Nothing here polls the body, so its `poll` keeps one
+            // call site (BENCHMARKS.md: 33 -> 4 instructions per item).
+            return;
+        }
         match self.core.phase() {
             Phase::Suspended(Mode::Catch | Mode::Delegate) => {
                 let mut cx = Context::from_waker(Waker::noop());
@@ -961,7 +963,7 @@ pub(crate) fn skipped_async_cleanup(origin: &'static Location<'static>, why: &st
     }
 }
 
-impl<Y, F: Future, S, E> AsyncGenerator for AsyncGen<Y, F, S, E> {
+impl<Y, F: Future, S, E, K: Handling> AsyncGenerator for AsyncGen<Y, F, S, E, K> {
     type Yield = Y;
     type Sent = S;
     type Error = E;
@@ -1016,7 +1018,7 @@ impl<Y, F: Future, S, E> AsyncGenerator for AsyncGen<Y, F, S, E> {
 
 /// A borrowed async generator is one too: `yield_from(&mut g)` delegates to
 /// `g` and leaves it to the caller afterwards.
-impl<Y, F: Future, S, E> AsyncGenerator for &mut AsyncGen<Y, F, S, E> {
+impl<Y, F: Future, S, E, K: Handling> AsyncGenerator for &mut AsyncGen<Y, F, S, E, K> {
     type Yield = Y;
     type Sent = S;
     type Error = E;
@@ -1053,7 +1055,7 @@ impl<Y, F: Future, S, E> AsyncGenerator for &mut AsyncGen<Y, F, S, E> {
     }
 }
 
-impl<Y, F: Future, S, E> core::fmt::Debug for AsyncGen<Y, F, S, E> {
+impl<Y, F: Future, S, E, K: Handling> core::fmt::Debug for AsyncGen<Y, F, S, E, K> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("AsyncGen")
             .field("status", &self.status())

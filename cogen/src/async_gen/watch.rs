@@ -91,6 +91,42 @@ pub(crate) fn timed<T>(
     out
 }
 
+/// Times one poll of a generator's body in debug mode. Started before the
+/// poll and checked after it, so that the body's `poll` has one call site
+/// whether debug mode is on or not (a second, timed, copy of the poll would
+/// keep LLVM from folding the body into the consumer's loop).
+pub(crate) struct Stopwatch {
+    threshold: Duration,
+    start: Instant,
+}
+
+impl Stopwatch {
+    /// `Some` when debug mode's slow-poll warning is on on this thread.
+    #[inline]
+    pub(crate) fn start() -> Option<Self> {
+        slow_poll().map(Self::started)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn started(threshold: Duration) -> Self {
+        Stopwatch {
+            threshold,
+            start: Instant::now(),
+        }
+    }
+
+    /// Warns if the poll took longer than the threshold.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn stop(self, origin: &'static Location<'static>) {
+        let took = self.start.elapsed();
+        if took > self.threshold {
+            slow_body(origin, took, self.threshold);
+        }
+    }
+}
+
 /// Warns that one poll of the body of the generator created at `origin`
 /// took `took`.
 #[cold]

@@ -19,11 +19,12 @@ use std::rc::Rc;
 use cogen::catching::{Catching, async_coroutine, coroutine};
 use cogen::error::{CloseError, ResumeError, SendError, StartError, ThrowError};
 use cogen::protocol::Status;
-use cogen::{AsyncGen, GeneratorState, Interrupt};
+use cogen::{GeneratorState, Interrupt};
 
 /// Every interpreted body may catch (a Python `try` around a `yield`).
 type Co<'co, Y, S, E> = cogen::Co<'co, Y, S, E, Catching>;
 type Gen<Y, F, S, E> = cogen::Gen<Y, F, S, E, Catching>;
+type AsyncGen<Y, F, S, E> = cogen::AsyncGen<Y, F, S, E, Catching>;
 
 use super::shape::{After, Op, Scenario, Stmt};
 use super::trace::Step;
