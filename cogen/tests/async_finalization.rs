@@ -381,3 +381,23 @@ async fn a_finalizer_closes_a_generator_that_ignores_its_close_once() {
     finalizer.shutdown_asyncgens().await;
     assert_eq!(*handled.lock().unwrap(), 1, "the close handler runs once");
 }
+
+#[tokio::test]
+async fn dropping_a_plain_async_generator_drops_its_body_without_polling_it() {
+    let polls = std::cell::Cell::new(0);
+    let log = Log::new();
+    let mut g = async_generator_scoped(async |mut co| {
+        let _g = log.guard("local");
+        common::Polls {
+            inner: co.yield_(1),
+            count: &polls,
+        }
+        .await;
+        log.push("after the yield");
+    });
+    assert_eq!(g.next().await, Some(1));
+    assert_eq!(polls.get(), 1);
+    drop(g);
+    assert_eq!(polls.get(), 1);
+    assert_eq!(log.events(), s(&["drop local"]));
+}

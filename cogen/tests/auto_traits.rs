@@ -236,3 +236,28 @@ fn io_and_http_generators_are_send_and_unpin() {
         .unwrap();
     assert_eq!(items, 1, "one NotFound error");
 }
+
+#[test]
+fn the_handle_kinds_are_plain_data() {
+    use cogen::catching::{Catching, Plain};
+    assert_impl_all!(Plain: Send, Sync, Unpin, Copy, std::fmt::Debug);
+    assert_impl_all!(Catching: Send, Sync, Unpin, Copy, std::fmt::Debug);
+}
+
+#[test]
+fn catching_generators_are_send_unpin_and_sync_like_plain_ones() {
+    let g = cogen::catching::generator(async |mut co| {
+        let _ = co.yield_(String::new()).catching().await;
+    });
+    assert!(is_send(&g));
+    assert!(is_unpin(&g));
+    assert!(is_sync(&g));
+    let a = cogen::catching::async_generator(async |mut co| {
+        let _ = co.yield_(1u8).catching().await;
+    });
+    assert!(is_send(&a));
+    assert!(is_unpin(&a));
+    // The kind does not change what a handle may cross: both are `Send` when
+    // their types are, as `Co` is.
+    assert_impl_all!(Co<'static, u8, u8, u8, cogen::catching::Catching>: Send);
+}

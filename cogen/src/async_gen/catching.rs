@@ -11,7 +11,9 @@ use crate::engine::{Catching, Co};
 
 /// As [`cogen::async_generator`](crate::async_generator), with a handle
 /// whose yield points may opt in to interrupts with `.catching()`, for
-/// cleanup that awaits when the generator is closed.
+/// cleanup that awaits when the generator is closed. The body is `'static`,
+/// so inside `cogen::rt::run` a generator dropped with that cleanup
+/// unfinished has it awaited by the run (see [`AsyncGen`]'s "Dropping").
 ///
 /// # Examples
 ///

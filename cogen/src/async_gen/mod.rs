@@ -97,21 +97,30 @@ pub use yield_from_stream::{YieldFromStream, YieldFromStreamCatching};
 ///
 /// # Dropping
 ///
-/// Dropping a generator that is suspended at a yield point that handles
-/// interrupts (`.catching()`, or a delegation) delivers a close and polls the
-/// body once, with a no-op waker: cleanup that completes without waiting runs
-/// as in Python. If the body raises while closing, or ignores the close by
-/// yielding again, nobody can receive that: a `tracing` warning names the
+/// A plain generator (made at the crate root) cannot catch the close, so
+/// dropping it drops its body: its locals' `Drop`s are all its cleanup, and
+/// nothing is polled or awaited. A `yield_from` it is suspended in closes a
+/// sync sub-generator as it drops; an async one is dropped with it if owned
+/// (and closes as its own kind does), or left to its owner if borrowed.
+///
+/// A catching generator (made by [`cogen::catching`](crate::catching)),
+/// dropped while suspended at a yield point that handles interrupts
+/// (`.catching()`, or a delegation), is delivered a close and its body is
+/// polled once, with a no-op waker: cleanup that completes without waiting
+/// runs as in Python. If the body raises while closing, or ignores the close
+/// by yielding again, nobody can receive that: a `tracing` warning names the
 /// line that created the generator and the error (Python's unraisable hook).
 ///
 /// Cleanup that has to wait cannot be awaited by `Drop`. Inside
-/// `cogen::rt::run` (feature `tokio`), a generator made by
-/// [`async_generator`] or [`async_coroutine`] (whose body is `'static`) and
+/// `cogen::rt::run` (feature `tokio`), a catching generator made by
+/// [`catching::async_generator`](crate::catching::async_generator) or
+/// [`catching::async_coroutine`](crate::catching::async_coroutine) (whose
+/// body is `'static`) and
 /// dropped on the thread that runs `run`'s main future (every task of the
 /// default current-thread runtime) hands its unfinished cleanup to the run,
 /// which awaits it on that thread before `run` returns, as `asyncio.run`
-/// finalizes async generators. Otherwise (a generator made by
-/// [`async_generator_scoped`] or [`async_coroutine_scoped`], dropped outside
+/// finalizes async generators. Otherwise (one made by a `_scoped`
+/// constructor, dropped outside
 /// `run`, on a worker thread of a multi-thread runtime or a blocking thread,
 /// or in the middle of an await of a cancelled step) its locals are dropped
 /// at once and a `tracing` warning names the line that created the generator
@@ -156,10 +165,10 @@ type DeferCleanup<Y, F, S, E, K> = fn(&mut AsyncGen<Y, F, S, E, K>) -> bool;
 /// item is requested.
 ///
 /// The body is `'static`: it owns what it uses (`async move`), as a task's
-/// does. That lets `cogen::rt::run` take over a dropped generator's cleanup
-/// when it has to wait, and await it before returning (see [`AsyncGen`]'s
-/// "Dropping"). For a body that borrows from its caller, use
-/// [`async_generator_scoped`].
+/// does. (For [`catching::async_generator`](crate::catching::async_generator)
+/// that lets `cogen::rt::run` take over a dropped generator's cleanup when it
+/// has to wait; see [`AsyncGen`]'s "Dropping".) For a body that borrows from
+/// its caller, use [`async_generator_scoped`].
 ///
 /// # Examples
 ///
@@ -192,9 +201,8 @@ where
 /// [`athrow`](AsyncGen::athrow). Name the types on the handle:
 /// `async_coroutine(async |mut co: Co<'_, Y, S, E>| ...)`.
 ///
-/// The body is `'static` (it owns what it uses), so a generator dropped with
-/// its cleanup unfinished inside `cogen::rt::run` has that cleanup awaited by
-/// the run (see [`AsyncGen`]'s "Dropping"); for a body that borrows, use
+/// The body is `'static` (it owns what it uses), as for
+/// [`async_generator`]; for a body that borrows, use
 /// [`async_coroutine_scoped`].
 ///
 /// # Examples
@@ -288,7 +296,9 @@ where
 }
 
 /// [`async_generator`] for a body that borrows from its caller (it need not be
-/// `'static`). The generator cannot outlive what it borrows, so if it is
+/// `'static`). For the catching kind
+/// ([`catching::async_generator_scoped`](crate::catching::async_generator_scoped)),
+/// that means the generator cannot outlive what it borrows, so if it is
 /// dropped with cleanup that has to wait, that cleanup is skipped (its locals
 /// are dropped and a warning is logged) even inside `cogen::rt::run`: close it
 /// with [`aclose`](AsyncGen::aclose) or [`closing`] when its cleanup awaits.
