@@ -15,9 +15,11 @@
 //! ```
 //!
 //! Everything Python's generators do is here: [`send`](Gen::send),
-//! [`throw`](Gen::throw) (the body may catch and go on),
+//! [`throw`](Gen::throw) (a body made by [`catching`] may catch and go on),
 //! [`close`](Gen::close) (running the body's cleanup), a return value, and
-//! `yield from` delegation ([`Co::yield_from`]) that forwards all three.
+//! `yield from` delegation ([`Co::yield_from`]) that forwards all three. A
+//! plain generator, whose yield points cannot catch, costs per item what a
+//! hand-written `Iterator` costs.
 //!
 //! Async generators ([`async_generator`]) are [`futures_core::Stream`]s whose
 //! body may await anything between yields, with Python's
@@ -68,6 +70,8 @@
 //! ([`Interrupt`]), and the traits for naming generators ([`Generator`],
 //! [`AsyncGenerator`]). The rest is in modules:
 //!
+//! - [`catching`]: the same constructors for bodies whose yield points catch
+//!   a throw or close (Python's `try`/`except` around a `yield`).
 //! - [`error`]: the protocol's error types.
 //! - [`future`]: the named futures the operations return.
 //! - [`protocol`]: boxed generators, the step types for hand-written ones,

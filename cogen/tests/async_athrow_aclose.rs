@@ -2,10 +2,10 @@
 //! awaited by aclose, ignored close, fresh and finished generators.
 mod common;
 
-use cogen::catching::{self, Catching};
 use std::cell::Cell;
 use std::time::Duration;
 
+use cogen::catching::{self, Catching};
 use cogen::error::{CloseError, ThrowError};
 use cogen::ops::closing;
 use cogen::protocol::{Status, async_coroutine_scoped, async_generator_scoped};

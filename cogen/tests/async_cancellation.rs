@@ -3,13 +3,13 @@
 //! Uses tokio's paused clock, so nothing sleeps for real.
 mod common;
 
-use cogen::catching;
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use cogen::catching;
 use cogen::error::{SendError, ThrowError};
 use cogen::protocol::{Status, async_coroutine_scoped, async_generator_scoped};
 use cogen::{Co, GeneratorState, async_generator};

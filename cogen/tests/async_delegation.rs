@@ -4,9 +4,9 @@
 //! bodies.
 mod common;
 
-use cogen::catching::{self, Catching};
 use std::time::Duration;
 
+use cogen::catching::{self, Catching};
 use cogen::error::{CloseError, ThrowError};
 use cogen::protocol::{Status, async_coroutine_scoped, async_generator_scoped};
 use cogen::{Co, GeneratorState, Interrupt, async_coroutine, async_generator, generator};

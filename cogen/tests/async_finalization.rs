@@ -4,10 +4,10 @@
 //! runtime instead (asyncio's finalizer hook and `shutdown_asyncgens`).
 mod common;
 
-use cogen::catching::{self, Catching};
 use std::sync::{Arc, Mutex};
 
 use cogen::async_generator;
+use cogen::catching::{self, Catching};
 use cogen::protocol::{Status, async_generator_scoped};
 use cogen::rt::Finalizer;
 use common::{Captured, Log, s};

@@ -1,13 +1,13 @@
 //! The `AsyncGenerator` trait: the async protocol as one poll method, so
 //! async generators can be named, boxed, written by hand, and delegated to
 //! (as Python's `yield from` takes any object with send/throw/close).
-use cogen::catching::Catching;
 use std::cell::Cell;
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
+use cogen::catching::Catching;
 use cogen::error::{ResumeError, SendError, StartError, ThrowError};
 use cogen::protocol::{
     Action, AsyncGeneratorExt, BoxAsyncGenerator, LocalBoxAsyncGenerator, Outcome, Status,

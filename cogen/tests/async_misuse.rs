@@ -2,11 +2,11 @@
 //! a hang or a lost item. Misuse the types forbid is in ui-tests/tests/ui.
 mod common;
 
-use cogen::catching::Catching;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
+use cogen::catching::Catching;
 use cogen::protocol::{Status, async_generator_scoped};
 use cogen::{GeneratorState, async_generator, generator};
 use futures::StreamExt;

@@ -2,9 +2,9 @@
 //! named in return types, boxed, and written by hand, and `yield_from`
 //! delegates to all of them (Python's `yield from` takes any object with
 //! send/throw/close).
-use cogen::catching::{self, Catching};
 use std::convert::Infallible;
 
+use cogen::catching::{self, Catching};
 use cogen::error::{CloseError, ResumeError, SendError, StartError};
 use cogen::protocol::{BoxGenerator, LocalBoxGenerator};
 use cogen::{Co, Generator, GeneratorState, Interrupt, coroutine, generator};

@@ -2,12 +2,12 @@
 //! head-of-line stall), and closing.
 mod common;
 
-use cogen::catching;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::Duration;
 
 use cogen::async_generator;
+use cogen::catching;
 use cogen::ops::{AsyncCloseExt, StreamOpsExt};
 use common::Events;
 use futures::StreamExt;

@@ -3,12 +3,12 @@
 //! task boundary too.
 mod common;
 
-use cogen::catching;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::Duration;
 
 use cogen::async_generator;
+use cogen::catching;
 use cogen::ops::AsyncClose;
 use cogen::ops::{AsyncCloseExt, StreamOpsExt, merge, no_cleanup};
 use cogen::rt::Finalizer;

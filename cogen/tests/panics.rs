@@ -3,7 +3,6 @@
 //! is freed (counted below by a global allocator, and by valgrind in CI).
 mod common;
 
-use cogen::catching::{self, Catching};
 use std::alloc::{GlobalAlloc, Layout, System};
 
 /// Counts this thread's live heap blocks.
@@ -49,6 +48,7 @@ use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
+use cogen::catching::{self, Catching};
 use cogen::protocol::Status;
 use cogen::{Co, Interrupt, coroutine, generator};
 use common::{Live, Log, s};

@@ -3,10 +3,10 @@
 //! long backpressure through `tracing`.
 mod common;
 
-use cogen::catching::{self, Catching};
 use std::time::Duration;
 
 use cogen::async_generator;
+use cogen::catching::{self, Catching};
 use cogen::rt::{DebugMode, Finalizer, Queue, Runner, run, spawn};
 use cogen::rt::{Overflow, RuntimeOpsExt};
 use common::{Captured, Events};

@@ -3,11 +3,11 @@
 //! sync code.
 mod common;
 
-use cogen::catching;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::Duration;
 
+use cogen::catching;
 use cogen::ops::{AsyncCloseExt, no_cleanup};
 use cogen::rt::{DebugMode, blocking_iter, to_thread, to_thread_iter};
 use cogen::{async_generator, generator};

@@ -17,7 +17,6 @@
 //! The heap figures come from a counting global allocator (this binary only):
 //! bytes requested (`Layout::size`) and not yet freed, counted per thread, so
 //! tests running in parallel do not disturb each other.
-use cogen::catching::{self, Catching};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -28,6 +27,7 @@ use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering::Relaxed};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
+use cogen::catching::{self, Catching};
 use cogen::error::{CloseError, ResumeError, SendError, StartError, ThrowError};
 use cogen::ops::{StreamOpsExt, merge};
 use cogen::protocol::Status;

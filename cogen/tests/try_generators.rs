@@ -2,9 +2,9 @@
 //! `Result<T, E>` items, and its error, however it leaves the body, is the
 //! last item (Python: an exception in a generator reaches the `for` loop).
 //! The whole protocol stays available.
-use cogen::catching;
 use std::time::Duration;
 
+use cogen::catching;
 use cogen::protocol::Status;
 use cogen::{
     Co, GeneratorState, Interrupt, async_coroutine, coroutine, try_async_generator, try_generator,

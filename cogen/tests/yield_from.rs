@@ -1,9 +1,9 @@
 //! yield from: delegation that forwards send, throw and close (PEP 380).
 mod common;
 
-use cogen::catching::{self, Catching};
 use std::cell::Cell;
 
+use cogen::catching::{self, Catching};
 use cogen::error::CloseError;
 use cogen::protocol::Status;
 use cogen::{Co, Gen, GeneratorState, Interrupt, coroutine, generator};

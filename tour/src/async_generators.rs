@@ -4,10 +4,10 @@
 //! Delays are the seeds' own (`asyncio.sleep(2)`, `asyncio.sleep(0.5)`, ...);
 //! `--quick` divides them by 100.
 
-use cogen::catching::{self, Catching};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use cogen::catching::{self, Catching};
 use cogen::error::ThrowError;
 use cogen::ops::closing;
 use cogen::protocol::async_generator_scoped;

@@ -2,9 +2,9 @@
 //! `send`/`throw`/`close`, 3.3's `yield from`); `chapters.rs` puts them in
 //! the seeds' order.
 
-use cogen::catching::{self, Catching};
 use std::fmt;
 
+use cogen::catching::{self, Catching};
 use cogen::{Co, GeneratorState, Interrupt, coroutine, generator};
 
 use crate::{heap_bytes_held, say, section};
