@@ -136,3 +136,122 @@ fn send_error_displays_lowercase_messages_naming_the_raised_error() {
     assert_eq!(e.to_string(), "generator raised: boom");
     assert!(e.source().is_none(), "the inner error is in the message");
 }
+
+// `resume_with`: Python's `send` with the value optional, one entry point.
+
+#[test]
+fn resume_with_none_starts_and_some_sends() {
+    let mut g = coroutine(async |mut co: Co<'_, i32, i32>| {
+        let x = co.yield_(0).await;
+        let y = co.yield_(x + 1).await;
+        x + y
+    });
+    assert_eq!(g.resume_with(None), Ok(GeneratorState::Yielded(0)));
+    assert_eq!(g.resume_with(Some(5)), Ok(GeneratorState::Yielded(6)));
+    assert_eq!(g.resume_with(Some(10)), Ok(GeneratorState::Complete(15)));
+}
+
+#[test]
+fn resume_with_a_value_to_a_fresh_generator_hands_it_back() {
+    // Python: "can't send non-None value to a just-started generator".
+    let mut g = coroutine(async |mut co: Co<'_, i32, i32>| {
+        co.yield_(0).await;
+    });
+    assert_eq!(g.resume_with(Some(7)), Err(SendError::NotStarted(Some(7))));
+    assert_eq!(g.status(), Status::Created);
+    assert_eq!(g.resume_with(None), Ok(GeneratorState::Yielded(0)));
+}
+
+#[test]
+fn resume_with_on_a_finished_generator_hands_back_what_it_was_given() {
+    let mut g = coroutine(async |_co: Co<'_, i32, i32>| {});
+    assert_eq!(g.resume_with(None), Ok(GeneratorState::Complete(())));
+    assert_eq!(g.resume_with(Some(3)), Err(SendError::Finished(Some(3))));
+    assert_eq!(g.resume_with(None), Err(SendError::Finished(None)));
+}
+
+#[test]
+fn resume_with_reports_what_the_body_raises() {
+    let mut g = coroutine(async |mut co: Co<'_, i32, i32, String>| {
+        let x = co.yield_(0).await;
+        co.raise::<()>(format!("bad {x}")).await;
+    });
+    g.resume_with(None).unwrap();
+    assert_eq!(
+        g.resume_with(Some(1)),
+        Err(SendError::Raised("bad 1".into()))
+    );
+    assert_eq!(g.status(), Status::Finished);
+}
+
+#[test]
+#[should_panic(expected = "resume_with(None) was called on a suspended generator")]
+fn resume_with_none_on_a_suspended_generator_panics_naming_the_mistake() {
+    let mut g = coroutine(async |mut co: Co<'_, i32, i32>| {
+        loop {
+            co.yield_(0).await;
+        }
+    });
+    g.resume_with(None).unwrap();
+    let _ = g.resume_with(None);
+}
+
+#[test]
+fn resume_with_through_the_generator_trait_matches_the_inherent_method() {
+    use cogen::Generator;
+    use cogen::protocol::BoxGenerator;
+    let mut g: BoxGenerator<'_, i32, i32> =
+        Box::new(coroutine(async |mut co: Co<'_, i32, i32>| {
+            let x = co.yield_(0).await;
+            co.yield_(x * 2).await;
+        }));
+    assert_eq!(
+        Generator::resume_with(&mut g, Some(1)),
+        Err(SendError::NotStarted(Some(1)))
+    );
+    assert_eq!(
+        Generator::resume_with(&mut g, None),
+        Ok(GeneratorState::Yielded(0))
+    );
+    assert_eq!(
+        Generator::resume_with(&mut g, Some(4)),
+        Ok(GeneratorState::Yielded(8))
+    );
+}
+
+#[test]
+#[should_panic(expected = "resume_with(None) was called on a suspended generator")]
+fn resume_with_none_through_the_generator_trait_panics_too() {
+    use cogen::Generator;
+
+    /// Hand-written: the trait's default `resume_with` (start/send).
+    struct Echo(bool);
+    impl Generator for Echo {
+        type Yield = i32;
+        type Sent = i32;
+        type Error = std::convert::Infallible;
+        type Return = ();
+        fn start(
+            &mut self,
+        ) -> Result<GeneratorState<i32, ()>, cogen::error::StartError<Self::Error>> {
+            if std::mem::replace(&mut self.0, true) {
+                Err(cogen::error::StartError::AlreadyStarted)
+            } else {
+                Ok(GeneratorState::Yielded(0))
+            }
+        }
+        fn send(&mut self, v: i32) -> Result<GeneratorState<i32, ()>, SendError<i32, Self::Error>> {
+            Ok(GeneratorState::Yielded(v))
+        }
+        fn throw(&mut self, e: Self::Error) -> Result<GeneratorState<i32, ()>, Self::Error> {
+            match e {}
+        }
+        fn close(&mut self) -> Result<Option<()>, cogen::error::CloseError<i32, Self::Error>> {
+            Ok(None)
+        }
+    }
+    let mut g = Echo(false);
+    assert_eq!(g.resume_with(None), Ok(GeneratorState::Yielded(0)));
+    assert_eq!(g.resume_with(Some(3)), Ok(GeneratorState::Yielded(3)));
+    let _ = g.resume_with(None);
+}

@@ -74,9 +74,11 @@ pub(crate) fn set(settings: Option<Settings>) -> Option<Settings> {
 }
 
 /// Runs `poll`, calling `report` with the time it took if that exceeds
-/// `threshold`. Shared by generator bodies and by `rt`'s watched tasks.
+/// `threshold`. Used by `rt`'s watched tasks (a generator body is timed by
+/// [`Stopwatch`]).
 #[cold]
 #[inline(never)]
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
 pub(crate) fn timed<T>(
     threshold: Duration,
     poll: impl FnOnce() -> T,

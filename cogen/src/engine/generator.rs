@@ -148,6 +148,52 @@ pub trait Generator {
     /// As [`Gen::close`](crate::Gen::close).
     fn close(&mut self) -> Result<Option<Self::Return>, CloseError<Self::Yield, Self::Error>>;
 
+    /// Python's `send` with the value optional: `None` starts it, `Some(v)`
+    /// sends `v` (one entry point for a send loop).
+    ///
+    /// # Errors
+    ///
+    /// As [`Gen::resume_with`](crate::Gen::resume_with).
+    ///
+    /// # Panics
+    ///
+    /// If `value` is `None` and the generator has started (it waits for a
+    /// value).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cogen::{Co, Generator, GeneratorState};
+    /// use cogen::protocol::BoxGenerator;
+    ///
+    /// let mut g: BoxGenerator<'_, u8, u8> =
+    ///     Box::new(cogen::coroutine(async |mut co: Co<'_, u8, u8>| {
+    ///         let x = co.yield_(0).await;
+    ///         co.yield_(x + 1).await;
+    ///     }));
+    /// assert_eq!(Generator::resume_with(&mut g, None), Ok(GeneratorState::Yielded(0)));
+    /// assert_eq!(Generator::resume_with(&mut g, Some(5)), Ok(GeneratorState::Yielded(6)));
+    /// ```
+    fn resume_with(
+        &mut self,
+        value: Option<Self::Sent>,
+    ) -> Result<GeneratorState<Self::Yield, Self::Return>, SendError<Option<Self::Sent>, Self::Error>>
+    {
+        match value {
+            Some(value) => self.send(value).map_err(|e| match e {
+                SendError::NotStarted(v) => SendError::NotStarted(Some(v)),
+                SendError::Finished(v) => SendError::Finished(Some(v)),
+                SendError::Running(v) => SendError::Running(Some(v)),
+                SendError::Raised(e) => SendError::Raised(e),
+            }),
+            None => self.start().map_err(|e| match e {
+                StartError::Raised(e) => SendError::Raised(e),
+                StartError::Finished => SendError::Finished(None),
+                StartError::AlreadyStarted => super::outcome::waits_for_a_value(),
+            }),
+        }
+    }
+
     /// Resumes without choosing a value (Python's `next`, keeping the return
     /// value): `start` when fresh, otherwise `send` of the
     /// [`Nothing`] value.
@@ -320,6 +366,13 @@ impl<G: Generator + ?Sized> Generator for Box<G> {
         (**self).close()
     }
 
+    fn resume_with(
+        &mut self,
+        value: Option<G::Sent>,
+    ) -> Result<GeneratorState<G::Yield, G::Return>, SendError<Option<G::Sent>, G::Error>> {
+        (**self).resume_with(value)
+    }
+
     fn poll_step(
         &mut self,
         cx: &mut Context<'_>,
@@ -366,6 +419,13 @@ impl<G: Generator + ?Sized> Generator for &mut G {
 
     fn close(&mut self) -> Result<Option<G::Return>, CloseError<G::Yield, G::Error>> {
         (**self).close()
+    }
+
+    fn resume_with(
+        &mut self,
+        value: Option<G::Sent>,
+    ) -> Result<GeneratorState<G::Yield, G::Return>, SendError<Option<G::Sent>, G::Error>> {
+        (**self).resume_with(value)
     }
 
     fn poll_step(

@@ -93,7 +93,7 @@ impl<S, E> Action<S, E> {
 #[cold]
 #[inline(never)]
 #[track_caller]
-fn waits_for_a_value() -> ! {
+pub(crate) fn waits_for_a_value() -> ! {
     panic!(
         "cogen: resume_with(None) was called on a suspended generator, which waits for a \
          value: None only starts a fresh generator (Python's first `send(None)`); pass \

@@ -617,6 +617,13 @@ impl<Y, F: Future, S, E, K: Handling> Generator for Gen<Y, F, S, E, K> {
         Gen::close(self)
     }
 
+    fn resume_with(
+        &mut self,
+        value: Option<S>,
+    ) -> Result<GeneratorState<Y, F::Output>, SendError<Option<S>, E>> {
+        Gen::resume_with(self, value)
+    }
+
     #[inline(never)]
     fn close_abandoned(&mut self) {
         let outcome = self.step(Action::Close);
