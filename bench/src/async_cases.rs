@@ -24,6 +24,7 @@ pub const ASYNC_CASES: &[Case] = &[
     ("tokio_mpsc_128", tokio_mpsc_128),
     ("cogen_async_plain", cogen_async_plain),
     ("cogen_async_asend", cogen_async_asend),
+    ("cogen_catching_async_plain", cogen_catching_async_plain),
 ];
 
 /// Polls a future that never waits on anything external to completion.
@@ -135,6 +136,15 @@ pub fn tokio_mpsc_128(n: u64) -> u64 {
 /// cogen: a plain async generator, as a `Stream`.
 pub fn cogen_async_plain(n: u64) -> u64 {
     sum_stream(cogen::async_generator(async move |mut co| {
+        for i in 0..n {
+            co.yield_(i).await;
+        }
+    }))
+}
+
+/// cogen: the same body made by `cogen::catching` (its `Drop` may poll it).
+pub fn cogen_catching_async_plain(n: u64) -> u64 {
+    sum_stream(cogen::catching::async_generator(async move |mut co| {
         for i in 0..n {
             co.yield_(i).await;
         }

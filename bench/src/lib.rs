@@ -33,6 +33,7 @@ pub type Case = (&'static str, fn(u64) -> u64);
 pub const CASES: &[Case] = &[
     ("hand_iterator", hand_iterator),
     ("cogen_plain", cogen_plain),
+    ("cogen_catching_plain", cogen_catching_plain),
     ("cogen_send", cogen_send),
     ("cogen_send_start_then_send", cogen_send_start_then_send),
     ("cogen_yield_from_depth1", cogen_yield_from_depth1),
@@ -71,6 +72,21 @@ pub fn hand_iterator(n: u64) -> u64 {
 /// cogen: plain `yield_`, consumed by a `for` loop.
 pub fn cogen_plain(n: u64) -> u64 {
     let g = cogen::generator(async move |mut co| {
+        for i in 0..n {
+            co.yield_(i).await;
+        }
+    });
+    let mut sum = 0u64;
+    for x in g {
+        consume(x);
+        sum = sum.wrapping_add(x);
+    }
+    sum
+}
+
+/// cogen: the same body made by `cogen::catching` (its `Drop` may poll it).
+pub fn cogen_catching_plain(n: u64) -> u64 {
+    let g = cogen::catching::generator(async move |mut co| {
         for i in 0..n {
             co.yield_(i).await;
         }

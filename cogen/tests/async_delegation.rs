@@ -245,3 +245,84 @@ async fn dropping_an_async_generator_delegating_to_a_borrowed_sync_generator_clo
     assert_eq!(log.events(), s(&["sub closing"]));
     assert_eq!(sub.status(), Status::Finished);
 }
+
+#[tokio::test]
+async fn a_delegation_the_body_abandons_leaves_a_borrowed_sync_sub_generator_suspended() {
+    // The body races its delegation against something else and goes on when
+    // the other wins: the sub-generator stays where it stands, for its owner.
+    let mut sub = generator(async |mut co| {
+        co.yield_(1).await;
+        co.yield_(2).await;
+    });
+    {
+        let mut outer = async_generator_scoped(async |mut co| {
+            let mut polls = 0;
+            {
+                let give_up = std::pin::pin!(std::future::poll_fn(|_| {
+                    polls += 1;
+                    if polls >= 2 {
+                        std::task::Poll::Ready(())
+                    } else {
+                        std::task::Poll::Pending
+                    }
+                }));
+                let delegation = std::pin::pin!(co.yield_from(&mut sub));
+                // `select` polls `give_up` first: the delegation yields 1, and
+                // on the next poll `give_up` wins and the delegation is dropped.
+                let _ = futures::future::select(give_up, delegation).await;
+            }
+            co.yield_(10).await;
+        });
+        assert_eq!(outer.next().await, Some(1));
+        assert_eq!(outer.next().await, Some(10));
+    }
+    assert_eq!(sub.status(), Status::Suspended);
+    assert_eq!(sub.next(), Some(2));
+}
+
+/// A hand-written async sub-generator whose close step logs a flush.
+struct Writer(Log);
+
+impl cogen::AsyncGenerator for Writer {
+    type Yield = u8;
+    type Sent = ();
+    type Error = std::convert::Infallible;
+    type Return = ();
+    fn poll_step(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        action: Option<cogen::protocol::Action<(), std::convert::Infallible>>,
+    ) -> std::task::Poll<cogen::protocol::Outcome<u8, (), (), std::convert::Infallible>> {
+        use cogen::protocol::{Action, Outcome};
+        std::task::Poll::Ready(match action {
+            Some(Action::Close) => {
+                self.0.push("flushed");
+                Outcome::Closed
+            }
+            _ => Outcome::Yielded(1),
+        })
+    }
+}
+
+#[tokio::test]
+async fn dropping_a_plain_async_generator_closes_a_hand_written_async_sub_generator() {
+    let log = Log::new();
+    let mut outer = async_generator_scoped(async |mut co| {
+        co.yield_from(Writer(log.clone())).await;
+    });
+    assert_eq!(outer.next().await, Some(1));
+    drop(outer);
+    assert_eq!(log.events(), s(&["flushed"]));
+}
+
+#[tokio::test]
+async fn dropping_a_plain_async_generator_closes_a_boxed_hand_written_sub_generator() {
+    let log = Log::new();
+    let mut outer = async_generator_scoped(async |mut co| {
+        let sub: cogen::protocol::LocalBoxAsyncGenerator<'_, u8> = Box::pin(Writer(log.clone()));
+        co.yield_from(sub).await;
+    });
+    assert_eq!(outer.next().await, Some(1));
+    drop(outer);
+    assert_eq!(log.events(), s(&["flushed"]));
+}

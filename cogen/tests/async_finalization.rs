@@ -384,20 +384,28 @@ async fn a_finalizer_closes_a_generator_that_ignores_its_close_once() {
 
 #[tokio::test]
 async fn dropping_a_plain_async_generator_drops_its_body_without_polling_it() {
+    // Suspended in a delegation, where a catching one is closed by polling
+    // its body (the close goes through the `yield_from`): a plain one's body
+    // is only dropped, and its `yield_from` closes the sync sub-generator.
     let polls = std::cell::Cell::new(0);
     let log = Log::new();
     let mut g = async_generator_scoped(async |mut co| {
         let _g = log.guard("local");
+        let sub = cogen::catching::generator(async |mut co| {
+            if co.yield_(1).catching().await.is_err() {
+                log.push("sub closed");
+            }
+        });
         common::Polls {
-            inner: co.yield_(1),
+            inner: co.yield_from(sub),
             count: &polls,
         }
         .await;
-        log.push("after the yield");
+        log.push("after the delegation");
     });
     assert_eq!(g.next().await, Some(1));
     assert_eq!(polls.get(), 1);
     drop(g);
     assert_eq!(polls.get(), 1);
-    assert_eq!(log.events(), s(&["drop local"]));
+    assert_eq!(log.events(), s(&["sub closed", "drop local"]));
 }

@@ -99,9 +99,14 @@ pub use yield_from_stream::{YieldFromStream, YieldFromStreamCatching};
 ///
 /// A plain generator (made at the crate root) cannot catch the close, so
 /// dropping it drops its body: its locals' `Drop`s are all its cleanup, and
-/// nothing is polled or awaited. A `yield_from` it is suspended in closes a
-/// sync sub-generator as it drops; an async one is dropped with it if owned
-/// (and closes as its own kind does), or left to its owner if borrowed.
+/// nothing of it is polled or awaited. A `yield_from` it is suspended in
+/// closes the sub-generator as it drops: a sync one, or a hand-written async
+/// one (one poll of its close, without waiting), is closed there; an
+/// [`AsyncGen`] is dropped with it if owned, and closes as its own kind does
+/// (a `'static` catching one hands cleanup that waits to the run, a
+/// `_scoped` one's is skipped and reported), or is left to its owner if
+/// borrowed. Make the delegating generator catching to have the close go
+/// through its body and its cleanup awaited as one.
 ///
 /// A catching generator (made by [`cogen::catching`](crate::catching)),
 /// dropped while suspended at a yield point that handles interrupts
@@ -923,10 +928,10 @@ impl<Y, F: Future, S, E, K: Handling> Drop for AsyncGen<Y, F, S, E, K> {
     fn drop(&mut self) {
         if !K::CATCHES {
             // A plain body cannot catch the close, so there is nothing to
-            // run or await: dropping it (`Core::drop`) unwinds it, and a
-            // `yield_from` it is suspended in closes a sync sub-generator as
-            // it drops. Nothing here polls the body, so its `poll` keeps one
-            // call site (BENCHMARKS.md: 33 -> 4 instructions per item).
+            // run or await: dropping it (`Core::drop`, out of line) unwinds
+            // it, and a `yield_from` it is suspended in closes its
+            // sub-generator as it drops. Nothing here polls the body, so its
+            // `poll` keeps one call site (BENCHMARKS.md: 33 -> 4 per item).
             return;
         }
         match self.core.phase() {
@@ -1024,6 +1029,11 @@ impl<Y, F: Future, S, E, K: Handling> AsyncGenerator for AsyncGen<Y, F, S, E, K>
             _ => this.poll_step(cx, Some(Action::Close)),
         }
     }
+
+    /// Left to its owner: an owned one is dropped next and closes as its
+    /// kind does (a catching one hands waiting cleanup to the run); a
+    /// borrowed one is its owner's to close.
+    fn close_abandoned(self: Pin<&mut Self>) {}
 }
 
 /// A borrowed async generator is one too: `yield_from(&mut g)` delegates to
@@ -1063,6 +1073,11 @@ impl<Y, F: Future, S, E, K: Handling> AsyncGenerator for &mut AsyncGen<Y, F, S, 
     ) -> InPlacePoll<Y, F::Output, S, E> {
         Pin::new(&mut **self.get_mut()).poll_in_place(cx, shared)
     }
+
+    /// Left to its owner: an owned one is dropped next and closes as its
+    /// kind does (a catching one hands waiting cleanup to the run); a
+    /// borrowed one is its owner's to close.
+    fn close_abandoned(self: Pin<&mut Self>) {}
 }
 
 impl<Y, F: Future, S, E, K: Handling> core::fmt::Debug for AsyncGen<Y, F, S, E, K> {

@@ -2,7 +2,7 @@
 //! generators users can name, hand-write, box, and delegate to.
 
 use core::pin::Pin;
-use core::task::{Context, Poll};
+use core::task::{Context, Poll, Waker};
 
 use super::raw::SharedSlot;
 use super::{Action, Generator, InPlacePoll, Nothing, Outcome, Status, StepPoll};
@@ -184,11 +184,27 @@ pub trait AsyncGenerator {
         self.poll_step(cx, Some(Action::Close))
     }
 
-    /// Closes a sub-generator whose `yield_from` was dropped while it waited
-    /// at a yield (crate-internal). An async one cannot be awaited there, so
-    /// this default leaves it to its owner; sync generators close at once.
+    /// Closes a sub-generator waiting at a yield whose delegating generator
+    /// is dropped (crate-internal): one poll of the close with a no-op
+    /// waker, as a dropped generator's close was polled before; a close that
+    /// has to wait, raises or is ignored is reported. Sync generators close
+    /// by their own `close`; cogen's `AsyncGen` leaves itself to its owner
+    /// (its own `Drop` closes it as its kind does).
     #[doc(hidden)]
-    fn close_abandoned(self: Pin<&mut Self>) {}
+    fn close_abandoned(self: Pin<&mut Self>) {
+        let mut cx = Context::from_waker(Waker::noop());
+        match self.poll_close(&mut cx) {
+            Poll::Ready(Outcome::Closed | Outcome::Returned(_)) => {}
+            Poll::Pending => super::report::abandoned_close_failed(
+                core::any::type_name::<Self>(),
+                "its close has to wait, and nothing can await it there",
+            ),
+            Poll::Ready(_) => super::report::abandoned_close_failed(
+                core::any::type_name::<Self>(),
+                "it raised, or ignored the close",
+            ),
+        }
+    }
 }
 
 /// Every sync [`Generator`] is an async generator that never returns
@@ -254,6 +270,10 @@ impl<'a, Y, S, E, R> AsyncGenerator
         self.get_mut().as_mut().poll_close(cx)
     }
 
+    fn close_abandoned(self: Pin<&mut Self>) {
+        self.get_mut().as_mut().close_abandoned();
+    }
+
     fn poll_in_place(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -289,6 +309,10 @@ impl<'a, Y, S, E, R> AsyncGenerator
 
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> StepPoll<Y, R, S, E> {
         self.get_mut().as_mut().poll_close(cx)
+    }
+
+    fn close_abandoned(self: Pin<&mut Self>) {
+        self.get_mut().as_mut().close_abandoned();
     }
 
     fn poll_in_place(

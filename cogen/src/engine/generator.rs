@@ -157,8 +157,8 @@ pub trait Generator {
     ///
     /// # Panics
     ///
-    /// If `value` is `None` and the generator has started (it waits for a
-    /// value).
+    /// If `value` is `None` and the generator is suspended at a yield (it
+    /// waits for a value).
     ///
     /// # Examples
     ///
@@ -174,6 +174,7 @@ pub trait Generator {
     /// assert_eq!(Generator::resume_with(&mut g, None), Ok(GeneratorState::Yielded(0)));
     /// assert_eq!(Generator::resume_with(&mut g, Some(5)), Ok(GeneratorState::Yielded(6)));
     /// ```
+    #[track_caller]
     fn resume_with(
         &mut self,
         value: Option<Self::Sent>,
@@ -186,11 +187,12 @@ pub trait Generator {
                 SendError::Running(v) => SendError::Running(Some(v)),
                 SendError::Raised(e) => SendError::Raised(e),
             }),
-            None => self.start().map_err(|e| match e {
-                StartError::Raised(e) => SendError::Raised(e),
-                StartError::Finished => SendError::Finished(None),
-                StartError::AlreadyStarted => super::outcome::waits_for_a_value(),
-            }),
+            None => match self.start() {
+                Ok(state) => Ok(state),
+                Err(StartError::Raised(e)) => Err(SendError::Raised(e)),
+                Err(StartError::Finished) => Err(SendError::Finished(None)),
+                Err(StartError::AlreadyStarted) => super::outcome::waits_for_a_value(),
+            },
         }
     }
 
@@ -280,14 +282,17 @@ pub trait Generator {
         shared.by_step(|action| self.poll_step(cx, action))
     }
 
-    /// Closes this generator because the `yield_from` delegating to it was
-    /// dropped while it waited at a yield (crate-internal): what the close
-    /// returns has nobody to go to, so a failure is reported (`Gen`
-    /// overrides it to name where it was made and show the error).
+    /// Closes this generator, waiting at a yield, because the generator
+    /// delegating to it was dropped (crate-internal): what the close returns
+    /// has nobody to go to, so a failure is reported (`Gen` overrides it to
+    /// name where it was made and show the error).
     #[doc(hidden)]
     fn close_abandoned(&mut self) {
         if self.close().is_err() {
-            crate::engine::report::close_failed_unnamed(core::any::type_name::<Self>());
+            crate::engine::report::abandoned_close_failed(
+                core::any::type_name::<Self>(),
+                "it raised, or ignored the close",
+            );
         }
     }
 }
@@ -366,6 +371,7 @@ impl<G: Generator + ?Sized> Generator for Box<G> {
         (**self).close()
     }
 
+    #[track_caller]
     fn resume_with(
         &mut self,
         value: Option<G::Sent>,
@@ -421,6 +427,7 @@ impl<G: Generator + ?Sized> Generator for &mut G {
         (**self).close()
     }
 
+    #[track_caller]
     fn resume_with(
         &mut self,
         value: Option<G::Sent>,

@@ -9,6 +9,7 @@ mod co;
 mod driver;
 mod error;
 mod finish;
+pub(crate) mod finishing;
 mod generator;
 mod handling;
 pub(crate) mod items;

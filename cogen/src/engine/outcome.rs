@@ -44,14 +44,22 @@ impl<Y, R, S, E> Outcome<Y, R, S, E> {
     /// (`None` starts a fresh generator).
     #[inline]
     pub(crate) fn into_resume_with(self) -> Result<GeneratorState<Y, R>, SendError<Option<S>, E>> {
-        self.into_state().map_err(|other| match other {
-            Outcome::Raised(e) => SendError::Raised(e),
-            Outcome::Rejected(Action::Send(v), Status::Created) => SendError::NotStarted(Some(v)),
+        match self {
+            Outcome::Yielded(y) => Ok(GeneratorState::Yielded(y)),
+            Outcome::Returned(r) => Ok(GeneratorState::Complete(r)),
+            Outcome::Raised(e) => Err(SendError::Raised(e)),
             Outcome::Rejected(Action::Start, Status::Suspended) => waits_for_a_value(),
-            Outcome::Rejected(action, Status::Running) => SendError::Running(action.into_sent()),
-            Outcome::Rejected(action, _) => SendError::Finished(action.into_sent()),
-            _ => unreachable!("resume_with never closes and hands back only its value"),
-        })
+            Outcome::Rejected(action, Status::Created) => {
+                Err(SendError::NotStarted(action.into_sent()))
+            }
+            Outcome::Rejected(action, Status::Running) => {
+                Err(SendError::Running(action.into_sent()))
+            }
+            Outcome::Rejected(action, _) => Err(SendError::Finished(action.into_sent())),
+            Outcome::Closed | Outcome::IgnoredClose(_) => {
+                unreachable!("resume_with never closes")
+            }
+        }
     }
 
     /// The result of resuming an async generator without a value (`anext`,

@@ -89,6 +89,29 @@ impl<E, R> Origin<E, R> {
         }
     }
 
+    /// Reports a sub-generator's close, made because the generator
+    /// delegating to it was dropped, when it did not succeed. An ignored
+    /// close leaves the sub-generator suspended (its owner may resume it).
+    pub(crate) fn report_abandoned_close<Y, S>(&self, outcome: &Outcome<Y, R, S, E>) {
+        const HOW: &str = "the generator delegating to it was dropped";
+        match outcome {
+            Outcome::IgnoredClose(_) => self.ignored_abandoned_close(HOW),
+            outcome => self.report_close("generator", HOW, outcome),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn ignored_abandoned_close(&self, how: &str) {
+        let origin = self.location;
+        tracing::warn!(
+            target: "cogen",
+            created_at = %origin,
+            "generator created at {origin} ignored its close (it yielded again) when it was \
+             closed because {how}; it stays suspended"
+        );
+    }
+
     #[cold]
     #[inline(never)]
     fn raised_while_closing(&self, kind: &str, how: &str, error: &E) {
@@ -116,15 +139,15 @@ impl<E, R> Origin<E, R> {
     }
 }
 
-/// Reports that a hand-written sub-generator's close failed when the
-/// `yield_from` delegating to it was dropped (it has no [`Origin`]).
+/// Reports that a hand-written sub-generator (which has no [`Origin`]) did
+/// not close cleanly when the generator delegating to it was dropped.
 #[cold]
 #[inline(never)]
-pub(crate) fn close_failed_unnamed(type_name: &str) {
+pub(crate) fn abandoned_close_failed(type_name: &str, what: &str) {
     tracing::warn!(
         target: "cogen",
-        "sub-generator {type_name} did not close cleanly (it raised, or ignored the close) \
-         when the yield_from delegating to it was dropped; nobody could receive the result"
+        "sub-generator {type_name} did not close cleanly when the generator delegating to \
+         it was dropped ({what}); nobody could receive the result"
     );
 }
 

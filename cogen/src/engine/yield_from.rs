@@ -53,15 +53,17 @@ pin_project! {
         _handling: PhantomData<fn() -> K>,
     }
 
-    // Dropped while the sub-generator waits at a yield (the delegating
-    // generator was dropped there, or the delegation abandoned): the
-    // sub-generator is closed, as Python closes it when the delegating
-    // generator is closed. A sync one is closed now; an async one, which
-    // cannot be awaited here, is left to its owner (or its own finalizer).
+    // Dropped with the delegating generator's body while the sub-generator
+    // waits at a yield (the generator was dropped there without its body
+    // being polled, as a plain one is): the sub-generator is closed, as
+    // Python's finalizer closes the delegating generator's sub-generator. A
+    // delegation the body abandons and goes on from (a `select!`, a
+    // `timeout`), or one unwound by a panic in the body, leaves it where it
+    // stands: the body is not being dropped by its generator then.
     impl<D: Delegate, K> PinnedDrop for YieldFrom<'_, D, K> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
-            if matches!(this.step, Step::Wait) {
+            if matches!(this.step, Step::Wait) && this.slot.generator_finishing() {
                 *this.step = Step::Done;
                 this.sub.close_abandoned();
             }

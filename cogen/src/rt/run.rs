@@ -58,8 +58,10 @@ pub fn run<F: Future>(main: F) -> F::Output {
 /// 2. runs `main` to completion on the calling thread (it need not be `Send`);
 ///    debug mode watches it as the task `"main"`;
 /// 3. while `main` runs and after it returns, awaits the unfinished cleanup
-///    of every async generator made by [`async_generator`](crate::async_generator)
-///    or [`async_coroutine`](crate::async_coroutine) and dropped on this
+///    of every catching async generator made by
+///    [`catching::async_generator`](crate::catching::async_generator) or
+///    [`catching::async_coroutine`](crate::catching::async_coroutine) (a
+///    plain one has no cleanup to await) and dropped on this
 ///    thread (with the default current-thread runtime, in any task), and of
 ///    every generator handed to the run's [`Finalizer`] (see
 ///    [`Finalizer::current`]) and every

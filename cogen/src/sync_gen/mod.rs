@@ -552,10 +552,11 @@ impl<Y, F: Future, S, E, K: Handling> Drop for Gen<Y, F, S, E, K> {
     #[inline(always)]
     fn drop(&mut self) {
         // A plain generator's body cannot catch the close, so dropping it
-        // is only dropping the body (`Core::drop`; a `yield_from` it is
-        // suspended in closes its sub-generator as it drops). Nothing here
-        // polls the body: the item path's call of its `poll` stays the only
-        // one, which lets LLVM fold the body into the consumer's loop.
+        // is only dropping the body (`Core::drop`, out of line; a
+        // `yield_from` it is suspended in closes its sub-generator as it
+        // drops). Nothing here polls the body: the item path's call of its
+        // `poll` stays the only one, which lets LLVM fold the body into the
+        // consumer's loop.
         //
         // A catching generator's unfinished body is closed out of line and
         // by value: no call takes `&mut self`, so a consumer's loop can
@@ -574,7 +575,7 @@ impl<Y, F: Future, S, E, K: Handling> Drop for Gen<Y, F, S, E, K> {
 #[inline(never)]
 fn drop_unfinished<Y, F: Future, S, E>(mut core: Core<Y, S, E, F>, origin: Origin<E, F::Output>) {
     if !matches!(core.phase(), Phase::Suspended(Mode::Catch | Mode::Delegate)) {
-        return; // `core`'s drop drops the body.
+        return; // `core`'s drop drops the body, marked (`raw::drop_live`).
     }
     let mut cx = Context::from_waker(Waker::noop());
     let Poll::Ready(outcome) = core.poll_resume(&mut cx, Some(Action::Close)) else {
@@ -617,6 +618,7 @@ impl<Y, F: Future, S, E, K: Handling> Generator for Gen<Y, F, S, E, K> {
         Gen::close(self)
     }
 
+    #[track_caller]
     fn resume_with(
         &mut self,
         value: Option<S>,
@@ -627,11 +629,7 @@ impl<Y, F: Future, S, E, K: Handling> Generator for Gen<Y, F, S, E, K> {
     #[inline(never)]
     fn close_abandoned(&mut self) {
         let outcome = self.step(Action::Close);
-        self.origin.report_close(
-            "generator",
-            "the yield_from delegating to it was dropped",
-            &outcome,
-        );
+        self.origin.report_abandoned_close(&outcome);
     }
 
     #[inline(always)]
