@@ -243,7 +243,9 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
         if !matches!(self.phase, Phase::Suspended(_)) {
             return self.in_place_cold(cx, shared);
         }
-        self.phase = Phase::Running { closing: false };
+        // The phase stays as it is during the poll, as on the item path
+        // (`poll_value`): the body cannot reach its own generator, a panic
+        // finishes it whatever the phase, and every arm below sets it.
         let poll = self.poll_body_shared(cx, &mut shared);
         shared.with(|slot| match poll {
             Poll::Ready(value) => {

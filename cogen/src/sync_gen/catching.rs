@@ -2,7 +2,6 @@
 //! close (re-exported from [`cogen::catching`](crate::catching)).
 
 use core::future::Future;
-use core::marker::PhantomData;
 
 use super::Gen;
 use crate::engine::raw::Core;
@@ -37,11 +36,7 @@ pub fn generator<Y, R, B>(
 where
     B: for<'co> AsyncFnOnce(Co<'co, Y, (), core::convert::Infallible, Catching>) -> R,
 {
-    Gen {
-        core: Core::new(move |slot| body(Co::new(slot))),
-        origin: Origin::here(),
-        _handling: PhantomData,
-    }
+    Gen::made(Core::new(move |slot| body(Co::new(slot))), Origin::here())
 }
 
 /// As [`cogen::coroutine`](crate::coroutine), with a handle whose yield
@@ -72,11 +67,7 @@ where
     B: for<'co> AsyncFnOnce(Co<'co, Y, S, E, Catching>) -> R,
     E: core::fmt::Debug,
 {
-    Gen {
-        core: Core::new(move |slot| body(Co::new(slot))),
-        origin: Origin::here(),
-        _handling: PhantomData,
-    }
+    Gen::made(Core::new(move |slot| body(Co::new(slot))), Origin::here())
 }
 
 /// As [`cogen::try_generator`](crate::try_generator), with a handle whose
@@ -105,9 +96,8 @@ where
     B: for<'co> AsyncFnOnce(Co<'co, Result<T, E>, (), E, Catching>) -> Result<R, E>,
     E: core::fmt::Debug,
 {
-    Gen {
-        core: Core::new(move |slot| body(Co::new(slot))),
-        origin: Origin::here_try(),
-        _handling: PhantomData,
-    }
+    Gen::made(
+        Core::new(move |slot| body(Co::new(slot))),
+        Origin::here_try(),
+    )
 }

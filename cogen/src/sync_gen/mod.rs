@@ -70,11 +70,7 @@ pub fn generator<Y, R, B>(body: B) -> Gen<Y, impl Future<Output = R>>
 where
     B: for<'co> AsyncFnOnce(Co<'co, Y>) -> R,
 {
-    Gen {
-        core: Core::new(move |slot| body(Co::new(slot))),
-        origin: Origin::here(),
-        _handling: PhantomData,
-    }
+    Gen::made(Core::new(move |slot| body(Co::new(slot))), Origin::here())
 }
 
 /// Makes a generator that receives values of type `S` with
@@ -107,11 +103,7 @@ where
     B: for<'co> AsyncFnOnce(Co<'co, Y, S, E>) -> R,
     E: core::fmt::Debug,
 {
-    Gen {
-        core: Core::new(move |slot| body(Co::new(slot))),
-        origin: Origin::here(),
-        _handling: PhantomData,
-    }
+    Gen::made(Core::new(move |slot| body(Co::new(slot))), Origin::here())
 }
 
 /// Makes a *try-generator*: a body that returns `Result<R, E>` and may use
@@ -150,14 +142,22 @@ where
     B: for<'co> AsyncFnOnce(Co<'co, Result<T, E>, (), E>) -> Result<R, E>,
     E: core::fmt::Debug,
 {
-    Gen {
-        core: Core::new(move |slot| body(Co::new(slot))),
-        origin: Origin::here_try(),
-        _handling: PhantomData,
-    }
+    Gen::made(
+        Core::new(move |slot| body(Co::new(slot))),
+        Origin::here_try(),
+    )
 }
 
 impl<Y, F: Future, S, E, K: Handling> Gen<Y, F, S, E, K> {
+    /// The generator of a body made into `core`, made where `origin` says.
+    fn made(core: Core<Y, S, E, F>, origin: Origin<E, F::Output>) -> Self {
+        Gen {
+            core,
+            origin,
+            _handling: PhantomData,
+        }
+    }
+
     /// Runs one protocol step synchronously.
     #[inline]
     fn step(&mut self, action: Action<S, E>) -> Outcome<Y, F::Output, S, E> {
