@@ -326,3 +326,159 @@ async fn dropping_a_plain_async_generator_closes_a_boxed_hand_written_sub_genera
     drop(outer);
     assert_eq!(log.events(), s(&["flushed"]));
 }
+
+#[tokio::test]
+async fn dropping_a_plain_async_generator_leaves_a_borrowed_async_sub_generator_to_its_owner() {
+    // An async sub-generator's close may have to wait, which a drop cannot:
+    // a borrowed one is its owner's to close.
+    let log = Log::new();
+    let mut sub = catching::async_generator_scoped(async |mut co| {
+        if co.yield_(1).catching().await.is_err() {
+            log.push("sub closed");
+        }
+    });
+    {
+        let mut outer = async_generator_scoped(async |mut co| {
+            co.yield_from(&mut sub).await;
+        });
+        assert_eq!(outer.next().await, Some(1));
+    }
+    assert_eq!(sub.status(), Status::Suspended);
+    assert!(log.events().is_empty());
+    assert_eq!(sub.aclose().await, Ok(Some(())));
+    assert_eq!(log.events(), s(&["sub closed"]));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_delegation_not_yet_begun_leaves_a_started_sub_generator_when_its_generator_drops() {
+    // The `yield_from` exists but was never polled (the body awaits something
+    // first): the sub-generator is not its to close.
+    let mut sub = generator(async |mut co| {
+        co.yield_(1).await;
+        co.yield_(2).await;
+    });
+    assert_eq!(sub.next(), Some(1));
+    {
+        let mut outer = async_generator_scoped(async |mut co| {
+            let delegation = co.yield_from(&mut sub).resuming(());
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            delegation.await;
+        });
+        assert!(futures::poll!(outer.next()).is_pending());
+    }
+    assert_eq!(sub.status(), Status::Suspended);
+    assert_eq!(sub.next(), Some(2));
+}
+
+#[tokio::test(start_paused = true)]
+async fn aclose_of_a_body_parked_mid_await_closes_the_sub_generator_its_delegation_waits_on() {
+    // `aclose` finds the body in the middle of an await and drops it there,
+    // as a drop would: its `yield_from`, waiting on the sub-generator, closes it.
+    let log = Log::new();
+    let mut sub = catching::generator(async |mut co| {
+        if co.yield_(1).catching().await.is_err() {
+            log.push("sub closed");
+        }
+    });
+    let mut outer = async_generator_scoped(async |mut co| {
+        let mut delegation = std::pin::pin!(co.yield_from(&mut sub));
+        let mut first = true;
+        // Poll the delegation once (the sub-generator yields 1), then leave
+        // it waiting while the body awaits a timer.
+        std::future::poll_fn(|cx| {
+            if std::mem::take(&mut first) {
+                let _ = delegation.as_mut().poll(cx);
+                std::task::Poll::Pending
+            } else {
+                std::task::Poll::Ready(())
+            }
+        })
+        .await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        delegation.await;
+    });
+    assert_eq!(outer.next().await, Some(1));
+    assert!(futures::poll!(outer.next()).is_pending()); // now parked at the timer
+    assert_eq!(outer.aclose().await, Ok(None));
+    assert_eq!(log.events(), s(&["sub closed"]));
+    drop(outer);
+    assert_eq!(sub.status(), Status::Finished);
+}
+
+/// A hand-written sync sub-generator that panics when resumed, and counts
+/// its closes.
+struct Fragile<'a>(&'a std::cell::Cell<u32>);
+
+impl cogen::Generator for Fragile<'_> {
+    type Yield = u8;
+    type Sent = ();
+    type Error = std::convert::Infallible;
+    type Return = ();
+    fn start(
+        &mut self,
+    ) -> Result<GeneratorState<u8, ()>, cogen::error::StartError<std::convert::Infallible>> {
+        Ok(GeneratorState::Yielded(1))
+    }
+    fn send(
+        &mut self,
+        (): (),
+    ) -> Result<GeneratorState<u8, ()>, cogen::error::SendError<(), std::convert::Infallible>> {
+        panic!("the sub-generator broke")
+    }
+    fn throw(
+        &mut self,
+        e: std::convert::Infallible,
+    ) -> Result<GeneratorState<u8, ()>, std::convert::Infallible> {
+        match e {}
+    }
+    fn close(&mut self) -> Result<Option<()>, CloseError<u8, std::convert::Infallible>> {
+        self.0.set(self.0.get() + 1);
+        Ok(None)
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_sub_generator_that_panicked_is_not_closed_when_its_generator_drops_later() {
+    // The body catches the sub-generator's panic and keeps the delegation
+    // around: the broken sub-generator is not closed when the body drops.
+    use futures::FutureExt;
+    let closes = std::cell::Cell::new(0);
+    let mut sub = Fragile(&closes);
+    {
+        let mut outer = async_generator_scoped(async |mut co| {
+            let mut delegation = std::pin::pin!(
+                std::panic::AssertUnwindSafe(co.yield_from(&mut sub)).catch_unwind()
+            );
+            assert!(delegation.as_mut().await.is_err());
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        });
+        assert_eq!(outer.next().await, Some(1));
+        assert!(futures::poll!(outer.next()).is_pending()); // the panic was caught
+    }
+    assert_eq!(closes.get(), 0);
+}
+
+#[tokio::test]
+async fn a_boxed_async_generator_sub_generator_is_left_to_its_own_drop_as_an_unboxed_one_is() {
+    // Boxing does not change how an `AsyncGen` sub-generator is treated: no
+    // close poll from the delegation (that would leave its awaiting close
+    // half-done), only its own `Drop`.
+    let logs = common::Captured::default();
+    let _sub = logs.install();
+    let mut outer = async_generator_scoped(async |mut co| {
+        let sub: cogen::protocol::LocalBoxAsyncGenerator<'_, u8> =
+            Box::pin(catching::async_generator_scoped(async |mut co| {
+                if co.yield_(1).catching().await.is_err() {
+                    tokio::task::yield_now().await; // cleanup that waits
+                }
+            }));
+        co.yield_from(sub).await;
+    });
+    assert_eq!(outer.next().await, Some(1));
+    drop(outer);
+    let text = logs.text();
+    assert!(!text.contains("did not close cleanly"), "{text}");
+    // Its own `Drop` reports the cleanup it could not await (it borrows, so
+    // no run can take it over).
+    assert!(text.contains("without awaiting its cleanup"), "{text}");
+}

@@ -386,18 +386,18 @@ async fn a_finalizer_closes_a_generator_that_ignores_its_close_once() {
 async fn dropping_a_plain_async_generator_drops_its_body_without_polling_it() {
     // Suspended in a delegation, where a catching one is closed by polling
     // its body (the close goes through the `yield_from`): a plain one's body
-    // is only dropped, and its `yield_from` closes the sync sub-generator.
+    // is only dropped, and its `yield_from` closes the borrowed sub-generator.
     let polls = std::cell::Cell::new(0);
     let log = Log::new();
+    let mut sub = cogen::catching::generator(async |mut co| {
+        if co.yield_(1).catching().await.is_err() {
+            log.push("sub closed");
+        }
+    });
     let mut g = async_generator_scoped(async |mut co| {
         let _g = log.guard("local");
-        let sub = cogen::catching::generator(async |mut co| {
-            if co.yield_(1).catching().await.is_err() {
-                log.push("sub closed");
-            }
-        });
         common::Polls {
-            inner: co.yield_from(sub),
+            inner: co.yield_from(&mut sub),
             count: &polls,
         }
         .await;
@@ -408,4 +408,5 @@ async fn dropping_a_plain_async_generator_drops_its_body_without_polling_it() {
     drop(g);
     assert_eq!(polls.get(), 1);
     assert_eq!(log.events(), s(&["sub closed", "drop local"]));
+    assert_eq!(sub.status(), Status::Finished);
 }

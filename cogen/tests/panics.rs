@@ -316,12 +316,12 @@ fn dropping_a_delegating_generator_whose_sub_generator_local_panics_frees_both_o
 fn dropping_a_plain_generator_whose_borrowed_sub_generator_panics_while_closing_frees_both_once() {
     let live = Rc::new(Cell::new(0));
     let (a, b) = (live.clone(), live.clone());
-    let leaked = blocks_leaked_by_panicking(move || {
-        let mut sub = catching::generator(async move |mut co| {
-            let _local = Live::new(&a);
-            let _ = co.yield_(1).catching().await;
-            panic!("the sub-generator's close handler panicked");
-        });
+    let mut sub = catching::generator(async move |mut co| {
+        let _local = Live::new(&a);
+        let _ = co.yield_(1).catching().await;
+        panic!("the sub-generator's close handler panicked");
+    });
+    let leaked = blocks_leaked_by_panicking(|| {
         let mut g = generator(async |mut co| {
             let _outer = Live::new(&b);
             co.yield_from(&mut sub).await;
@@ -329,8 +329,41 @@ fn dropping_a_plain_generator_whose_borrowed_sub_generator_panics_while_closing_
         assert_eq!(g.next(), Some(1));
         drop(g); // the `yield_from`'s drop closes `sub`, which panics
     });
-    assert_eq!(leaked, 0, "both generators' allocations are freed");
+    // The panic came out of `drop(g)`: `sub` was closed there, not later by
+    // its own `Drop`.
+    assert_eq!(sub.status(), Status::Finished);
+    assert_eq!(leaked, 0, "the outer generator's allocation is freed");
+    drop(sub);
     assert_eq!(live.get(), 0, "every local is dropped");
+}
+
+#[test]
+fn a_sub_generator_whose_close_panics_while_its_delegating_generator_unwinds_does_not_abort() {
+    // The consumer panics while holding the delegating generator: closing
+    // the sub-generator as it drops panics too, which would abort the
+    // process; that panic is caught and reported, and the first goes on.
+    let logs = common::Captured::default();
+    let _sub = logs.install();
+    let mut sub = catching::generator(async |mut co| {
+        let _ = co.yield_(1).catching().await;
+        panic!("the close handler panicked");
+    });
+    let caught = catch_unwind(AssertUnwindSafe(|| {
+        let mut g = generator(async |mut co| co.yield_from(&mut sub).await);
+        assert_eq!(g.next(), Some(1));
+        panic!("the consumer panicked");
+    }));
+    let payload = caught.unwrap_err();
+    assert_eq!(
+        payload.downcast_ref::<&str>(),
+        Some(&"the consumer panicked")
+    );
+    assert_eq!(sub.status(), Status::Finished);
+    assert!(
+        logs.text().contains("that second panic was caught"),
+        "{}",
+        logs.text()
+    );
 }
 
 #[test]

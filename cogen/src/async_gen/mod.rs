@@ -425,7 +425,9 @@ impl<Y, F: Future, S, E, K: Handling> AsyncGen<Y, F, S, E, K> {
         if self.needs_async_cleanup() {
             skipped_async_cleanup(self.origin.location, why);
         }
-        self.core.finish();
+        // Marked: a `yield_from` the body is parked in closes its
+        // sub-generator, as when the generator is dropped.
+        self.core.finish_marked();
     }
 
     /// Whether finishing now could skip cleanup code that has to be awaited:
@@ -942,6 +944,11 @@ impl<Y, F: Future, S, E, K: Handling> Drop for AsyncGen<Y, F, S, E, K> {
                     // nowhere to go but the report.
                     self.origin
                         .report_close("async generator", "it was dropped", &outcome);
+                    // An ignored close leaves it suspended: finalized once,
+                    // as Python does, and a sub-generator it delegates to
+                    // again is left where it stands (as `defer_cleanup` and
+                    // `poll_aclose` leave it).
+                    self.core.finish();
                     return;
                 }
             }

@@ -32,7 +32,10 @@ impl Drop for Mark {
 }
 
 /// Whether generator `id`'s body is being dropped on this thread right now
-/// (and this is not inside a nested generator's drop).
+/// (and this is not inside a nested generator's drop). Only the innermost
+/// mark is kept: a `YieldFrom` moved into another generator's body and
+/// dropped with that one (an unusual thing to do) is not seen as its own
+/// generator finishing, and leaves its sub-generator as it stands.
 pub(crate) fn is_finishing(id: u64) -> bool {
     FINISHING.try_with(|f| f.get() == id).unwrap_or(false)
 }

@@ -438,6 +438,18 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
         self.carried = Slot::Empty;
     }
 
+    /// [`finish`](Self::finish), with the generator marked as dropping its
+    /// body meanwhile (as `drop_live` marks it), so that a `YieldFrom` in it
+    /// closes its sub-generator: for the cold paths that drop a live body in
+    /// place (`aclose` of a body mid-await, a catching async generator's
+    /// `Drop`). Never on the item path.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn finish_marked(&mut self) {
+        let _finishing = super::finishing::Mark::new(self.id);
+        self.finish();
+    }
+
     /// Polls the body once with a frame for `slot`: the only place a frame
     /// waker is made (invariant 2).
     ///

@@ -151,6 +151,19 @@ pub(crate) fn abandoned_close_failed(type_name: &str, what: &str) {
     );
 }
 
+/// Reports that a sub-generator's close, made while a panic unwound its
+/// delegating generator's drop, panicked too (a second panic would abort).
+#[cold]
+#[inline(never)]
+pub(crate) fn close_panicked_while_unwinding() {
+    tracing::warn!(
+        target: "cogen",
+        "a sub-generator panicked while it was closed because the generator delegating to \
+         it was dropped during a panic; that second panic was caught (it would abort the \
+         process) and the first goes on"
+    );
+}
+
 impl<E, R> fmt::Debug for Origin<E, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self.location, f)

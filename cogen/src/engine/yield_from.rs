@@ -58,14 +58,28 @@ pin_project! {
     // being polled, as a plain one is): the sub-generator is closed, as
     // Python's finalizer closes the delegating generator's sub-generator. A
     // delegation the body abandons and goes on from (a `select!`, a
-    // `timeout`), or one unwound by a panic in the body, leaves it where it
-    // stands: the body is not being dropped by its generator then.
+    // `timeout`), or one unwound by a panic out of its poll, leaves it where
+    // it stands: the body is not being dropped by its generator then. One
+    // whose sub-generator panicked mid-step is not `Wait` (`poll_delegate`).
     impl<D: Delegate, K> PinnedDrop for YieldFrom<'_, D, K> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
             if matches!(this.step, Step::Wait) && this.slot.generator_finishing() {
                 *this.step = Step::Done;
-                this.sub.close_abandoned();
+                if std::thread::panicking() {
+                    // Dropped as something else unwinds: a panic in the
+                    // close would abort the process, so it is caught and
+                    // reported instead.
+                    let sub = this.sub;
+                    let closed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        sub.close_abandoned();
+                    }));
+                    if closed.is_err() {
+                        super::report::close_panicked_while_unwinding();
+                    }
+                } else {
+                    this.sub.close_abandoned();
+                }
             }
         }
     }
@@ -139,6 +153,10 @@ impl<'a, D: Delegate, K> YieldFrom<'a, D, K> {
                     // (a throw, a close) by an ordinary step.
                     let (shared, sending) = this.slot.shared(cx);
                     if sending {
+                        // Not `Wait` while the sub-generator runs: one that
+                        // panics (and a body that catches the panic) is not
+                        // closed later. `in_place` sets the step again.
+                        *this.step = Step::Done;
                         return in_place::<D>(
                             this.slot,
                             cx,

@@ -583,6 +583,9 @@ fn drop_unfinished<Y, F: Future, S, E>(mut core: Core<Y, S, E, F>, origin: Origi
         awaited_foreign_future()
     };
     origin.report_close("generator", "it was dropped", &outcome);
+    // An ignored close leaves it suspended: finalized once, as Python does,
+    // and a sub-generator it delegates to again is left where it stands.
+    core.finish();
 }
 
 #[cold]
