@@ -178,9 +178,10 @@ impl<Y, S, E> SlotRef<'_, Y, S, E> {
         f(unsafe { &mut *frame.slot.cast::<Slot<Y, S, E>>() })
     }
 
-    /// Whether this handle's generator is being dropped with its body alive
-    /// on this thread right now (`drop_live`), rather than the body going on
-    /// without the future that holds this `SlotRef`, or unwinding a panic.
+    /// Whether this handle's generator is dropping its live body on this
+    /// thread right now (`drop_live`, `finish_marked`), rather than the body
+    /// going on without the future that holds this `SlotRef`, or a panic
+    /// unwinding out of the body's poll.
     pub(crate) fn generator_finishing(&self) -> bool {
         super::finishing::is_finishing(self.id)
     }
