@@ -215,6 +215,11 @@ impl<Y, F: Future, S, E, K: Handling> Gen<Y, F, S, E, K> {
     /// Resumes the generator with a value, which becomes the result of the
     /// pending yield (Python's `gen.send(value)`).
     ///
+    /// To drive a generator by sending in a loop, prefer
+    /// [`resume_with`](Gen::resume_with): `start()` before the loop and
+    /// `send()` in it are two entry points, which keeps the body out of the
+    /// loop (30 instructions per item against 4).
+    ///
     /// # Errors
     ///
     /// Hands `value` back in [`SendError::NotStarted`] if the generator has
