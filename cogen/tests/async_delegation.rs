@@ -405,45 +405,16 @@ async fn aclose_of_a_body_parked_mid_await_closes_the_sub_generator_its_delegati
     assert_eq!(sub.status(), Status::Finished);
 }
 
-/// A hand-written sync sub-generator that panics when resumed, and counts
-/// its closes.
-struct Fragile<'a>(&'a std::cell::Cell<u32>);
-
-impl cogen::Generator for Fragile<'_> {
-    type Yield = u8;
-    type Sent = ();
-    type Error = std::convert::Infallible;
-    type Return = ();
-    fn start(
-        &mut self,
-    ) -> Result<GeneratorState<u8, ()>, cogen::error::StartError<std::convert::Infallible>> {
-        Ok(GeneratorState::Yielded(1))
-    }
-    fn send(
-        &mut self,
-        (): (),
-    ) -> Result<GeneratorState<u8, ()>, cogen::error::SendError<(), std::convert::Infallible>> {
-        panic!("the sub-generator broke")
-    }
-    fn throw(
-        &mut self,
-        e: std::convert::Infallible,
-    ) -> Result<GeneratorState<u8, ()>, std::convert::Infallible> {
-        match e {}
-    }
-    fn close(&mut self) -> Result<Option<()>, CloseError<u8, std::convert::Infallible>> {
-        self.0.set(self.0.get() + 1);
-        Ok(None)
-    }
-}
-
 #[tokio::test(start_paused = true)]
 async fn a_sub_generator_that_panicked_is_not_closed_when_its_generator_drops_later() {
     // The body catches the sub-generator's panic and keeps the delegation
     // around: the broken sub-generator is not closed when the body drops.
     use futures::FutureExt;
     let closes = std::cell::Cell::new(0);
-    let mut sub = Fragile(&closes);
+    let mut sub = common::HandWritten {
+        closes: &closes,
+        panic_on_send: true,
+    };
     {
         let mut outer = async_generator_scoped(async |mut co| {
             let mut delegation = std::pin::pin!(

@@ -7,7 +7,7 @@ use cogen::catching::{self, Catching};
 use cogen::error::CloseError;
 use cogen::protocol::Status;
 use cogen::{Co, Gen, GeneratorState, Interrupt, coroutine, generator};
-use common::{Log, Polls, s};
+use common::{HandWritten, Log, Polls, s};
 
 #[test]
 fn seed_delegation_prints_one_to_ten_then_done() {
@@ -607,52 +607,12 @@ fn dropping_a_plain_delegating_generator_closes_its_borrowed_sub_generator() {
     assert_eq!(sub.next(), None);
 }
 
-/// A hand-written sub-generator that counts its closes (it has no `Drop`
-/// of its own that would close it).
-struct Counted<'a> {
-    closes: &'a Cell<u32>,
-    started: bool,
-    panic_on_send: bool,
-}
-
-impl cogen::Generator for Counted<'_> {
-    type Yield = i32;
-    type Sent = ();
-    type Error = std::convert::Infallible;
-    type Return = ();
-    fn start(
-        &mut self,
-    ) -> Result<GeneratorState<i32, ()>, cogen::error::StartError<std::convert::Infallible>> {
-        self.started = true;
-        Ok(GeneratorState::Yielded(1))
-    }
-    fn send(
-        &mut self,
-        (): (),
-    ) -> Result<GeneratorState<i32, ()>, cogen::error::SendError<(), std::convert::Infallible>>
-    {
-        assert!(!self.panic_on_send, "the sub-generator panicked");
-        Ok(GeneratorState::Yielded(2))
-    }
-    fn throw(
-        &mut self,
-        e: std::convert::Infallible,
-    ) -> Result<GeneratorState<i32, ()>, std::convert::Infallible> {
-        match e {}
-    }
-    fn close(&mut self) -> Result<Option<()>, CloseError<i32, std::convert::Infallible>> {
-        self.closes.set(self.closes.get() + 1);
-        Ok(None)
-    }
-}
-
 #[test]
 fn dropping_a_plain_delegating_generator_closes_an_owned_hand_written_sub_generator_once() {
     let closes = Cell::new(0);
     let mut outer = generator(async |mut co| {
-        let sub = Counted {
+        let sub = HandWritten {
             closes: &closes,
-            started: false,
             panic_on_send: false,
         };
         co.yield_from(sub).await;
@@ -668,9 +628,8 @@ fn a_sub_generator_that_panics_is_not_closed_as_the_panic_unwinds() {
     // mid-step is not closed again (a close that panicked here would abort).
     let closes = Cell::new(0);
     let mut outer = generator(async |mut co| {
-        let sub = Counted {
+        let sub = HandWritten {
             closes: &closes,
-            started: false,
             panic_on_send: true,
         };
         co.yield_from(sub).await;

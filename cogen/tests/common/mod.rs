@@ -140,3 +140,37 @@ impl Events {
             .count()
     }
 }
+
+/// A hand-written sync sub-generator: yields 1 when started and 2 when
+/// resumed (or panics then, if `panic_on_send`), and counts its closes. It
+/// has no `Drop` of its own that would close it.
+pub struct HandWritten<'a> {
+    pub closes: &'a Cell<u32>,
+    pub panic_on_send: bool,
+}
+
+impl cogen::Generator for HandWritten<'_> {
+    type Yield = u8;
+    type Sent = ();
+    type Error = std::convert::Infallible;
+    type Return = ();
+    fn start(
+        &mut self,
+    ) -> Result<cogen::GeneratorState<u8, ()>, cogen::error::StartError<Self::Error>> {
+        Ok(cogen::GeneratorState::Yielded(1))
+    }
+    fn send(
+        &mut self,
+        (): (),
+    ) -> Result<cogen::GeneratorState<u8, ()>, cogen::error::SendError<(), Self::Error>> {
+        assert!(!self.panic_on_send, "the sub-generator broke");
+        Ok(cogen::GeneratorState::Yielded(2))
+    }
+    fn throw(&mut self, e: Self::Error) -> Result<cogen::GeneratorState<u8, ()>, Self::Error> {
+        match e {}
+    }
+    fn close(&mut self) -> Result<Option<()>, cogen::error::CloseError<u8, Self::Error>> {
+        self.closes.set(self.closes.get() + 1);
+        Ok(None)
+    }
+}
