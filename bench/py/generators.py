@@ -1,6 +1,6 @@
 """CPython's side of the generator benchmarks (see bench/callgrind.sh).
 
-usage: python3 generators.py {generator|send} N
+usage: python3 generators.py {generator|send|yield_from_depth1|yield_from_depth4} N
 """
 import sys
 
@@ -15,6 +15,10 @@ def numbers_send(n):
     for i in range(n):
         acc += yield i
     return acc
+
+
+def wrap(sub):
+    return (yield from sub)
 
 
 def main():
@@ -32,6 +36,12 @@ def main():
                 x = g.send(x)
         except StopIteration:
             pass
+    elif case.startswith("yield_from_depth"):
+        g = numbers(n)
+        for _ in range(int(case[len("yield_from_depth"):])):
+            g = wrap(g)
+        for x in g:
+            total += x
     else:
         raise SystemExit(f"unknown case {case!r}")
     print(total)

@@ -9,9 +9,11 @@ use std::convert::Infallible;
 
 mod async_cases;
 mod big_body;
+mod delegation;
 mod toolkit_cases;
 pub use async_cases::*;
 pub use big_body::*;
+pub use delegation::*;
 pub use toolkit_cases::*;
 
 /// Consumes a value without forcing it through memory.
@@ -155,7 +157,7 @@ where
     cogen::generator(async move |mut co| co.yield_from(sub).await)
 }
 
-fn sum_iter(it: impl Iterator<Item = u64>) -> u64 {
+pub(crate) fn sum_iter(it: impl Iterator<Item = u64>) -> u64 {
     let mut sum = 0u64;
     for x in it {
         consume(x);
@@ -274,6 +276,7 @@ mod tests {
             .chain(super::ASYNC_CASES)
             .chain(super::TOOLKIT_CASES)
             .chain(super::BIG_CASES)
+            .chain(super::DELEGATION_CASES)
         {
             assert_eq!(f(1000), 499_500, "{name}");
         }

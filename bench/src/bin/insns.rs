@@ -8,6 +8,7 @@ fn main() {
             .iter()
             .chain(cogen_bench::ASYNC_CASES)
             .chain(cogen_bench::BIG_CASES)
+            .chain(cogen_bench::DELEGATION_CASES)
             .chain(cogen_bench::TOOLKIT_CASES)
             .chain(cogen_bench::SPAWN_CASES)
         {
@@ -20,6 +21,7 @@ fn main() {
         .iter()
         .chain(cogen_bench::ASYNC_CASES)
         .chain(cogen_bench::BIG_CASES)
+        .chain(cogen_bench::DELEGATION_CASES)
         .chain(cogen_bench::TOOLKIT_CASES)
         .chain(cogen_bench::SPAWN_CASES)
         .find(|(name, _)| *name == case)
