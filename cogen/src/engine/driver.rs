@@ -247,7 +247,29 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
         // (`poll_value`): the body cannot reach its own generator, a panic
         // finishes it whatever the phase, and every arm below sets it.
         let poll = self.poll_body_shared(cx, &mut shared);
-        shared.with(|slot| match poll {
+        shared.with(|slot| {
+            // The item path: the body yielded into the lent slot.
+            if poll.is_pending() {
+                if let Slot::Yield(_, mode) = slot {
+                    self.phase = Phase::Suspended(*mode);
+                    *mode = Mode::Delegate;
+                    return Poll::Ready(None);
+                }
+            }
+            self.in_place_settle(poll, slot)
+        })
+    }
+
+    /// The rest of `poll_in_place`, out of line: the body returned, waits
+    /// for something else, or posted a message other than a value.
+    #[cold]
+    #[inline(never)]
+    fn in_place_settle(
+        &mut self,
+        poll: Poll<F::Output>,
+        slot: &mut Slot<Y, S, E>,
+    ) -> InPlacePoll<Y, F::Output, S, E> {
+        match poll {
             Poll::Ready(value) => {
                 if let Some(left) = slot.left_behind() {
                     self.finish();
@@ -258,11 +280,6 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
                 Poll::Ready(Some(Outcome::Returned(value)))
             }
             Poll::Pending => match slot {
-                Slot::Yield(_, mode) => {
-                    self.phase = Phase::Suspended(*mode);
-                    *mode = Mode::Delegate;
-                    Poll::Ready(None)
-                }
                 Slot::Empty => {
                     self.phase = Phase::Running { closing: false };
                     Poll::Pending
@@ -279,7 +296,7 @@ impl<Y, S, E, F: Future> Core<Y, S, E, F> {
                     self.settle(Poll::Pending, false, message).map(Some)
                 }
             },
-        })
+        }
     }
 
     /// `poll_in_place` when the generator is not suspended: the send takes

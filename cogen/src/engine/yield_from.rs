@@ -12,17 +12,35 @@ use super::{
     Action, AsyncGenerator as Delegate, Catches, Catching, Interrupt, Mode, Outcome, Plain, Status,
 };
 
-enum Step<S, E> {
-    /// Resume the sub-generator (`action` is `None` when re-polling a step
-    /// that returned `Pending`); `closing` once a close has been forwarded.
-    Drive {
-        action: Option<Action<S, E>>,
-        closing: bool,
-    },
+/// Where a delegation stands. The state is a byte of its own, apart from
+/// the action it carries, so that the item path tests one byte.
+struct Step<S, E> {
+    state: State,
+    /// The action to resume the sub-generator with (`None` when re-polling
+    /// a step that returned `Pending`); taken by the poll that uses it, so
+    /// `None` in every state but `Drive`.
+    action: Option<Action<S, E>>,
+    /// A close has been forwarded (`Drive` only).
+    closing: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Resume the sub-generator with `action`.
+    Drive,
     /// A sub-generator's value is out; wait for the caller's next action.
     Wait,
     /// Delegation ended (or handed an error or close to the driver).
     Done,
+}
+
+impl<S, E> Step<S, E> {
+    #[inline(always)]
+    fn drive(&mut self, action: Option<Action<S, E>>, closing: bool) {
+        self.state = State::Drive;
+        self.action = action;
+        self.closing = closing;
+    }
 }
 
 pin_project! {
@@ -64,8 +82,8 @@ pin_project! {
     impl<D: Delegate, K> PinnedDrop for YieldFrom<'_, D, K> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
-            if matches!(this.step, Step::Wait) && this.slot.generator_finishing() {
-                *this.step = Step::Done;
+            if this.step.state == State::Wait && this.slot.generator_finishing() {
+                this.step.state = State::Done;
                 if std::thread::panicking() {
                     // Dropped as something else unwinds: a panic in the
                     // close would abort the process, so it is caught and
@@ -97,7 +115,8 @@ impl<'a, D: Delegate, K> YieldFrom<'a, D, K> {
         YieldFrom {
             slot,
             sub,
-            step: Step::Drive {
+            step: Step {
+                state: State::Drive,
                 action: Some(Action::Start),
                 closing: false,
             },
@@ -146,17 +165,17 @@ impl<'a, D: Delegate, K> YieldFrom<'a, D, K> {
     ) -> Poll<Delegated<D>> {
         let mut this = self.project();
         loop {
-            match this.step {
-                Step::Done => return Poll::Pending,
-                Step::Wait => {
+            match this.step.state {
+                State::Done => return Poll::Pending,
+                State::Wait => {
                     // A send goes to the sub-generator in place; the rest
                     // (a throw, a close) by an ordinary step.
                     let (shared, sending) = this.slot.shared(cx);
                     if sending {
                         // Not `Wait` while the sub-generator runs: one that
                         // panics (and a body that catches the panic) is not
-                        // closed later. `in_place` sets the step again.
-                        *this.step = Step::Done;
+                        // closed later. `in_place` sets the state again.
+                        this.step.state = State::Done;
                         return in_place::<D>(
                             this.slot,
                             cx,
@@ -166,21 +185,16 @@ impl<'a, D: Delegate, K> YieldFrom<'a, D, K> {
                             catching,
                         );
                     }
-                    *this.step = match this.slot.with(cx, Slot::take_action) {
+                    match this.slot.with(cx, Slot::take_action) {
                         None => return Poll::Pending,
-                        Some(Action::Close) => Step::Drive {
-                            action: Some(Action::Close),
-                            closing: true,
-                        },
-                        Some(action) => Step::Drive {
-                            action: Some(action),
-                            closing: false,
-                        },
-                    };
+                        Some(Action::Close) => this.step.drive(Some(Action::Close), true),
+                        Some(action) => this.step.drive(Some(action), false),
+                    }
                 }
-                Step::Drive { action, closing } => {
-                    let closing = *closing;
-                    let outcome = match this.sub.as_mut().poll_step(cx, action.take()) {
+                State::Drive => {
+                    let closing = this.step.closing;
+                    let action = this.step.action.take();
+                    let outcome = match this.sub.as_mut().poll_step(cx, action) {
                         Poll::Pending => return Poll::Pending,
                         Poll::Ready(outcome) => outcome,
                     };
@@ -238,16 +252,13 @@ fn in_place<D: Delegate>(
 ) -> Poll<Delegated<D>> {
     match sub.poll_in_place(cx, shared) {
         Poll::Pending => {
-            *step = Step::Drive {
-                action: None,
-                closing: false,
-            };
+            step.drive(None, false);
             Poll::Pending
         }
         // Yielded into this body's slot, tagged as this delegating yield
         // point's.
         Poll::Ready(None) => {
-            *step = Step::Wait;
+            step.state = State::Wait;
             Poll::Pending
         }
         Poll::Ready(Some(outcome)) => settle::<D>(slot, cx, step, outcome, false, catching),
@@ -266,11 +277,11 @@ fn settle<D: Delegate>(
     closing: bool,
     catching: bool,
 ) -> Poll<Delegated<D>> {
-    *step = Step::Done;
+    step.state = State::Done;
     match outcome {
         Outcome::Yielded(value) => {
             offer(slot, cx, value, Mode::Delegate);
-            *step = Step::Wait;
+            step.state = State::Wait;
             Poll::Pending
         }
         Outcome::Returned(value) if !closing => Poll::Ready(Ok(value)),
@@ -483,14 +494,9 @@ impl<D: Delegate, K> YieldFromResuming<'_, D, K> {
                         Poll::Pending => return Poll::Pending,
                     }
                 }
-                Begun::Drive(action) => {
-                    *inner.step = Step::Drive {
-                        action,
-                        closing: false,
-                    }
-                }
+                Begun::Drive(action) => inner.step.drive(action, false),
                 Begun::Finished => {
-                    *inner.step = Step::Done;
+                    inner.step.state = State::Done;
                     return Poll::Ready(Ok(None));
                 }
             }
