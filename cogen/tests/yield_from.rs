@@ -716,3 +716,42 @@ fn a_catching_delegating_generator_dropped_closes_its_sub_generator_through_its_
     drop(outer);
     assert_eq!(log.events(), s(&["sub closing", "outer closing"]));
 }
+
+/// Where a forgotten delegation's pointer is kept, so that valgrind and Miri
+/// see the leak as reachable (the test means to forget it, not to lose it).
+static FORGOTTEN: std::sync::atomic::AtomicPtr<()> =
+    std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
+
+#[test]
+fn a_delegation_polled_once_then_forgotten_leaves_the_sub_generator_to_the_body() {
+    // The body polls a delegation once and forgets it (no drop, so nothing
+    // tells the delegation it was given up), then drives the sub-generator
+    // itself. Every later item must come from the body's own calls: nothing
+    // may resume the sub-generator through the forgotten delegation, which
+    // the body no longer owns (docs/DESIGN.md: why the outermost driver does
+    // not resume the innermost generator directly).
+    let outer = generator(async |mut co| {
+        let mut sub = generator(async |mut co| {
+            co.yield_(1).await;
+            co.yield_(2).await;
+            co.yield_(3).await;
+        });
+        {
+            let forgotten = Box::leak(Box::new(co.yield_from(&mut sub)));
+            // The sub-generator yields 1 through it.
+            assert!(futures::poll!(std::pin::Pin::new(&mut *forgotten)).is_pending());
+            FORGOTTEN.store(
+                std::ptr::from_mut(forgotten).cast(),
+                std::sync::atomic::Ordering::Relaxed,
+            );
+        }
+        // Waits once: the driver takes the 1 here.
+        futures::pending!();
+        let two = sub.next().unwrap();
+        co.yield_(two * 10).await;
+        let three = sub.next().unwrap();
+        co.yield_(three * 10).await;
+        assert_eq!(sub.next(), None);
+    });
+    assert_eq!(outer.collect::<Vec<_>>(), [1, 20, 30]);
+}
