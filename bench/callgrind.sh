@@ -34,7 +34,7 @@ slope() { # label, command prefix...
 cases=("$@")
 if [ ${#cases[@]} -eq 0 ]; then
   mapfile -t cases < <("$bin" 2>&1 | sed -n 's/^  //p')
-  cases+=(python_generator python_send python_async_generator python_async_asend python_queue_16 python_queue_128)
+  cases+=(python_generator python_send python_yield_from_depth1 python_yield_from_depth4 python_async_generator python_async_asend python_queue_16 python_queue_128)
 fi
 printf '%-28s %8s\n' case insns/item
 for c in "${cases[@]}"; do
