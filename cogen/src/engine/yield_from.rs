@@ -487,6 +487,9 @@ impl<D: Delegate, K> YieldFromResuming<'_, D, K> {
         let mut this = self.project();
         if let Some(value) = this.value.take() {
             let inner = this.inner.as_mut().project();
+            // `begin_resuming` makes the first step itself (the `Start` the
+            // step was made with is not used).
+            inner.step.action = None;
             match begin_resuming(inner.sub, cx, value) {
                 Begun::Outcome(outcome) => {
                     match settle::<D>(inner.slot, cx, inner.step, outcome, false, catching) {
