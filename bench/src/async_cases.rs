@@ -41,7 +41,7 @@ fn run<F: Future>(f: F) -> F::Output {
 
 /// Sums a stream that never waits on anything external.
 #[inline(always)]
-fn sum_stream(s: impl Stream<Item = u64>) -> u64 {
+pub(crate) fn sum_stream(s: impl Stream<Item = u64>) -> u64 {
     let mut s = pin!(s);
     let mut cx = Context::from_waker(Waker::noop());
     let mut sum = 0u64;

@@ -9,7 +9,8 @@ use std::pin::pin;
 
 use futures::{Stream, StreamExt};
 
-use crate::{Case, consume, sum_iter};
+use crate::async_cases::sum_stream;
+use crate::{Case, sum_iter};
 
 /// Every delegation anchor, in report order.
 pub const DELEGATION_CASES: &[Case] = &[
@@ -165,23 +166,6 @@ fn async_stream_wrap(inner: impl Stream<Item = u64>) -> impl Stream<Item = u64> 
         let mut inner = pin!(inner);
         while let Some(x) = inner.next().await {
             yield x;
-        }
-    }
-}
-
-/// Sums a stream that never waits, polled with a no-op waker.
-fn sum_stream(s: impl Stream<Item = u64>) -> u64 {
-    let mut s = pin!(s);
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    let mut sum = 0u64;
-    loop {
-        match s.as_mut().poll_next(&mut cx) {
-            std::task::Poll::Ready(Some(x)) => {
-                consume(x);
-                sum = sum.wrapping_add(x);
-            }
-            std::task::Poll::Ready(None) => return sum,
-            std::task::Poll::Pending => {}
         }
     }
 }
