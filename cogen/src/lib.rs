@@ -225,7 +225,7 @@ pub mod protocol {
     //! ```
     //!
     //! [`AsyncGenerator`]: crate::AsyncGenerator
-    pub use crate::async_gen::{AsyncGeneratorExt, async_coroutine_scoped, async_generator_scoped};
+    pub use crate::async_gen::AsyncGeneratorExt;
     pub use crate::engine::{
         Action, BoxAsyncGenerator, BoxGenerator, Finish, LocalBoxAsyncGenerator, LocalBoxGenerator,
         Nothing, OnReturn, Outcome, Status,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use cogen::catching::{self, Catching};
 use cogen::error::{CloseError, ThrowError};
 use cogen::ops::closing;
-use cogen::protocol::{Status, async_coroutine_scoped, async_generator_scoped};
+use cogen::protocol::Status;
 use cogen::{Co, GeneratorState, Interrupt, async_coroutine, async_generator};
 use common::{Log, s};
 use futures::StreamExt;
@@ -17,7 +17,7 @@ use futures::StreamExt;
 async fn athrow_into_a_fresh_generator_gives_the_error_back_and_runs_nothing() {
     // Python: await g.athrow(ValueError()) on a fresh generator raises it; body never ran.
     let log = Log::new();
-    let mut g = async_coroutine_scoped(async |mut co: Co<'_, u8, (), &str>| {
+    let mut g = async_coroutine(async |mut co: Co<'_, u8, (), &str>| {
         log.push("body ran");
         let _g = log.guard("local");
         co.yield_(1).await;
@@ -30,7 +30,7 @@ async fn athrow_into_a_fresh_generator_gives_the_error_back_and_runs_nothing() {
 #[tokio::test]
 async fn athrow_at_a_plain_yield_unwinds_the_body_and_gives_the_error_back() {
     let log = Log::new();
-    let mut g = async_coroutine_scoped(async |mut co: Co<'_, u8, (), &str>| {
+    let mut g = async_coroutine(async |mut co: Co<'_, u8, (), &str>| {
         let _g = log.guard("local");
         co.yield_(1).await;
         log.push("never");
@@ -144,7 +144,7 @@ async fn aclose_polls_the_cleanup_until_it_completes_and_no_further() {
 #[tokio::test]
 async fn aclose_at_a_plain_yield_drops_locals_without_running_more_body() {
     let log = Log::new();
-    let mut g = async_generator_scoped(async |mut co| {
+    let mut g = async_generator(async |mut co| {
         let _a = log.guard("a");
         let _b = log.guard("b");
         co.yield_(1).await;
@@ -158,7 +158,7 @@ async fn aclose_at_a_plain_yield_drops_locals_without_running_more_body() {
 #[tokio::test]
 async fn aclose_on_a_fresh_generator_runs_nothing_and_finishes_it() {
     let log = Log::new();
-    let mut g = async_generator_scoped(async |mut co| {
+    let mut g = async_generator(async |mut co| {
         log.push("ran");
         co.yield_(1).await;
     });

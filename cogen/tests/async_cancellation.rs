@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use cogen::catching;
 use cogen::error::{SendError, ThrowError};
-use cogen::protocol::{Status, async_coroutine_scoped, async_generator_scoped};
-use cogen::{Co, GeneratorState, async_generator};
+use cogen::protocol::Status;
+use cogen::{Co, GeneratorState, async_coroutine, async_generator};
 use common::{Log, s};
 use futures::StreamExt;
 use tokio::time::{Instant, sleep, timeout};
@@ -90,7 +90,7 @@ impl Drop for Watched<'_> {
 async fn a_body_cancelled_mid_await_is_kept_as_is_neither_polled_nor_dropped() {
     let log = Log::new();
     let polls = Cell::new(0);
-    let mut g = async_generator_scoped(async |mut co| {
+    let mut g = async_generator(async |mut co| {
         Watched {
             log: &log,
             polls: &polls,
@@ -118,7 +118,7 @@ async fn a_body_cancelled_mid_await_is_kept_as_is_neither_polled_nor_dropped() {
 #[tokio::test]
 async fn an_item_sent_after_the_consumer_gave_up_is_still_delivered() {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<u32>(1);
-    let mut g = async_generator_scoped(async |mut co| {
+    let mut g = async_generator(async |mut co| {
         while let Some(x) = rx.recv().await {
             co.yield_(x).await;
         }
@@ -149,7 +149,7 @@ async fn anext_after_a_cancelled_anext_continues_the_step() {
 #[tokio::test(start_paused = true)]
 async fn asend_and_athrow_during_a_cancelled_step_hand_their_value_back() {
     let log = Log::new();
-    let mut g = async_coroutine_scoped(async |mut co: Co<'_, u32, u32, &str>| {
+    let mut g = async_coroutine(async |mut co: Co<'_, u32, u32, &str>| {
         let mut n = co.yield_(0).await;
         loop {
             sleep(n * MS).await;

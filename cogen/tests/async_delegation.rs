@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use cogen::catching::{self, Catching};
 use cogen::error::{CloseError, ThrowError};
-use cogen::protocol::{Status, async_coroutine_scoped, async_generator_scoped};
+use cogen::protocol::Status;
 use cogen::{Co, GeneratorState, Interrupt, async_coroutine, async_generator, generator};
 use common::{Log, s};
 use futures::{StreamExt, stream};
@@ -75,7 +75,7 @@ async fn athrow_not_handled_by_the_sub_generator_surfaces_in_the_outer_body() {
     let log = Log::new();
     let mut outer =
         catching::async_coroutine_scoped(async |mut co: Co<'_, i32, (), String, Catching>| {
-            let sub = async_coroutine_scoped(async |mut co: Co<'_, i32, (), String>| {
+            let sub = async_coroutine(async |mut co: Co<'_, i32, (), String>| {
                 let _g = log.guard("sub local");
                 co.yield_(1).await;
             });
@@ -176,7 +176,7 @@ async fn yield_from_stream_yields_every_item_awaiting_between_them() {
 async fn yield_from_stream_pulls_one_item_per_resume() {
     let pulled = std::cell::Cell::new(0);
     let source = stream::iter(0..100).inspect(|_| pulled.set(pulled.get() + 1));
-    let mut g = async_generator_scoped(async |mut co| co.yield_from_stream(source).await);
+    let mut g = async_generator(async |mut co| co.yield_from_stream(source).await);
     assert_eq!(g.next().await, Some(0));
     assert_eq!(pulled.get(), 1);
     assert_eq!(g.next().await, Some(1));
@@ -202,7 +202,7 @@ async fn aclose_while_delegating_to_a_stream_arrives_at_the_delegation() {
 #[tokio::test]
 async fn athrow_while_delegating_to_a_stream_without_catching_raises_out() {
     let log = Log::new();
-    let mut g = async_coroutine_scoped(async |mut co: Co<'_, i32, (), &str>| {
+    let mut g = async_coroutine(async |mut co: Co<'_, i32, (), &str>| {
         let _g = log.guard("local");
         co.yield_from_stream(stream::iter([1, 2])).await;
     });
@@ -237,7 +237,7 @@ async fn dropping_an_async_generator_delegating_to_a_borrowed_sync_generator_clo
         }
     });
     {
-        let mut outer = async_generator_scoped(async |mut co| {
+        let mut outer = async_generator(async |mut co| {
             co.yield_from(&mut sub).await;
         });
         assert_eq!(outer.next().await, Some(1));
@@ -255,7 +255,7 @@ async fn a_delegation_the_body_abandons_leaves_a_borrowed_sync_sub_generator_sus
         co.yield_(2).await;
     });
     {
-        let mut outer = async_generator_scoped(async |mut co| {
+        let mut outer = async_generator(async |mut co| {
             let mut polls = 0;
             {
                 let give_up = std::pin::pin!(std::future::poll_fn(|_| {
@@ -307,7 +307,7 @@ impl cogen::AsyncGenerator for Writer {
 #[tokio::test]
 async fn dropping_a_plain_async_generator_closes_a_hand_written_async_sub_generator() {
     let log = Log::new();
-    let mut outer = async_generator_scoped(async |mut co| {
+    let mut outer = async_generator(async |mut co| {
         co.yield_from(Writer(log.clone())).await;
     });
     assert_eq!(outer.next().await, Some(1));
@@ -318,7 +318,7 @@ async fn dropping_a_plain_async_generator_closes_a_hand_written_async_sub_genera
 #[tokio::test]
 async fn dropping_a_plain_async_generator_closes_a_boxed_hand_written_sub_generator() {
     let log = Log::new();
-    let mut outer = async_generator_scoped(async |mut co| {
+    let mut outer = async_generator(async |mut co| {
         let sub: cogen::protocol::LocalBoxAsyncGenerator<'_, u8> = Box::pin(Writer(log.clone()));
         co.yield_from(sub).await;
     });
@@ -338,7 +338,7 @@ async fn dropping_a_plain_async_generator_leaves_a_borrowed_async_sub_generator_
         }
     });
     {
-        let mut outer = async_generator_scoped(async |mut co| {
+        let mut outer = async_generator(async |mut co| {
             co.yield_from(&mut sub).await;
         });
         assert_eq!(outer.next().await, Some(1));
@@ -359,7 +359,7 @@ async fn a_delegation_not_yet_begun_leaves_a_started_sub_generator_when_its_gene
     });
     assert_eq!(sub.next(), Some(1));
     {
-        let mut outer = async_generator_scoped(async |mut co| {
+        let mut outer = async_generator(async |mut co| {
             let delegation = co.yield_from(&mut sub).resuming(());
             tokio::time::sleep(Duration::from_secs(1)).await;
             delegation.await;
@@ -380,7 +380,7 @@ async fn aclose_of_a_body_parked_mid_await_closes_the_sub_generator_its_delegati
             log.push("sub closed");
         }
     });
-    let mut outer = async_generator_scoped(async |mut co| {
+    let mut outer = async_generator(async |mut co| {
         let mut delegation = std::pin::pin!(co.yield_from(&mut sub));
         let mut first = true;
         // Poll the delegation once (the sub-generator yields 1), then leave
@@ -416,7 +416,7 @@ async fn a_sub_generator_that_panicked_is_not_closed_when_its_generator_drops_la
         panic_on_send: true,
     };
     {
-        let mut outer = async_generator_scoped(async |mut co| {
+        let mut outer = async_generator(async |mut co| {
             let mut delegation = std::pin::pin!(
                 std::panic::AssertUnwindSafe(co.yield_from(&mut sub)).catch_unwind()
             );
@@ -436,7 +436,7 @@ async fn a_boxed_async_generator_sub_generator_is_left_to_its_own_drop_as_an_unb
     // half-done), only its own `Drop`.
     let logs = common::Captured::default();
     let _sub = logs.install();
-    let mut outer = async_generator_scoped(async |mut co| {
+    let mut outer = async_generator(async |mut co| {
         let sub: cogen::protocol::LocalBoxAsyncGenerator<'_, u8> =
             Box::pin(catching::async_generator_scoped(async |mut co| {
                 if co.yield_(1).catching().await.is_err() {

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use cogen::async_generator;
 use cogen::catching::{self, Catching};
-use cogen::protocol::{Status, async_generator_scoped};
+use cogen::protocol::Status;
 use cogen::rt::Finalizer;
 use common::{Captured, Log, s};
 use futures::StreamExt;
@@ -18,7 +18,7 @@ async fn dropping_at_a_plain_yield_runs_sync_cleanup_without_a_warning() {
     let logs = Captured::default();
     let _sub = logs.install();
     let log = Log::new();
-    let mut g = async_generator_scoped(async |mut co| {
+    let mut g = async_generator(async |mut co| {
         let _g = log.guard("local");
         co.yield_(1).await;
     });
@@ -98,7 +98,7 @@ async fn dropping_a_plain_generator_mid_await_drops_the_body_without_a_warning()
     let logs = Captured::default();
     let _sub = logs.install();
     let log = Log::new();
-    let mut g = async_generator_scoped(async |mut co| {
+    let mut g = async_generator(async |mut co| {
         let _g = log.guard("local");
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         co.yield_(1).await;
@@ -394,7 +394,7 @@ async fn dropping_a_plain_async_generator_drops_its_body_without_polling_it() {
             log.push("sub closed");
         }
     });
-    let mut g = async_generator_scoped(async |mut co| {
+    let mut g = async_generator(async |mut co| {
         let _g = log.guard("local");
         common::Polls {
             inner: co.yield_from(&mut sub),

@@ -126,12 +126,10 @@ fn yield_from_a_hand_written_async_generator_forwards_send_and_returns_its_value
             polls: polls.clone(),
             ..Accumulator::default()
         };
-        let mut outer = cogen::protocol::async_coroutine_scoped(
-            async move |mut co: Co<'_, i32, i32, String>| {
-                let total = co.yield_from(acc).await;
-                co.yield_(total * 100).await;
-            },
-        );
+        let mut outer = cogen::async_coroutine(async move |mut co: Co<'_, i32, i32, String>| {
+            let total = co.yield_from(acc).await;
+            co.yield_(total * 100).await;
+        });
         assert_eq!(outer.astart().await, Ok(GeneratorState::Yielded(0)));
         assert_eq!(outer.asend(2).await, Ok(GeneratorState::Yielded(2)));
         assert_eq!(outer.asend(3).await, Ok(GeneratorState::Yielded(5)));
@@ -277,13 +275,12 @@ impl<G: AsyncGenerator + Unpin + ?Sized> AnextState for G {
 fn a_local_boxed_async_generator_may_hold_an_rc_across_awaits() {
     block_on(async {
         let shared = Rc::new(7);
-        let mut g: LocalBoxAsyncGenerator<'_, i32> = Box::pin(
-            cogen::protocol::async_generator_scoped(async move |mut co| {
+        let mut g: LocalBoxAsyncGenerator<'_, i32> =
+            Box::pin(cogen::async_generator(async move |mut co| {
                 let held = shared.clone();
                 futures::future::ready(()).await;
                 co.yield_(*held).await;
-            }),
-        );
+            }));
         assert_eq!(g.anext().await, Ok(GeneratorState::Yielded(7)));
         assert_eq!(g.anext().await, Ok(GeneratorState::Complete(())));
         assert_eq!(g.anext().await, Err(ResumeError::Finished));

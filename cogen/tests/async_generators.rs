@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use cogen::error::{ResumeError, SendError, StartError};
-use cogen::protocol::{Status, async_coroutine_scoped, async_generator_scoped};
+use cogen::protocol::Status;
 use cogen::{Co, GeneratorState, async_coroutine, async_generator};
 use common::{Log, s};
 use futures::StreamExt;
@@ -55,7 +55,7 @@ async fn anext_keeps_the_return_value_and_then_reports_finished() {
 async fn asend_on_a_fresh_generator_hands_the_value_back_and_runs_nothing() {
     // Python: TypeError "can't send non-None value to a just-started async generator".
     let log = Log::new();
-    let mut g = async_coroutine_scoped(async |mut co: Co<'_, i32, i32>| {
+    let mut g = async_coroutine(async |mut co: Co<'_, i32, i32>| {
         log.push("body ran");
         co.yield_(0).await
     });
@@ -257,13 +257,13 @@ async fn the_body_runs_in_the_consumers_task() {
 #[tokio::test]
 async fn dropping_a_finished_or_fresh_generator_runs_nothing_more() {
     let log = Log::new();
-    let g = async_generator_scoped(async |mut co| {
+    let g = async_generator(async |mut co| {
         let _g = log.guard("local");
         co.yield_(1).await;
     });
     drop(g);
     assert!(log.events().is_empty());
-    let mut g = async_generator_scoped(async |mut co| {
+    let mut g = async_generator(async |mut co| {
         let _g = log.guard("local");
         co.yield_(1).await;
     });

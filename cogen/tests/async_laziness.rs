@@ -3,8 +3,7 @@ mod common;
 
 use std::time::Duration;
 
-use cogen::protocol::{async_coroutine_scoped, async_generator_scoped};
-use cogen::{Co, async_generator};
+use cogen::{Co, async_coroutine, async_generator};
 use common::{Log, s};
 use futures::StreamExt;
 use tokio::time::{Instant, sleep};
@@ -17,7 +16,7 @@ async fn producer_and_consumer_interleave_exactly_as_in_python() {
     //   async for x in prod(): print("consume", x)
     // prints produce 0, consume 0, produce 1, consume 1, produce 2, consume 2.
     let log = Log::new();
-    let mut g = async_generator_scoped(async |mut co| {
+    let mut g = async_generator(async |mut co| {
         for i in 0..3 {
             log.push(format!("produce {i}"));
             co.yield_(i).await;
@@ -42,7 +41,7 @@ async fn producer_and_consumer_interleave_exactly_as_in_python() {
 #[tokio::test]
 async fn nothing_runs_when_the_generator_or_its_awaitables_are_created() {
     let log = Log::new();
-    let mut g = async_coroutine_scoped(async |mut co: Co<'_, u8, u8, u8>| {
+    let mut g = async_coroutine(async |mut co: Co<'_, u8, u8, u8>| {
         log.push("body ran");
         co.yield_(1).await;
     });
@@ -62,7 +61,7 @@ async fn nothing_runs_when_the_generator_or_its_awaitables_are_created() {
 #[tokio::test]
 async fn an_unpolled_anext_and_next_run_nothing() {
     let log = Log::new();
-    let mut g = async_generator_scoped(async |mut co| {
+    let mut g = async_generator(async |mut co| {
         log.push("body ran");
         co.yield_(1).await;
     });
@@ -74,7 +73,7 @@ async fn an_unpolled_anext_and_next_run_nothing() {
 #[tokio::test]
 async fn the_body_stops_at_each_yield_until_the_next_request() {
     let log = Log::new();
-    let mut g = async_generator_scoped(async |mut co| {
+    let mut g = async_generator(async |mut co| {
         log.push("before 1");
         co.yield_(1).await;
         log.push("after 1");
@@ -93,7 +92,7 @@ async fn a_slow_consumer_sets_the_pace_of_a_fast_producer() {
     // Seed 001, "built-in backpressure": the producer only produces when asked.
     let produced_at = std::cell::RefCell::new(vec![]);
     let start = Instant::now();
-    let mut g = async_generator_scoped(async |mut co| {
+    let mut g = async_generator(async |mut co| {
         for i in 0..4 {
             produced_at.borrow_mut().push(start.elapsed());
             co.yield_(i).await; // no delay at all on the producer side

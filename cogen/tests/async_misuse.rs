@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 use cogen::catching::Catching;
-use cogen::protocol::{Status, async_generator_scoped};
+use cogen::protocol::Status;
 use cogen::{GeneratorState, async_generator, generator};
 use futures::StreamExt;
 use futures::executor::block_on;
@@ -52,7 +52,7 @@ fn a_handle_lent_to_a_nested_generator_panics_naming_the_mistake() {
         co.yield_("outer 1").await;
         {
             let co = &mut co;
-            let mut inner = async_generator_scoped(async move |_inner_co: cogen::Co<'_, &str>| {
+            let mut inner = async_generator(async move |_inner_co: cogen::Co<'_, &str>| {
                 co.yield_("inner via outer").await;
                 "inner done"
             });
@@ -73,7 +73,7 @@ fn two_yields_raced_in_one_step_panic_instead_of_losing_a_value() {
     let mut outer = async_generator(async |mut co| {
         let mut inner = {
             let co = &mut co;
-            async_generator_scoped(async move |_c: cogen::Co<'_, u8>| {
+            async_generator(async move |_c: cogen::Co<'_, u8>| {
                 co.yield_(1).await;
             })
         };

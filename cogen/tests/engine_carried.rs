@@ -10,7 +10,7 @@ use std::pin::{Pin, pin};
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use cogen::protocol::{Status, async_coroutine_scoped};
+use cogen::protocol::Status;
 use cogen::{Co, GeneratorState, async_coroutine};
 use futures::FutureExt;
 use futures::executor::block_on;
@@ -64,7 +64,7 @@ fn a_send_delegated_in_place_then_abandoned_stays_with_the_sub_generator() {
         co.yield_(v).await;
     });
     {
-        let mut outer = async_coroutine_scoped(async |mut co: Co<'_, i32, i32>| {
+        let mut outer = async_coroutine(async |mut co: Co<'_, i32, i32>| {
             GiveUpOnSecondPoll {
                 inner: Box::pin(co.yield_from(&mut sub)),
                 polls: 0,
@@ -89,7 +89,7 @@ fn a_send_delegated_in_place_then_abandoned_stays_with_the_sub_generator() {
 fn polling_a_delegation_again_after_its_sub_generator_panicked_does_not_revive_it() {
     let live = Rc::new(Cell::new(0));
     let held = live.clone();
-    let mut sub = async_coroutine_scoped(async move |mut co: Co<'_, i32, i32>| {
+    let mut sub = async_coroutine(async move |mut co: Co<'_, i32, i32>| {
         held.set(held.get() + 1);
         struct Dec(Rc<Cell<i32>>);
         impl Drop for Dec {
@@ -102,7 +102,7 @@ fn polling_a_delegation_again_after_its_sub_generator_panicked_does_not_revive_i
         panic!("the sub-generator's body panics on resume");
     });
     {
-        let mut outer = async_coroutine_scoped(async |mut co: Co<'_, i32, i32>| {
+        let mut outer = async_coroutine(async |mut co: Co<'_, i32, i32>| {
             {
                 let mut d = pin!(AssertUnwindSafe(co.yield_from(&mut sub)).catch_unwind());
                 let first = d.as_mut().await;
@@ -134,7 +134,7 @@ impl Drop for Bomb {
 fn a_carried_value_whose_drop_panics_is_dropped_after_the_body() {
     let live = Rc::new(Cell::new(0));
     let held = live.clone();
-    let mut g = async_coroutine_scoped(async move |mut co: Co<'_, (), Bomb>| {
+    let mut g = async_coroutine(async move |mut co: Co<'_, (), Bomb>| {
         struct Dec(Rc<Cell<i32>>);
         impl Drop for Dec {
             fn drop(&mut self) {

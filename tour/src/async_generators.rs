@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use cogen::catching::{self, Catching};
 use cogen::error::ThrowError;
 use cogen::ops::closing;
-use cogen::protocol::async_generator_scoped;
 use cogen::rt::Finalizer;
 use cogen::{Co, GeneratorState, Interrupt, async_coroutine, async_generator};
 use futures::{Stream, StreamExt};
@@ -150,7 +149,7 @@ pub(crate) async fn non_blocking() {
         ticks.lock().unwrap()
     );
 
-    let non_blocking = async_generator_scoped(async |mut co| {
+    let non_blocking = async_generator(async |mut co| {
         for i in 0..3 {
             sleep(pause).await;
             co.yield_(i).await;
@@ -228,7 +227,7 @@ pub(crate) async fn cpu_bound() {
 pub(crate) async fn backpressure() {
     section("6. Built-in backpressure: a slow consumer sets the pace");
     let start = Instant::now();
-    let mut fast_producer = async_generator_scoped(async |mut co| {
+    let mut fast_producer = async_generator(async |mut co| {
         for i in 0..4 {
             say!("  [{}] produce {i}", secs(start.elapsed()));
             co.yield_(i).await; // no delay on the producer side at all
@@ -543,7 +542,7 @@ pub(crate) async fn error_handling_inside() {
         .await
         .expect("write");
     let names = ["a.txt", "b.txt", "c.txt"];
-    let first_lines = async_generator_scoped(async |mut co| {
+    let first_lines = async_generator(async |mut co| {
         for name in names {
             // try: ... except OSError as e: yield a placeholder and go on
             match cogen::io::read_to_string(dir.join(name)).await {

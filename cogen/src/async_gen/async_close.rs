@@ -28,7 +28,6 @@ use crate::engine::{Action, Handling, Phase};
 /// # Examples
 ///
 /// ```
-/// use cogen::protocol::async_generator_scoped;
 /// use cogen::ops::AsyncClose;
 /// use std::cell::Cell;
 ///

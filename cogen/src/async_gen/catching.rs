@@ -111,9 +111,12 @@ where
     )
 }
 
-/// As [`async_generator_scoped`](crate::protocol::async_generator_scoped),
-/// with a handle whose yield points may opt in to interrupts with
-/// `.catching()`.
+/// [`async_generator`] for a body that borrows from its caller (it need not
+/// be `'static`). The generator then cannot outlive what it borrows, so if it
+/// is dropped with cleanup that has to wait, that cleanup is skipped (its
+/// locals are dropped and a warning is logged) even inside `cogen::rt::run`:
+/// close it with [`aclose`](AsyncGen::aclose) or
+/// [`closing`](crate::ops::closing) when its cleanup awaits.
 ///
 /// # Examples
 ///
@@ -142,9 +145,8 @@ where
     AsyncGen::scoped(Core::new(move |slot| body(Co::new(slot))))
 }
 
-/// As [`async_coroutine_scoped`](crate::protocol::async_coroutine_scoped),
-/// with a handle whose yield points may opt in to interrupts with
-/// `.catching()`.
+/// [`async_coroutine`] for a body that borrows from its caller; see
+/// [`async_generator_scoped`] for what that means for its cleanup.
 ///
 /// # Examples
 ///

@@ -38,7 +38,6 @@ use crate::engine::{CloseError, Handling};
 /// # Examples
 ///
 /// ```
-/// use cogen::protocol::async_generator_scoped;
 /// use cogen::ops::closing;
 /// use futures::StreamExt;
 /// use std::cell::RefCell;

@@ -156,7 +156,8 @@ pub struct AsyncGen<Y, F: Future, S = (), E = Infallible, K: Handling = Plain> {
     core: Core<Y, S, E, F>,
     origin: Origin<E, F::Output>,
     /// Hands the unfinished cleanup of a dropped generator to the run
-    /// (`finalize::defer`); `None` for scoped generators.
+    /// (`finalize::defer`); `None` for plain generators and those made by a
+    /// `_scoped` constructor.
     defer: Option<DeferCleanup<Y, F, S, E, K>>,
 }
 
@@ -169,11 +170,12 @@ type DeferCleanup<Y, F, S, E, K> = fn(&mut AsyncGen<Y, F, S, E, K>) -> bool;
 /// The closure is called at once but runs none of its body until the first
 /// item is requested.
 ///
-/// The body is `'static`: it owns what it uses (`async move`), as a task's
-/// does. (For [`catching::async_generator`](crate::catching::async_generator)
-/// that lets `cogen::rt::run` take over a dropped generator's cleanup when it
-/// has to wait; see [`AsyncGen`]'s "Dropping".) For a body that borrows from
-/// its caller, use [`async_generator_scoped`].
+/// The body may borrow from its caller, as a sync generator's may: a plain
+/// body cannot catch the close, so it has no cleanup that waits, and nothing
+/// of it has to outlive what it borrows. (A body that catches is made by
+/// [`catching::async_generator`](crate::catching::async_generator), which is
+/// `'static` so that `cogen::rt::run` can take over its cleanup when a
+/// dropped generator has to wait; see [`AsyncGen`]'s "Dropping".)
 ///
 /// # Examples
 ///
@@ -190,15 +192,23 @@ type DeferCleanup<Y, F, S, E, K> = fn(&mut AsyncGen<Y, F, S, E, K>) -> bool;
 /// }
 /// # futures::executor::block_on(async {
 /// assert_eq!(countdown(3).collect::<Vec<_>>().await, [3, 2, 1]);
+///
+/// // A body that borrows from its caller.
+/// let words = vec!["a".to_string(), "bc".to_string()];
+/// let lens = async_generator(async |mut co| {
+///     for w in &words {
+///         co.yield_(w.len()).await;
+///     }
+/// });
+/// assert_eq!(lens.collect::<Vec<_>>().await, [1, 2]);
 /// # });
 /// ```
 #[track_caller]
 pub fn async_generator<Y, R, B>(body: B) -> AsyncGen<Y, impl Future<Output = R>>
 where
-    B: for<'co> AsyncFnOnce(Co<'co, Y>) -> R + 'static,
-    Y: 'static,
+    B: for<'co> AsyncFnOnce(Co<'co, Y>) -> R,
 {
-    AsyncGen::finalized(Core::new(move |slot| body(Co::new(slot))))
+    AsyncGen::scoped(Core::new(move |slot| body(Co::new(slot))))
 }
 
 /// Makes an async generator that receives values of type `S` with
@@ -206,9 +216,7 @@ where
 /// [`athrow`](AsyncGen::athrow). Name the types on the handle:
 /// `async_coroutine(async |mut co: Co<'_, Y, S, E>| ...)`.
 ///
-/// The body is `'static` (it owns what it uses), as for
-/// [`async_generator`]; for a body that borrows, use
-/// [`async_coroutine_scoped`].
+/// The body may borrow from its caller, as for [`async_generator`].
 ///
 /// # Examples
 ///
@@ -225,17 +233,26 @@ where
 /// total.astart().await.unwrap();
 /// assert_eq!(total.asend(5).await, Ok(GeneratorState::Yielded(5)));
 /// assert_eq!(total.asend(7).await, Ok(GeneratorState::Yielded(12)));
+///
+/// // A body that borrows from its caller.
+/// let mut seen = Vec::new();
+/// let mut g = async_coroutine(async |mut co: Co<'_, (), u8, &str>| loop {
+///     seen.push(co.yield_(()).await);
+/// });
+/// g.astart().await.unwrap();
+/// g.asend(1).await.unwrap();
+/// g.asend(2).await.unwrap();
+/// drop(g);
+/// assert_eq!(seen, [1, 2]);
 /// # });
 /// ```
 #[track_caller]
 pub fn async_coroutine<Y, S, E, R, B>(body: B) -> AsyncGen<Y, impl Future<Output = R>, S, E>
 where
-    B: for<'co> AsyncFnOnce(Co<'co, Y, S, E>) -> R + 'static,
-    Y: 'static,
-    S: 'static,
-    E: core::fmt::Debug + 'static,
+    B: for<'co> AsyncFnOnce(Co<'co, Y, S, E>) -> R,
+    E: core::fmt::Debug,
 {
-    AsyncGen::finalized(Core::new(move |slot| body(Co::new(slot))))
+    AsyncGen::scoped(Core::new(move |slot| body(Co::new(slot))))
 }
 
 /// Makes an async *try-generator*: a body that returns `Result<R, E>` and may
@@ -246,7 +263,8 @@ where
 /// stream ends after it. The counterpart of async-stream's `try_stream!` and
 /// async-fn-stream's `try_fn_stream`, with the whole protocol kept (`E` is
 /// the type `athrow` takes; `asend`, `aclose` and `yield_from` work as on any
-/// async generator). The body is `'static`, as for [`async_generator`].
+/// async generator). The body may borrow from its caller, as for
+/// [`async_generator`].
 ///
 /// # Examples
 ///
@@ -290,76 +308,13 @@ pub fn try_async_generator<T, E, R, B>(
     body: B,
 ) -> AsyncGen<Result<T, E>, impl Future<Output = Result<R, E>>, (), E>
 where
-    B: for<'co> AsyncFnOnce(Co<'co, Result<T, E>, (), E>) -> Result<R, E> + 'static,
-    T: 'static,
-    E: core::fmt::Debug + 'static,
+    B: for<'co> AsyncFnOnce(Co<'co, Result<T, E>, (), E>) -> Result<R, E>,
+    E: core::fmt::Debug,
 {
-    AsyncGen::finalized_with(
+    AsyncGen::scoped_with(
         Core::new(move |slot| body(Co::new(slot))),
         Origin::here_try(),
     )
-}
-
-/// [`async_generator`] for a body that borrows from its caller (it need not be
-/// `'static`). For the catching kind
-/// ([`catching::async_generator_scoped`](crate::catching::async_generator_scoped)),
-/// that means the generator cannot outlive what it borrows, so if it is
-/// dropped with cleanup that has to wait, that cleanup is skipped (its locals
-/// are dropped and a warning is logged) even inside `cogen::rt::run`: close it
-/// with [`aclose`](AsyncGen::aclose) or [`closing`] when its cleanup awaits.
-///
-/// # Examples
-///
-/// ```
-/// use cogen::protocol::async_generator_scoped;
-/// use futures::StreamExt;
-///
-/// let words = vec!["a".to_string(), "b".to_string()];
-/// # futures::executor::block_on(async {
-/// let lens = async_generator_scoped(async |mut co| {
-///     for w in &words {
-///         co.yield_(w.len()).await;
-///     }
-/// });
-/// assert_eq!(lens.collect::<Vec<_>>().await, [1, 1]);
-/// # });
-/// ```
-#[track_caller]
-pub fn async_generator_scoped<Y, R, B>(body: B) -> AsyncGen<Y, impl Future<Output = R>>
-where
-    B: for<'co> AsyncFnOnce(Co<'co, Y>) -> R,
-{
-    AsyncGen::scoped(Core::new(move |slot| body(Co::new(slot))))
-}
-
-/// [`async_coroutine`] for a body that borrows from its caller; see
-/// [`async_generator_scoped`] for what that means for its cleanup.
-///
-/// # Examples
-///
-/// ```
-/// use cogen::{Co, GeneratorState};
-/// use cogen::protocol::async_coroutine_scoped;
-///
-/// let mut seen = Vec::new();
-/// # futures::executor::block_on(async {
-/// let mut g = async_coroutine_scoped(async |mut co: Co<'_, (), u8, &str>| loop {
-///     seen.push(co.yield_(()).await);
-/// });
-/// g.astart().await.unwrap();
-/// g.asend(1).await.unwrap();
-/// g.asend(2).await.unwrap();
-/// drop(g);
-/// # });
-/// assert_eq!(seen, [1, 2]);
-/// ```
-#[track_caller]
-pub fn async_coroutine_scoped<Y, S, E, R, B>(body: B) -> AsyncGen<Y, impl Future<Output = R>, S, E>
-where
-    B: for<'co> AsyncFnOnce(Co<'co, Y, S, E>) -> R,
-    E: core::fmt::Debug,
-{
-    AsyncGen::scoped(Core::new(move |slot| body(Co::new(slot))))
 }
 
 impl<Y: 'static, F: Future + 'static, S: 'static, E: core::fmt::Debug + 'static, K: Handling>
@@ -389,12 +344,19 @@ impl<Y: 'static, F: Future + 'static, S: 'static, E: core::fmt::Debug + 'static,
 }
 
 impl<Y, F: Future, S, E: core::fmt::Debug, K: Handling> AsyncGen<Y, F, S, E, K> {
-    /// A generator whose cleanup cannot outlive its caller's borrows.
+    /// A generator that hands no cleanup to the run: a plain one (it has
+    /// none that waits), or a catching one made by a `_scoped` constructor
+    /// (its cleanup cannot outlive its caller's borrows).
     #[track_caller]
     fn scoped(core: Core<Y, S, E, F>) -> Self {
+        Self::scoped_with(core, Origin::here())
+    }
+
+    /// [`scoped`](Self::scoped), with its origin.
+    fn scoped_with(core: Core<Y, S, E, F>, origin: Origin<E, F::Output>) -> Self {
         AsyncGen {
             core,
-            origin: Origin::here(),
+            origin,
             defer: None,
         }
     }

@@ -366,7 +366,7 @@ pub type BoxAsyncGenerator<'a, Y, S = (), E = core::convert::Infallible, R = ()>
 /// # futures::executor::block_on(async {
 /// let shared = Rc::new(5);
 /// let mut g: LocalBoxAsyncGenerator<'_, i32> =
-///     Box::pin(cogen::protocol::async_generator_scoped(async move |mut co| co.yield_(*shared).await));
+///     Box::pin(cogen::async_generator(async move |mut co| co.yield_(*shared).await));
 /// assert_eq!(g.anext().await, Ok(GeneratorState::Yielded(5)));
 /// # });
 /// ```

@@ -7,7 +7,7 @@ use tokio::time::Instant;
 
 use super::{FetchError, FetchErrorKind, Fetched, Fetcher};
 use crate::AsyncGen;
-use crate::async_gen::async_generator_scoped;
+use crate::async_gen::async_generator;
 
 impl Fetcher {
     /// Fetches every URL, at most [`concurrency`](Fetcher::concurrency) at a
@@ -71,7 +71,7 @@ impl Fetcher {
     {
         let fetcher = self.clone();
         let urls = urls.into_iter();
-        async_generator_scoped(async move |mut co| {
+        async_generator(async move |mut co| {
             let mut urls = urls.enumerate();
             let mut running = JoinSet::new();
             // What each task is fetching, so that a task that never reports

@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 use tokio::io::{AsyncRead, AsyncReadExt, BufReader};
 
 use super::{FileError, FileOp};
-use crate::async_gen::async_generator_scoped;
 use crate::{AsyncGen, Co, async_generator};
 
 /// An async generator of the bytes of the file at `path`, `size` at a time
@@ -99,7 +98,7 @@ where
     R: AsyncRead + Unpin,
 {
     assert!(size > 0, "chunk size must be non-zero");
-    async_generator_scoped(async move |mut co| pump_chunks(&mut co, None, reader, size).await)
+    async_generator(async move |mut co| pump_chunks(&mut co, None, reader, size).await)
 }
 
 async fn pump_chunks<R: AsyncRead + Unpin>(

@@ -5,7 +5,6 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
 
 use super::split::{Split, Splitter};
 use super::{FileError, FileOp};
-use crate::async_gen::async_generator_scoped;
 use crate::{AsyncGen, Co, async_generator};
 
 /// Read buffer for files: large enough that tokio's blocking-pool round trip
@@ -266,7 +265,7 @@ impl LineOptions {
     where
         R: AsyncBufRead + Unpin,
     {
-        async_generator_scoped(async move |mut co| pump_lines(&mut co, None, reader, self).await)
+        async_generator(async move |mut co| pump_lines(&mut co, None, reader, self).await)
     }
 }
 

@@ -4,7 +4,7 @@ use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
 use crate::AsyncGen;
-use crate::async_gen::async_generator_scoped;
+use crate::async_gen::async_generator;
 
 /// An async generator of `(index, output)` pairs, in the order the futures
 /// complete (asyncio's `as_completed`, which also tells you which one).
@@ -54,7 +54,7 @@ where
         .enumerate()
         .map(|(index, fut)| async move { (index, fut.await) })
         .collect();
-    async_generator_scoped(async move |mut co| {
+    async_generator(async move |mut co| {
         while let Some(done) = pending.next().await {
             co.yield_(done).await;
         }
