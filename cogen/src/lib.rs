@@ -206,9 +206,8 @@ pub mod protocol {
     //! Beyond the everyday: generators boxed for struct fields and
     //! collections, the step types a hand-written [`AsyncGenerator`] speaks,
     //! [`AsyncGeneratorExt`] for driving any of them, what makes a generator
-    //! an `Iterator` or a `Stream` ([`Finish`], [`Nothing`]), the
-    //! [`Status`] of a generator's life, and the async constructors for
-    //! bodies that borrow from their caller.
+    //! an `Iterator` or a `Stream` ([`Finish`], [`Nothing`]), and the
+    //! [`Status`] of a generator's life.
     //!
     //! # Examples
     //!

@@ -331,9 +331,11 @@ impl<Y: 'static, F: Future + 'static, S: 'static, E: core::fmt::Debug + 'static,
         AsyncGen {
             core,
             origin,
-            // A plain body has no cleanup to await (it cannot catch the
-            // close), and leaving the deferral out keeps the body's `poll`
-            // at one call site.
+            // Only the catching constructors make generators this way (a
+            // plain body has no cleanup to await, and the plain
+            // constructors use `scoped`); should a plain one come here, it
+            // gets no deferral, which keeps its body's `poll` at one call
+            // site.
             defer: if K::CATCHES {
                 Some(finalize::defer_cleanup::<Y, F, S, E, K>)
             } else {
